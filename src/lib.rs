@@ -1,0 +1,17 @@
+//! Dendritic cortical microcircuits that approximate backpropagation
+//! (Sacramento, Ponte Costa, Bengio & Senn, NeurIPS 2018).
+//!
+//! Two engines share one network description ([`network::Network`]):
+//! - [`pyralnet::PyraLNet`], the full rate-based simulation integrated with forward
+//!   Euler at dt = 0.1 ms;
+//! - [`steadnet::SteadNet`], the steady-state approximation that replaces the
+//!   settling of each pattern by layer-wise fixed-point passes.
+//!
+//! The model modules use no web or OS facilities: all randomness comes from
+//! [`rng::SimRng`] and all transcendental functions from [`kernels`], so a seed gives
+//! the same run natively and on wasm32.
+
+pub mod data;
+pub mod error;
+
+pub use error::{Error, Result};
