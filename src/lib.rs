@@ -15,3 +15,17 @@ pub mod data;
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod engine;
+pub mod kernels;
+pub mod network;
+pub mod params;
+pub mod pyralnet;
+pub mod record;
+pub mod rng;
+pub mod steadnet;
+
+pub use engine::{Engine, EngineKind};
+pub use network::Network;
+pub use params::{Params, Preset};
+pub use pyralnet::PyraLNet;
+pub use steadnet::SteadNet;

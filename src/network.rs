@@ -1,0 +1,640 @@
+//! The microcircuit: weights, plasticity traces, neuron state, and the terms both
+//! engines share (SPEC §1–2).
+//!
+//! Layers k = 1..N above the input (layer 0). Hidden layers k < N have pyramidal
+//! neurons with basal, apical and somatic compartments and `n_{k+1}` interneurons:
+//!
+//! ```text
+//! du_k/dt   = -g_l u_k + g_B (v_B,k - u_k) + g_A (v_A,k - u_k)          (hidden)
+//! du_N/dt   = -g_l u_N + g_B (v_B,N - u_N) + g_som (u_trgt - u_N)        (output)
+//! du^I_k/dt = -g_l u^I_k + g_D (v^I_k - u^I_k) + g_som (u_{k+1} - u^I_k) (interneurons)
+//! v_B,k = W^up_k r_{k-1}      v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k    v^I_k = W^ip_k r_k
+//! ```
+//!
+//! Every compartment equation has the form `du/dt = D − g_tot u` with the drive
+//! `D = Σ_x g_x v_x`; `Network::soma_*` compute D and g_tot once for both
+//! engines: PyraLNet integrates `u += dt (D − g_tot u)`, SteadNet solves
+//! `u = D / g_tot`.
+//!
+//! Indexing follows the SPEC: per-layer vectors are indexed by k, with index 0 the
+//! input (rates only) and unused lateral slots left empty. With a bias input the
+//! presynaptic rate vectors `r_k` (k < N) carry one extra trailing entry, the bias
+//! rate, so the bias weights are ordinary columns of `W^up` and `W^ip` and learn by
+//! the same rule.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::kernels::{self, matvec, matvec_add};
+use crate::params::{InitMode, Params, Range};
+use crate::rng::{SimRng, Stream};
+
+/// A dense row-major matrix (rows = postsynaptic neurons).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Mat {
+    pub rows: usize,
+    pub cols: usize,
+    pub data: Vec<f32>,
+}
+
+impl Mat {
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Mat {
+            rows,
+            cols,
+            data: vec![0.0; rows * cols],
+        }
+    }
+
+    fn uniform(rows: usize, cols: usize, r: Range, rng: &mut SimRng) -> Self {
+        let data = (0..rows * cols).map(|_| rng.uniform(r.lo, r.hi)).collect();
+        Mat { rows, cols, data }
+    }
+
+    /// Entry (i, j).
+    pub fn at(&self, i: usize, j: usize) -> f32 {
+        self.data[i * self.cols + j]
+    }
+
+    /// Frobenius norm ‖A‖.
+    pub fn norm(&self) -> f32 {
+        self.data.iter().map(|x| x * x).sum::<f32>().sqrt()
+    }
+
+    fn fill(&mut self, v: f32) {
+        self.data.iter_mut().for_each(|x| *x = v);
+    }
+
+    /// Whether rows and columns are as given.
+    pub fn has_shape(&self, rows: usize, cols: usize) -> bool {
+        self.rows == rows && self.cols == cols && self.data.len() == rows * cols
+    }
+}
+
+/// Which projection a matrix belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Projection {
+    Up,
+    Ip,
+    Pi,
+    Down,
+}
+
+/// One matrix per projection and layer, indexed by k (empty where absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Projections {
+    /// `W^up_k`, k = 1..=N: `n_k × (n_{k-1} + bias)`.
+    pub up: Vec<Mat>,
+    /// `W^ip_k`, k = 1..N: `n_{k+1} × (n_k + bias)`.
+    pub ip: Vec<Mat>,
+    /// `W^pi_k`, k = 1..N: `n_k × n_{k+1}`.
+    pub pi: Vec<Mat>,
+    /// `W^down_k`, k = 1..N: `n_k × n_{k+1}`.
+    pub down: Vec<Mat>,
+}
+
+impl Projections {
+    /// All-zero matrices of the shapes `p` asks for.
+    pub fn zeros(p: &Params) -> Self {
+        let n = &p.layers;
+        let nl = p.n_layers();
+        let b = usize::from(p.bias.is_some());
+        let mut w = Projections {
+            up: vec![Mat::default(); nl + 1],
+            ip: vec![Mat::default(); nl],
+            pi: vec![Mat::default(); nl],
+            down: vec![Mat::default(); nl],
+        };
+        for k in 1..=nl {
+            w.up[k] = Mat::zeros(n[k], n[k - 1] + b);
+            if k < nl {
+                w.ip[k] = Mat::zeros(n[k + 1], n[k] + b);
+                w.pi[k] = Mat::zeros(n[k], n[k + 1]);
+                w.down[k] = Mat::zeros(n[k], n[k + 1]);
+            }
+        }
+        w
+    }
+
+    /// The matrices of one projection.
+    pub fn get(&self, p: Projection) -> &[Mat] {
+        match p {
+            Projection::Up => &self.up,
+            Projection::Ip => &self.ip,
+            Projection::Pi => &self.pi,
+            Projection::Down => &self.down,
+        }
+    }
+
+    /// Checks that every matrix has the shape `p` asks for and finite entries.
+    pub fn check_against(&self, p: &Params, what: &str) -> Result<()> {
+        let want = Projections::zeros(p);
+        for proj in [Projection::Up, Projection::Ip, Projection::Pi, Projection::Down] {
+            let (have, want) = (self.get(proj), want.get(proj));
+            if have.len() != want.len() {
+                return Err(Error::Shape {
+                    what: format!("{what}: number of {proj:?} matrices"),
+                    expected: want.len().to_string(),
+                    found: have.len().to_string(),
+                });
+            }
+            for (k, (h, w)) in have.iter().zip(want).enumerate() {
+                if !h.has_shape(w.rows, w.cols) {
+                    return Err(Error::Shape {
+                        what: format!("{what}: {proj:?} matrix of layer {k}"),
+                        expected: format!("{}x{}", w.rows, w.cols),
+                        found: format!("{}x{} with {} entries", h.rows, h.cols, h.data.len()),
+                    });
+                }
+                if let Some(x) = h.data.iter().find(|x| !x.is_finite()) {
+                    return Err(Error::data(
+                        what.to_string(),
+                        format!("{proj:?} matrix of layer {k} holds {x}; weights must be finite"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Mat> {
+        self.up
+            .iter_mut()
+            .chain(self.ip.iter_mut())
+            .chain(self.pi.iter_mut())
+            .chain(self.down.iter_mut())
+    }
+}
+
+/// Weights, plasticity traces Δ and parameters: everything a checkpoint holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub params: Params,
+    pub w: Projections,
+    /// Low-pass traces Δ of the plasticity (SPEC §2), same shapes as `w`.
+    pub delta: Projections,
+}
+
+/// Potentials and rates of every population (the dynamic state).
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// Rates r_k = φ(u_k) for k = 0..=N (r_0: low-passed input), with the bias rate
+    /// appended for k < N when the bias is on.
+    pub r: Vec<Vec<f32>>,
+    /// Somatic potentials u_k, k = 1..=N (index 0 empty).
+    pub u: Vec<Vec<f32>>,
+    /// Basal potentials v_B,k, k = 1..=N.
+    pub v_b: Vec<Vec<f32>>,
+    /// Apical potentials v_A,k, k = 1..N.
+    pub v_a: Vec<Vec<f32>>,
+    /// Interneuron somatic potentials u^I_k, k = 1..N.
+    pub u_i: Vec<Vec<f32>>,
+    /// Interneuron dendritic potentials v^I_k.
+    pub v_i: Vec<Vec<f32>>,
+    /// Interneuron rates r^I_k.
+    pub r_i: Vec<Vec<f32>>,
+    /// Low-passed target potentials u_trgt.
+    pub u_trgt: Vec<f32>,
+    // Postsynaptic error factors of the plasticity rules (scratch).
+    pub(crate) e_up: Vec<Vec<f32>>,
+    pub(crate) e_ip: Vec<Vec<f32>>,
+    pub(crate) e_pi: Vec<Vec<f32>>,
+    pub(crate) e_down: Vec<Vec<f32>>,
+}
+
+impl State {
+    /// The resting state: all potentials 0, rates φ(0), input rates 0.
+    pub fn new(p: &Params) -> Self {
+        let n = &p.layers;
+        let nl = p.n_layers();
+        let b = usize::from(p.bias.is_some());
+        let per_layer = |f: &dyn Fn(usize) -> usize| (0..=nl).map(|k| vec![0.0f32; f(k)]).collect();
+        let hidden = |k: usize| 0 < k && k < nl;
+        let mut s = State {
+            r: per_layer(&|k| if k < nl { n[k] + b } else { n[k] }),
+            u: per_layer(&|k| if k > 0 { n[k] } else { 0 }),
+            v_b: per_layer(&|k| if k > 0 { n[k] } else { 0 }),
+            v_a: per_layer(&|k| if hidden(k) { n[k] } else { 0 }),
+            u_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
+            v_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
+            r_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
+            u_trgt: vec![0.0; n[nl]],
+            e_up: per_layer(&|k| if k > 0 { n[k] } else { 0 }),
+            e_ip: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
+            e_pi: per_layer(&|k| if hidden(k) { n[k] } else { 0 }),
+            e_down: per_layer(&|k| if hidden(k) { n[k] } else { 0 }),
+        };
+        s.rest(p);
+        s
+    }
+
+    /// Back to rest without reallocating.
+    pub fn rest(&mut self, p: &Params) {
+        for v in self
+            .u
+            .iter_mut()
+            .chain(&mut self.v_b)
+            .chain(&mut self.v_a)
+            .chain(&mut self.u_i)
+            .chain(&mut self.v_i)
+            .chain(&mut self.r)
+        {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        self.u_trgt.iter_mut().for_each(|x| *x = 0.0);
+        let nl = p.n_layers();
+        for k in 1..=nl {
+            let n = p.layers[k];
+            kernels::phi_into(p.transfer, &self.u[k], &mut self.r[k][..n]);
+            if k < nl {
+                kernels::phi_into(p.transfer, &self.u_i[k], &mut self.r_i[k]);
+            }
+        }
+        self.set_bias(p);
+    }
+
+    fn set_bias(&mut self, p: &Params) {
+        if let Some(b) = p.bias {
+            for k in 0..p.n_layers() {
+                let n = p.layers[k];
+                self.r[k][n] = b;
+            }
+        }
+    }
+
+    /// Output somatic potentials u_N.
+    pub fn output(&self) -> &[f32] {
+        self.u.last().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Mean |v_A| over all hidden pyramidal neurons (0 without hidden layers).
+    pub fn mean_abs_apical(&self) -> f32 {
+        let (sum, n) = self
+            .v_a
+            .iter()
+            .flatten()
+            .fold((0.0f64, 0usize), |(s, n), x| (s + x.abs() as f64, n + 1));
+        if n == 0 { 0.0 } else { (sum / n as f64) as f32 }
+    }
+}
+
+/// How a compartment `du/dt = D − g_tot u` is solved: one forward Euler step of
+/// length dt (PyraLNet) or its fixed point `u = D / g_tot` (SteadNet).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Solve {
+    Euler(f32),
+    Steady,
+}
+
+impl Solve {
+    #[inline(always)]
+    pub(crate) fn apply(self, u: f32, drive: f32, g_tot: f32) -> f32 {
+        match self {
+            Solve::Euler(dt) => u + dt * (drive - g_tot * u),
+            Solve::Steady => drive / g_tot,
+        }
+    }
+}
+
+/// Factors of the dendritic predictions `v̂ = c · v` (SPEC §1).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Predictions {
+    /// g_B / (g_l + g_B + g_A), hidden pyramidal.
+    pub c_hidden: f32,
+    /// g_B / (g_l + g_B), output pyramidal.
+    pub c_out: f32,
+    /// g_D / (g_l + g_D), interneuron.
+    pub c_inter: f32,
+}
+
+impl Network {
+    /// A network with weights drawn from `params.init` by the seeded stream
+    /// [`Stream::Init`]; zero traces.
+    pub fn new(params: Params, seed: u64) -> Result<Self> {
+        params.validate()?;
+        let mut rng = SimRng::new(seed, Stream::Init);
+        let mut w = Projections::zeros(&params);
+        let init = &params.init;
+        let nl = params.n_layers();
+        // Draw order is fixed (per layer: up, down, ip, pi) so a seed pins every value.
+        for k in 1..=nl {
+            let m = &w.up[k];
+            w.up[k] = Mat::uniform(m.rows, m.cols, init.w_up, &mut rng);
+            if k < nl {
+                let m = &w.down[k];
+                w.down[k] = Mat::uniform(m.rows, m.cols, init.w_down, &mut rng);
+                if init.mode == InitMode::Random {
+                    let m = &w.ip[k];
+                    w.ip[k] = Mat::uniform(m.rows, m.cols, init.w_ip, &mut rng);
+                    let m = &w.pi[k];
+                    w.pi[k] = Mat::uniform(m.rows, m.cols, init.w_pi, &mut rng);
+                }
+            }
+        }
+        let delta = Projections::zeros(&params);
+        let mut net = Network { params, w, delta };
+        if net.params.init.mode == InitMode::SelfPredicting {
+            net.set_self_predicting();
+        }
+        Ok(net)
+    }
+
+    /// A network from given weights (a checkpoint), checked against the parameters.
+    pub fn from_weights(params: Params, w: Projections, delta: Option<Projections>) -> Result<Self> {
+        params.validate()?;
+        w.check_against(&params, "weights")?;
+        let delta = match delta {
+            Some(d) => {
+                d.check_against(&params, "plasticity traces")?;
+                d
+            }
+            None => Projections::zeros(&params),
+        };
+        Ok(Network { params, w, delta })
+    }
+
+    /// Sets the lateral weights to the self-predicting state (SPEC §2):
+    /// `W^pi_k = −W^down_k`, `W^ip_k = (g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)}) · W^up_{k+1}`.
+    pub fn set_self_predicting(&mut self) {
+        let nl = self.params.n_layers();
+        for k in 1..nl {
+            let c = self.sps_factor(k);
+            let (up, ip) = (&self.w.up[k + 1], &mut self.w.ip[k]);
+            for (a, b) in ip.data.iter_mut().zip(&up.data) {
+                *a = c * b;
+            }
+            let (down, pi) = (&self.w.down[k], &mut self.w.pi[k]);
+            for (a, b) in pi.data.iter_mut().zip(&down.data) {
+                *a = -b;
+            }
+        }
+    }
+
+    /// `(g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})`, with g_A^{(k+1)} = 0 for the output.
+    fn sps_factor(&self, k: usize) -> f32 {
+        let p = &self.params;
+        let g_a_next = if k + 1 == p.n_layers() { 0.0 } else { p.g_a };
+        (p.g_l + p.g_d) / p.g_d * p.g_b / (p.g_l + p.g_b + g_a_next)
+    }
+
+    /// Distance from the self-predicting state, summed over hidden layers:
+    /// `(‖W^ip − W^ip_SPS‖, ‖W^pi + W^down‖)` (Frobenius norms).
+    pub fn sps_distance(&self) -> (f32, f32) {
+        let nl = self.params.n_layers();
+        let (mut d_ip, mut d_pi) = (0.0f64, 0.0f64);
+        for k in 1..nl {
+            let c = self.sps_factor(k);
+            for (a, b) in self.w.ip[k].data.iter().zip(&self.w.up[k + 1].data) {
+                d_ip += ((a - c * b) as f64).powi(2);
+            }
+            for (a, b) in self.w.pi[k].data.iter().zip(&self.w.down[k].data) {
+                d_pi += ((a + b) as f64).powi(2);
+            }
+        }
+        (d_ip.sqrt() as f32, d_pi.sqrt() as f32)
+    }
+
+    /// Sets every trace Δ to zero (`reset_deltas`).
+    pub fn reset_deltas(&mut self) {
+        self.delta.iter_mut().for_each(|m| m.fill(0.0));
+    }
+
+    pub(crate) fn predictions(&self) -> Predictions {
+        let p = &self.params;
+        Predictions {
+            c_hidden: p.g_b / (p.g_l + p.g_b + p.g_a),
+            c_out: p.g_b / (p.g_l + p.g_b),
+            c_inter: p.g_d / (p.g_l + p.g_d),
+        }
+    }
+
+    /// Basal potential `v_B,k = W^up_k r_{k-1}`.
+    pub(crate) fn basal(&self, s: &mut State, k: usize) {
+        let w = &self.w.up[k];
+        matvec(&w.data, w.rows, w.cols, &s.r[k - 1], &mut s.v_b[k]);
+    }
+
+    /// Interneuron dendrite `v^I_k = W^ip_k r_k`.
+    pub(crate) fn inter_dendrite(&self, s: &mut State, k: usize) {
+        let w = &self.w.ip[k];
+        matvec(&w.data, w.rows, w.cols, &s.r[k], &mut s.v_i[k]);
+    }
+
+    /// Apical potential `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`.
+    pub(crate) fn apical(&self, s: &mut State, k: usize) {
+        let (wd, wp) = (&self.w.down[k], &self.w.pi[k]);
+        matvec(&wd.data, wd.rows, wd.cols, &s.r[k + 1], &mut s.v_a[k]);
+        matvec_add(&wp.data, wp.rows, wp.cols, &s.r_i[k], &mut s.v_a[k]);
+    }
+
+    /// Hidden pyramidal soma of layer k, `D = g_B v_B + g_A v_A` (with `apical`
+    /// false, `D = g_B v_B`, whose steady state is the dendritic prediction v̂_B).
+    pub(crate) fn soma_hidden(&self, s: &mut State, k: usize, solve: Solve, apical: bool) {
+        let p = &self.params;
+        let g_tot = p.g_l + p.g_b + p.g_a;
+        let g_a = if apical { p.g_a } else { 0.0 };
+        for ((u, vb), va) in s.u[k].iter_mut().zip(&s.v_b[k]).zip(&s.v_a[k]) {
+            *u = solve.apply(*u, p.g_b * vb + g_a * va, g_tot);
+        }
+    }
+
+    /// Interneurons of layer k, `D = g_D v^I_k + g_som u_{k+1}`.
+    pub(crate) fn soma_inter(&self, s: &mut State, k: usize, solve: Solve) {
+        let p = &self.params;
+        let g_tot = p.g_l + p.g_d + p.g_som;
+        for ((u, vi), un) in s.u_i[k].iter_mut().zip(&s.v_i[k]).zip(&s.u[k + 1]) {
+            *u = solve.apply(*u, p.g_d * vi + p.g_som * un, g_tot);
+        }
+    }
+
+    /// Output soma, `D = g_B v_B,N (+ g_som u_trgt while a target is shown)`.
+    pub(crate) fn soma_out(&self, s: &mut State, solve: Solve, nudged: bool) {
+        let p = &self.params;
+        let nl = p.n_layers();
+        let (g_som, g_tot) = if nudged {
+            (p.g_som, p.g_l + p.g_b + p.g_som)
+        } else {
+            (0.0, p.g_l + p.g_b)
+        };
+        for ((u, vb), ut) in s.u[nl].iter_mut().zip(&s.v_b[nl]).zip(&s.u_trgt) {
+            *u = solve.apply(*u, p.g_b * vb + g_som * ut, g_tot);
+        }
+    }
+
+    /// Pyramidal rates `r_k = φ(u_k)` (the bias entry stays).
+    pub(crate) fn rates(&self, s: &mut State, k: usize) {
+        let n = self.params.layers[k];
+        kernels::phi_into(self.params.transfer, &s.u[k], &mut s.r[k][..n]);
+    }
+
+    /// Interneuron rates `r^I_k = φ(u^I_k)`.
+    pub(crate) fn rates_inter(&self, s: &mut State, k: usize) {
+        kernels::phi_into(self.params.transfer, &s.u_i[k], &mut s.r_i[k]);
+    }
+
+    /// Postsynaptic error factors of every plastic matrix, from the current state:
+    /// `φ(u_k) − φ(v̂_B,k)` (up), `φ(u^I_k) − φ(v̂^I_k)` (ip), `−v_A,k` (pi),
+    /// `φ(u_k) − φ(W^down_k r_{k+1})` (down). Needs fresh dendritic potentials.
+    pub(crate) fn errors(&self, s: &mut State) {
+        let p = &self.params;
+        let d = self.predictions();
+        let nl = p.n_layers();
+        for k in 1..=nl {
+            if p.eta_up[k - 1] == 0.0 {
+                continue;
+            }
+            let c = if k == nl { d.c_out } else { d.c_hidden };
+            let n = p.layers[k];
+            kernels::phi_scaled_into(p.transfer, c, &s.v_b[k], &mut s.e_up[k]);
+            for (e, r) in s.e_up[k].iter_mut().zip(&s.r[k][..n]) {
+                *e = r - *e;
+            }
+        }
+        for k in 1..nl {
+            let h = k - 1;
+            if p.eta_ip[h] != 0.0 {
+                kernels::phi_scaled_into(p.transfer, d.c_inter, &s.v_i[k], &mut s.e_ip[k]);
+                for (e, r) in s.e_ip[k].iter_mut().zip(&s.r_i[k]) {
+                    *e = r - *e;
+                }
+            }
+            if p.eta_pi[h] != 0.0 {
+                for (e, v) in s.e_pi[k].iter_mut().zip(&s.v_a[k]) {
+                    *e = -v;
+                }
+            }
+            if p.eta_down[h] != 0.0 {
+                let w = &self.w.down[k];
+                matvec(&w.data, w.rows, w.cols, &s.r[k + 1], &mut s.e_down[k]);
+                kernels::phi_in_place(p.transfer, &mut s.e_down[k]);
+                let n = p.layers[k];
+                for (e, r) in s.e_down[k].iter_mut().zip(&s.r[k][..n]) {
+                    *e = r - *e;
+                }
+            }
+        }
+    }
+
+    /// Applies `update(W, Δ, post, pre, η)` to every plastic matrix with its
+    /// presynaptic rates: r_{k-1} (up), r_k (ip), r^I_k (pi), r_{k+1} (down).
+    pub(crate) fn plasticity(
+        &mut self,
+        s: &State,
+        mut update: impl FnMut(&mut [f32], &mut [f32], &[f32], &[f32], f32),
+    ) {
+        let nl = self.params.n_layers();
+        let n = &self.params.layers;
+        for k in 1..=nl {
+            let eta = self.params.eta_up[k - 1];
+            if eta != 0.0 {
+                let (w, d) = (&mut self.w.up[k], &mut self.delta.up[k]);
+                update(&mut w.data, &mut d.data, &s.e_up[k], &s.r[k - 1], eta);
+            }
+        }
+        for k in 1..nl {
+            let h = k - 1;
+            let eta = self.params.eta_ip[h];
+            if eta != 0.0 {
+                let (w, d) = (&mut self.w.ip[k], &mut self.delta.ip[k]);
+                update(&mut w.data, &mut d.data, &s.e_ip[k], &s.r[k], eta);
+            }
+            let eta = self.params.eta_pi[h];
+            if eta != 0.0 {
+                let (w, d) = (&mut self.w.pi[k], &mut self.delta.pi[k]);
+                update(&mut w.data, &mut d.data, &s.e_pi[k], &s.r_i[k], eta);
+            }
+            let eta = self.params.eta_down[h];
+            if eta != 0.0 {
+                let (w, d) = (&mut self.w.down[k], &mut self.delta.down[k]);
+                update(&mut w.data, &mut d.data, &s.e_down[k], &s.r[k + 1][..n[k + 1]], eta);
+            }
+        }
+    }
+
+    /// Stops a run that left the sane region: a non-finite or runaway potential
+    /// (|u| > `max_potential`) is reported with its layer and population.
+    pub fn check(&self, s: &State, pattern: u64) -> Result<()> {
+        let bound = self.params.max_potential;
+        let nl = self.params.n_layers();
+        for k in 1..=nl {
+            let pops: [(&str, &[f32]); 2] = [("pyramidal u", &s.u[k]), ("interneuron u_i", &s.u_i[k])];
+            for (name, v) in pops {
+                if let Some(x) = v.iter().find(|x| !(x.abs() <= bound)) {
+                    let kind = if x.is_finite() {
+                        format!("{name} (beyond ±{bound})")
+                    } else {
+                        name.to_string()
+                    };
+                    return Err(Error::Diverged {
+                        layer: k,
+                        quantity: kind,
+                        value: x.to_string(),
+                        pattern,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sum of all weights as f64 bit patterns folded together: a checksum that
+    /// changes with any single bit of any weight (determinism tests, browser vs.
+    /// native comparison).
+    pub fn checksum(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for m in self
+            .w
+            .up
+            .iter()
+            .chain(&self.w.ip)
+            .chain(&self.w.pi)
+            .chain(&self.w.down)
+        {
+            for x in &m.data {
+                h ^= x.to_bits() as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_follow_the_layers() {
+        let mut p = Params::yin_yang();
+        p.layers = vec![4, 6, 5, 3];
+        p.eta_up = vec![0.1; 3];
+        p.eta_ip = vec![0.0; 2];
+        p.eta_pi = vec![0.0; 2];
+        p.eta_down = vec![0.0; 2];
+        let net = Network::new(p.clone(), 1).unwrap();
+        assert!(net.w.up[1].has_shape(6, 5));
+        assert!(net.w.up[3].has_shape(3, 6));
+        assert!(net.w.ip[2].has_shape(3, 6));
+        assert!(net.w.pi[1].has_shape(6, 5));
+        let s = State::new(&p);
+        assert_eq!(s.r[0].len(), 5);
+        assert_eq!(s.r[0][4], 0.5);
+        assert_eq!(s.r[3].len(), 3);
+        assert_eq!(net.sps_distance(), (0.0, 0.0));
+        assert_eq!(p.n_synapses(), 6 * 5 + 5 * 7 + 3 * 6 + (5 * 7 + 2 * 30) + (3 * 6 + 2 * 15));
+    }
+
+    #[test]
+    fn checkpoint_shapes_are_checked() {
+        let p = Params::mimic();
+        let net = Network::new(p.clone(), 1).unwrap();
+        let mut w = net.w.clone();
+        w.up[1] = Mat::zeros(2, 2);
+        let e = Network::from_weights(p.clone(), w, None).unwrap_err();
+        assert!(matches!(e, Error::Shape { .. }), "{e}");
+        let mut w = net.w.clone();
+        w.pi[1].data[0] = f32::NAN;
+        assert!(Network::from_weights(p, w, None).is_err());
+    }
+}

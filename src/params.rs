@@ -1,0 +1,616 @@
+//! Parameters of the microcircuit and its two engines, with the published presets.
+//!
+//! Units: time in ms, conductances in 1/ms (capacitance 1), potentials and rates
+//! dimensionless. A [`Params`] is plain data (serde); [`Params::validate`] checks it
+//! and every constructor of a network calls it, so a bad value is reported where the
+//! user made it, with its name, its value and the allowed range.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Largest number of synapses (all matrices together) a network may have. Each
+/// synapse costs a weight and a low-pass trace (8 bytes): 20 M synapses are 160 MB,
+/// which a browser tab can still hold.
+pub const MAX_SYNAPSES: usize = 20_000_000;
+
+/// Largest population size of one layer.
+pub const MAX_LAYER_SIZE: usize = 100_000;
+
+/// Somatic transfer function φ: rate as a function of potential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transfer {
+    /// `φ(u) = log(1 + e^u)` (mimic task).
+    SoftRelu,
+    /// `φ(u) = 1 / (1 + e^{-u})` (Yin-Yang, MNIST).
+    Logistic,
+}
+
+/// How the weights are drawn at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitMode {
+    /// Every matrix uniform in its own range.
+    Random,
+    /// `W^up` and `W^down` uniform; `W^ip` and `W^pi` set to the self-predicting
+    /// state (SPEC §2) so that apical potentials start at zero.
+    SelfPredicting,
+}
+
+/// A closed interval `[lo, hi]` for uniform initial weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Range {
+    pub lo: f32,
+    pub hi: f32,
+}
+
+impl Range {
+    /// The symmetric interval `[-a, a]`.
+    pub const fn sym(a: f32) -> Self {
+        Range { lo: -a, hi: a }
+    }
+}
+
+/// Initial weight distribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Init {
+    pub mode: InitMode,
+    pub w_up: Range,
+    pub w_down: Range,
+    /// Used only with [`InitMode::Random`].
+    pub w_ip: Range,
+    /// Used only with [`InitMode::Random`].
+    pub w_pi: Range,
+}
+
+/// Model and engine parameters (SPEC §1–4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// Layer sizes `[n_0 (input), n_1, ..., n_N (output)]`; layers 1..N-1 are hidden
+    /// pyramidal layers, each with `n_{k+1}` interneurons.
+    pub layers: Vec<usize>,
+    pub transfer: Transfer,
+    /// Rate of the bias input to pyramidal basal and interneuron dendrites; `None`
+    /// for no bias.
+    pub bias: Option<f32>,
+    /// Leak conductance g_l.
+    pub g_l: f32,
+    /// Basal conductance g_B.
+    pub g_b: f32,
+    /// Apical conductance g_A.
+    pub g_a: f32,
+    /// Interneuron dendritic conductance g_D.
+    pub g_d: f32,
+    /// Somatic nudging conductance g_som (output and interneurons).
+    pub g_som: f32,
+    /// Euler time step (PyraLNet), ms.
+    pub dt: f32,
+    /// Low-pass time constant of input rates and target potentials, ms.
+    pub tau_0: f32,
+    /// Low-pass time constant of the plasticity traces Δ, ms.
+    pub tau_w: f32,
+    /// Presentation time of one pattern, ms.
+    pub t_pattern: f32,
+    /// No plasticity for this long after each pattern onset, ms.
+    pub learning_lag: f32,
+    /// The output of a pattern is the mean of u_N over `[out_lag, t_pattern]`, ms.
+    pub out_lag: f32,
+    /// Set every Δ to zero at each new pattern.
+    pub reset_deltas: bool,
+    /// Somatic noise σ (Euler–Maruyama, `σ √dt N(0,1)` per step).
+    pub noise: f32,
+    /// Learning rates of `W^up_k`, k = 1..N (one per layer); 0 freezes a matrix.
+    pub eta_up: Vec<f32>,
+    /// Learning rates of `W^ip_k`, k = 1..N-1.
+    pub eta_ip: Vec<f32>,
+    /// Learning rates of `W^pi_k`, k = 1..N-1.
+    pub eta_pi: Vec<f32>,
+    /// Learning rates of `W^down_k`, k = 1..N-1 (0: fixed, the paper's default).
+    pub eta_down: Vec<f32>,
+    pub init: Init,
+    /// Target potential of the wrong classes (classification).
+    pub u_low: f32,
+    /// Target potential of the true class (classification).
+    pub u_high: f32,
+    /// SteadNet: up-and-down passes per settling.
+    pub n_passes: usize,
+    /// SteadNet: weight updates per pattern.
+    pub n_exposures: usize,
+    /// A somatic potential beyond ±this stops the run as diverged.
+    pub max_potential: f32,
+}
+
+/// Which task a preset is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Mimic,
+    YinYang,
+    Mnist,
+}
+
+/// Training schedule of a preset (used by the training driver).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub epochs: usize,
+    pub train_size: usize,
+    pub val_size: usize,
+    pub test_size: usize,
+}
+
+/// A named, documented parameter set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    pub name: String,
+    pub task: Task,
+    pub source: String,
+    pub params: Params,
+    pub schedule: Schedule,
+}
+
+impl Default for Params {
+    /// The paper's conductances with the Yin-Yang study's network.
+    fn default() -> Self {
+        Params::yin_yang()
+    }
+}
+
+impl Params {
+    /// Mimic task (seed slides, SPEC §5): a 2-3-2 student learns a random teacher of
+    /// the same shape, from random initialisation, soft-ReLU, no bias.
+    pub fn mimic() -> Self {
+        Params {
+            layers: vec![2, 3, 2],
+            transfer: Transfer::SoftRelu,
+            bias: None,
+            g_l: 0.1,
+            g_b: 1.0,
+            g_a: 0.8,
+            g_d: 1.0,
+            g_som: 0.8,
+            dt: 0.1,
+            tau_0: 3.0,
+            tau_w: 30.0,
+            t_pattern: 100.0,
+            learning_lag: 0.0,
+            out_lag: 30.0,
+            reset_deltas: false,
+            noise: 0.0,
+            eta_up: vec![0.01, 0.005],
+            eta_ip: vec![0.01],
+            eta_pi: vec![0.01],
+            eta_down: vec![0.0],
+            init: Init {
+                mode: InitMode::Random,
+                w_up: Range::sym(1.0),
+                w_down: Range::sym(1.0),
+                w_ip: Range::sym(1.0),
+                w_pi: Range::sym(1.0),
+            },
+            u_low: 0.1,
+            u_high: 1.0,
+            n_passes: 2,
+            n_exposures: 1,
+            max_potential: 1e3,
+        }
+    }
+
+    /// Yin-Yang, the PyraLNet study's best configuration (SPEC §5; the public
+    /// PyraLNet/SteadNet report, 2020): 4-120-3, logistic φ, bias 0.5, g_A 0.28,
+    /// g_som 0.34, η^up = [6.07, 7.24e-4], η^ip = 1.45e-3, SPS init with W^pi fixed,
+    /// learning_lag 20 ms, out_lag 80 ms. Reported 96.7 ± 0.8 % test accuracy.
+    pub fn yin_yang() -> Self {
+        Params {
+            layers: vec![4, 120, 3],
+            transfer: Transfer::Logistic,
+            bias: Some(0.5),
+            g_l: 0.1,
+            g_b: 1.0,
+            g_a: 0.28,
+            g_d: 1.0,
+            g_som: 0.34,
+            dt: 0.1,
+            tau_0: 3.0,
+            tau_w: 30.0,
+            t_pattern: 100.0,
+            learning_lag: 20.0,
+            out_lag: 80.0,
+            reset_deltas: false,
+            noise: 0.0,
+            eta_up: vec![6.07, 7.24e-4],
+            eta_ip: vec![1.45e-3],
+            eta_pi: vec![0.0],
+            eta_down: vec![0.0],
+            init: Init {
+                mode: InitMode::SelfPredicting,
+                w_up: Range::sym(0.1),
+                w_down: Range::sym(1.0),
+                // Not used in SPS mode; the ranges of the matrices they mirror.
+                w_ip: Range::sym(0.1),
+                w_pi: Range::sym(1.0),
+            },
+            u_low: 0.1,
+            u_high: 1.0,
+            n_passes: 2,
+            n_exposures: 1,
+            max_potential: 1e3,
+        }
+    }
+
+    /// Yin-Yang from random initialisation with plastic W^pi (η^pi = 4.22e-4), SPEC
+    /// §5; reported 97.2 ± 1.1 % after 55 epochs. The initial ranges of W^ip and W^pi
+    /// are not published: they are those of the matrices they learn to mirror
+    /// (W^up and W^down).
+    pub fn yin_yang_random_init() -> Self {
+        let mut p = Params::yin_yang();
+        p.eta_pi = vec![4.22e-4];
+        p.init.mode = InitMode::Random;
+        p
+    }
+
+    /// MNIST with SteadNet (SPEC §5; Sacramento et al. 2018): 784-500-500-10,
+    /// logistic φ, bias, targets 0.1/0.8, random SPS, W^down and W^pi fixed. The
+    /// learning rates and ranges are this project's (the paper's are not in the SPEC),
+    /// chosen on the embedded subset's training part.
+    pub fn mnist() -> Self {
+        Params {
+            layers: vec![784, 500, 500, 10],
+            transfer: Transfer::Logistic,
+            bias: Some(0.5),
+            g_l: 0.1,
+            g_b: 1.0,
+            g_a: 0.8,
+            g_d: 1.0,
+            g_som: 0.8,
+            dt: 0.1,
+            tau_0: 3.0,
+            tau_w: 30.0,
+            t_pattern: 100.0,
+            learning_lag: 20.0,
+            out_lag: 80.0,
+            reset_deltas: false,
+            noise: 0.0,
+            eta_up: vec![1e-3, 5e-4, 2e-4],
+            eta_ip: vec![0.0, 0.0],
+            eta_pi: vec![0.0, 0.0],
+            eta_down: vec![0.0, 0.0],
+            init: Init {
+                mode: InitMode::SelfPredicting,
+                w_up: Range::sym(0.1),
+                w_down: Range::sym(1.0),
+                w_ip: Range::sym(0.1),
+                w_pi: Range::sym(1.0),
+            },
+            u_low: 0.1,
+            u_high: 0.8,
+            n_passes: 2,
+            n_exposures: 1,
+            max_potential: 1e3,
+        }
+    }
+
+    /// Number of layers above the input, N.
+    pub fn n_layers(&self) -> usize {
+        self.layers.len().saturating_sub(1)
+    }
+
+    /// Number of hidden layers, N - 1.
+    pub fn n_hidden(&self) -> usize {
+        self.n_layers().saturating_sub(1)
+    }
+
+    /// Total synapses of all matrices (bias columns included).
+    pub fn n_synapses(&self) -> usize {
+        let b = usize::from(self.bias.is_some());
+        let n = &self.layers;
+        let mut total = 0usize;
+        for k in 1..n.len() {
+            total = total.saturating_add(n[k].saturating_mul(n[k - 1] + b));
+            if k + 1 < n.len() {
+                // W^ip (n_{k+1} x (n_k + b)), W^pi and W^down (n_k x n_{k+1}).
+                let ip = n[k + 1].saturating_mul(n[k] + b);
+                let lateral = n[k].saturating_mul(n[k + 1]).saturating_mul(2);
+                total = total.saturating_add(ip).saturating_add(lateral);
+            }
+        }
+        total
+    }
+
+    /// Total conductance of a hidden pyramidal soma, `g_l + g_B + g_A`.
+    pub fn g_tot_hidden(&self) -> f32 {
+        self.g_l + self.g_b + self.g_a
+    }
+
+    /// λ_out = g_som / (g_l + g_B + g_som): output nudging strength.
+    pub fn lambda_out(&self) -> f32 {
+        self.g_som / (self.g_l + self.g_b + self.g_som)
+    }
+
+    /// λ_inter = g_som / (g_l + g_D + g_som): interneuron nudging strength.
+    pub fn lambda_inter(&self) -> f32 {
+        self.g_som / (self.g_l + self.g_d + self.g_som)
+    }
+
+    /// λ_hidden = g_A / (g_l + g_B + g_A): weight of the apical potential.
+    pub fn lambda_hidden(&self) -> f32 {
+        self.g_a / self.g_tot_hidden()
+    }
+
+    /// Euler steps per pattern, `t_pattern / dt`.
+    pub fn steps_per_pattern(&self) -> usize {
+        (self.t_pattern / self.dt).round() as usize
+    }
+
+    /// Steps at the start of a pattern without plasticity.
+    pub fn lag_steps(&self) -> usize {
+        (self.learning_lag / self.dt).round() as usize
+    }
+
+    /// First step of a pattern that counts toward its output.
+    pub fn out_lag_steps(&self) -> usize {
+        (self.out_lag / self.dt).round() as usize
+    }
+
+    /// Checks every value; the error names the first bad field, its value and the
+    /// allowed range.
+    pub fn validate(&self) -> Result<()> {
+        let n = &self.layers;
+        if n.len() < 2 {
+            return Err(Error::param(
+                "layers",
+                format!("{n:?}"),
+                "at least 2 sizes: [input, ..., output]",
+            ));
+        }
+        for (k, &size) in n.iter().enumerate() {
+            if size == 0 || size > MAX_LAYER_SIZE {
+                return Err(Error::param(
+                    format!("layers[{k}]"),
+                    size,
+                    format!("1..={MAX_LAYER_SIZE}"),
+                ));
+            }
+        }
+        let syn = self.n_synapses();
+        if syn > MAX_SYNAPSES {
+            return Err(Error::param(
+                "layers",
+                format!("{n:?} ({syn} synapses)"),
+                format!("at most {MAX_SYNAPSES} synapses in all"),
+            ));
+        }
+        if let Some(b) = self.bias {
+            finite_in("bias", b, -1e3, 1e3)?;
+        }
+        positive("g_l", self.g_l)?;
+        positive("g_b", self.g_b)?;
+        non_negative("g_a", self.g_a)?;
+        positive("g_d", self.g_d)?;
+        non_negative("g_som", self.g_som)?;
+        positive("dt", self.dt)?;
+        // Forward Euler is monotone (no overshoot) only when dt · g_tot < 1.
+        let g_max = (self.g_l + self.g_b + self.g_a.max(self.g_som))
+            .max(self.g_l + self.g_d + self.g_som);
+        if self.dt * g_max >= 1.0 {
+            return Err(Error::param(
+                "dt",
+                self.dt,
+                format!("0 < dt < 1/g_tot = {} ms (Euler stability)", 1.0 / g_max),
+            ));
+        }
+        non_negative("tau_0", self.tau_0)?;
+        positive("tau_w", self.tau_w)?;
+        positive("t_pattern", self.t_pattern)?;
+        let steps = self.t_pattern / self.dt;
+        if (steps - steps.round()).abs() > 1e-3 * steps.max(1.0) || steps.round() < 1.0 {
+            return Err(Error::param(
+                "t_pattern",
+                self.t_pattern,
+                format!("a positive multiple of dt = {}", self.dt),
+            ));
+        }
+        if steps > 1e7 {
+            return Err(Error::param(
+                "t_pattern",
+                self.t_pattern,
+                format!("at most 1e7 steps of dt = {}", self.dt),
+            ));
+        }
+        lag("learning_lag", self.learning_lag, self.t_pattern)?;
+        lag("out_lag", self.out_lag, self.t_pattern)?;
+        non_negative("noise", self.noise)?;
+        let nl = self.n_layers();
+        rates("eta_up", &self.eta_up, nl)?;
+        rates("eta_ip", &self.eta_ip, nl - 1)?;
+        rates("eta_pi", &self.eta_pi, nl - 1)?;
+        rates("eta_down", &self.eta_down, nl - 1)?;
+        for (name, r) in [
+            ("init.w_up", self.init.w_up),
+            ("init.w_down", self.init.w_down),
+            ("init.w_ip", self.init.w_ip),
+            ("init.w_pi", self.init.w_pi),
+        ] {
+            finite_in(&format!("{name}.lo"), r.lo, -1e3, 1e3)?;
+            finite_in(&format!("{name}.hi"), r.hi, r.lo, 1e3)?;
+        }
+        finite_in("u_low", self.u_low, -1e3, 1e3)?;
+        finite_in("u_high", self.u_high, self.u_low, 1e3)?;
+        if self.u_high <= self.u_low {
+            return Err(Error::param(
+                "u_high",
+                self.u_high,
+                format!("greater than u_low = {}", self.u_low),
+            ));
+        }
+        count("n_passes", self.n_passes, 1000)?;
+        count("n_exposures", self.n_exposures, 1000)?;
+        positive("max_potential", self.max_potential)?;
+        Ok(())
+    }
+
+    /// Parses a JSON config and validates it.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let p: Params = serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "config".into(),
+            reason: e.to_string(),
+        })?;
+        p.validate()?;
+        Ok(p)
+    }
+}
+
+impl Preset {
+    /// All presets, in the order the CLI and the page list them.
+    pub fn all() -> Vec<Preset> {
+        let yy = Schedule {
+            epochs: 45,
+            train_size: 6000,
+            val_size: 600,
+            test_size: 600,
+        };
+        vec![
+            Preset {
+                name: "mimic".into(),
+                task: Task::Mimic,
+                source: "seed slides (mimic regression task); SPEC §5".into(),
+                params: Params::mimic(),
+                schedule: Schedule {
+                    epochs: 1,
+                    train_size: 1000,
+                    val_size: 200,
+                    test_size: 200,
+                },
+            },
+            Preset {
+                name: "yin_yang".into(),
+                task: Task::YinYang,
+                source: "PyraLNet study's best configuration (public report, 2020); SPEC §5; \
+                         96.7 ± 0.8 % test accuracy"
+                    .into(),
+                params: Params::yin_yang(),
+                schedule: yy.clone(),
+            },
+            Preset {
+                name: "yin_yang_random_init".into(),
+                task: Task::YinYang,
+                source: "PyraLNet study, random init with plastic W^pi (η^pi = 4.22e-4); \
+                         SPEC §5; 97.2 ± 1.1 % after 55 epochs"
+                    .into(),
+                params: Params::yin_yang_random_init(),
+                schedule: Schedule { epochs: 55, ..yy },
+            },
+            Preset {
+                name: "mnist".into(),
+                task: Task::Mnist,
+                source: "Sacramento et al. 2018 (784-500-500-10, SteadNet); learning rates \
+                         chosen by this project; paper test error 1.96 %"
+                    .into(),
+                params: Params::mnist(),
+                schedule: Schedule {
+                    epochs: 5,
+                    train_size: 8000,
+                    val_size: 1000,
+                    test_size: 2000,
+                },
+            },
+        ]
+    }
+
+    /// The preset called `name`, or an error listing the names.
+    pub fn by_name(name: &str) -> Result<Preset> {
+        let all = Preset::all();
+        let names: Vec<String> = all.iter().map(|p| p.name.clone()).collect();
+        all.into_iter().find(|p| p.name == name).ok_or_else(|| {
+            Error::param("preset", format!("{name:?}"), format!("one of {}", names.join(", ")))
+        })
+    }
+}
+
+fn positive(field: &str, v: f32) -> Result<()> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::param(field, v, "a finite number > 0"))
+    }
+}
+
+fn non_negative(field: &str, v: f32) -> Result<()> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::param(field, v, "a finite number >= 0"))
+    }
+}
+
+fn finite_in(field: &str, v: f32, lo: f32, hi: f32) -> Result<()> {
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(())
+    } else {
+        Err(Error::param(field, v, format!("a finite number in [{lo}, {hi}]")))
+    }
+}
+
+fn lag(field: &str, v: f32, t_pattern: f32) -> Result<()> {
+    if v.is_finite() && v >= 0.0 && v < t_pattern {
+        Ok(())
+    } else {
+        Err(Error::param(field, v, format!("0 <= {field} < t_pattern = {t_pattern}")))
+    }
+}
+
+fn rates(field: &str, etas: &[f32], len: usize) -> Result<()> {
+    if etas.len() != len {
+        return Err(Error::param(
+            field,
+            format!("{etas:?}"),
+            format!("{len} learning rate(s), one per matrix"),
+        ));
+    }
+    for (i, &eta) in etas.iter().enumerate() {
+        if !(eta.is_finite() && (0.0..=1e3).contains(&eta)) {
+            return Err(Error::param(format!("{field}[{i}]"), eta, "a finite number in [0, 1000]"));
+        }
+    }
+    Ok(())
+}
+
+fn count(field: &str, v: usize, max: usize) -> Result<()> {
+    if (1..=max).contains(&v) {
+        Ok(())
+    } else {
+        Err(Error::param(field, v, format!("1..={max}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_are_valid() {
+        for p in Preset::all() {
+            p.params.validate().unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        }
+    }
+
+    #[test]
+    fn lambdas_match_the_spec() {
+        let p = Params::yin_yang();
+        assert!((p.lambda_out() - 0.34 / 1.44).abs() < 1e-7);
+        assert!((p.lambda_inter() - 0.34 / 1.44).abs() < 1e-7);
+        assert!((p.lambda_hidden() - 0.28 / 1.38).abs() < 1e-7);
+        // τ = 1/(g_l + g_B + g_A) ≈ 0.5 ms for the paper's conductances.
+        assert!((1.0 / Params::mimic().g_tot_hidden() - 0.526).abs() < 1e-3);
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let p = Params::mnist();
+        let text = serde_json::to_string(&p).unwrap();
+        assert_eq!(Params::from_json(&text).unwrap(), p);
+    }
+}

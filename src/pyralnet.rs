@@ -1,0 +1,177 @@
+//! PyraLNet: the full simulation of the microcircuit (SPEC §3).
+//!
+//! Forward Euler at dt: every compartment advances by `u += dt (D − g_tot u)`
+//! (+ `σ √dt ξ` while a target is shown), all layers computing their updates from
+//! the state at t and applying them together. Each pattern is shown for
+//! `t_pattern`; the state is never reset between patterns. Input rates and target
+//! potentials approach the pattern's values with τ_0:
+//! `r_0 += dt/τ_0 (x − r_0)`, `u_trgt += dt/τ_0 (u* − u_trgt)`.
+//!
+//! Order within one step t → t + dt:
+//! 1. input and target low-pass (they are driven from outside);
+//! 2. dendrites from the rates at t: v_B, v^I, v_A;
+//! 3. plasticity error factors from the state at t;
+//! 4. somas: `u(t+dt) = u(t) + dt (D(t) − g_tot u(t))`;
+//! 5. weights: `W += dt η Δ` with the old Δ, then `Δ += dt/τ_w (E − Δ)`;
+//! 6. rates `r = φ(u(t+dt))`.
+//!
+//! Plasticity is off for the first `learning_lag` ms of each pattern.
+
+use crate::engine::{Engine, EngineKind, check_pattern};
+use crate::error::Result;
+use crate::kernels;
+use crate::network::{Network, Solve, State};
+use crate::record::Recorder;
+use crate::rng::{SimRng, Stream};
+
+/// The Euler-integrated network.
+#[derive(Debug, Clone)]
+pub struct PyraLNet {
+    pub net: Network,
+    pub state: State,
+    noise: SimRng,
+    out: Vec<f32>,
+    patterns: u64,
+    steps: u64,
+    recorder: Option<Recorder>,
+}
+
+impl PyraLNet {
+    /// Wraps `net` in its resting state; `seed` drives the somatic noise.
+    pub fn new(net: Network, seed: u64) -> Self {
+        let state = State::new(&net.params);
+        let n_out = net.params.layers[net.params.n_layers()];
+        PyraLNet {
+            net,
+            state,
+            noise: SimRng::new(seed, Stream::Noise),
+            out: vec![0.0; n_out],
+            patterns: 0,
+            steps: 0,
+            recorder: None,
+        }
+    }
+
+    /// Euler steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// One Euler step with input rates `x` (see the module doc for the order).
+    pub fn step(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
+        let (net, s) = (&mut self.net, &mut self.state);
+        let p = &net.params;
+        let nl = p.n_layers();
+        let dt = p.dt;
+        // τ_0 = 0 (or below dt) means the input switches at once.
+        let a0 = if p.tau_0 > dt { dt / p.tau_0 } else { 1.0 };
+        for (r, &xi) in s.r[0].iter_mut().zip(x) {
+            *r += a0 * (xi - *r);
+        }
+        if let Some(t) = target {
+            for (u, &ti) in s.u_trgt.iter_mut().zip(t) {
+                *u += a0 * (ti - *u);
+            }
+        }
+        for k in 1..=nl {
+            net.basal(s, k);
+        }
+        for k in 1..nl {
+            net.inter_dendrite(s, k);
+            net.apical(s, k);
+        }
+        if plastic {
+            net.errors(s);
+        }
+        let euler = Solve::Euler(dt);
+        // Interneurons of layer k read u_{k+1}(t): update them before layer k+1.
+        for k in 1..nl {
+            net.soma_hidden(s, k, euler, true);
+            net.soma_inter(s, k, euler);
+        }
+        net.soma_out(s, euler, target.is_some());
+        let sigma = p.noise;
+        if sigma > 0.0 && target.is_some() {
+            let amp = sigma * dt.sqrt();
+            for k in 1..=nl {
+                for u in s.u[k].iter_mut().chain(s.u_i[k].iter_mut()) {
+                    *u += amp * self.noise.normal();
+                }
+            }
+        }
+        if plastic {
+            let (c_d, dt) = (dt / p.tau_w, dt);
+            net.plasticity(s, |w, d, post, pre, eta| {
+                kernels::lowpass_euler(w, d, post, pre, dt * eta, c_d)
+            });
+        }
+        for k in 1..=nl {
+            net.rates(s, k);
+            if k < nl {
+                net.rates_inter(s, k);
+            }
+        }
+        self.steps += 1;
+    }
+}
+
+impl Engine for PyraLNet {
+    fn kind(&self) -> EngineKind {
+        EngineKind::PyraLNet
+    }
+
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn network_mut(&mut self) -> &mut Network {
+        &mut self.net
+    }
+
+    fn state(&self) -> &State {
+        &self.state
+    }
+
+    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
+        check_pattern(&self.net, x, target)?;
+        let p = &self.net.params;
+        let (steps, lag, out_from) = (p.steps_per_pattern(), p.lag_steps(), p.out_lag_steps());
+        let dt = p.dt as f64;
+        if plastic && p.reset_deltas {
+            self.net.reset_deltas();
+        }
+        self.out.iter_mut().for_each(|o| *o = 0.0);
+        for i in 0..steps {
+            self.step(x, target, plastic && i >= lag);
+            if i >= out_from {
+                for (o, u) in self.out.iter_mut().zip(self.state.output()) {
+                    *o += u;
+                }
+            }
+            if let Some(rec) = &mut self.recorder {
+                rec.tick(self.steps as f64 * dt, &self.net, &self.state);
+            }
+        }
+        let n_avg = (steps - out_from.min(steps - 1)) as f32;
+        self.out.iter_mut().for_each(|o| *o /= n_avg);
+        self.patterns += 1;
+        self.net.check(&self.state, self.patterns)?;
+        Ok(&self.out)
+    }
+
+    fn patterns(&self) -> u64 {
+        self.patterns
+    }
+
+    fn set_recorder(&mut self, rec: Option<Recorder>) {
+        self.recorder = rec;
+    }
+
+    fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    fn reset_state(&mut self) {
+        self.state.rest(&self.net.params);
+    }
+}

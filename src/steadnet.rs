@@ -1,0 +1,140 @@
+//! SteadNet: the steady-state approximation of PyraLNet (SPEC §4).
+//!
+//! With τ ≈ 0.5 ms ≪ t_pattern = 100 ms each compartment sits at its fixed point
+//! `u = D / g_tot` most of the time. SteadNet replaces the settling by passes:
+//! 1. upward, k = 1..N−1: `u_k = (g_B v_B,k + g_A v_A,k) / (g_l + g_B + g_A)`, on
+//!    the first pass without v_A (the dendritic prediction v̂_B);
+//! 2. output: `u_N = (1 − λ_out) g_B/(g_l+g_B) v_B,N + λ_out u_trgt` with a
+//!    target, `g_B/(g_l+g_B) v_B,N` without;
+//! 3. downward, k = N−1..1 (every hidden layer):
+//!    `u^I_k = (1 − λ_inter) g_D/(g_l+g_D) v^I_k + λ_inter u_{k+1}`, then v_A,k and
+//!    u_k with the full steady state;
+//! 4. repeated n_passes times. Then n_exposures weight updates with
+//!    `dT = (t_pattern − learning_lag) / n_exposures`, `a = dT / (τ_w + dT)`:
+//!    `Δ = (1 − a) Δ + a E`, `W += dT η Δ`, settling again after each.
+//!
+//! The fixed points above are those of PyraLNet's equations (both engines call the
+//! same compartment code with [`Solve::Steady`] instead of [`Solve::Euler`]).
+
+use crate::engine::{Engine, EngineKind, check_pattern};
+use crate::error::Result;
+use crate::kernels;
+use crate::network::{Network, Solve, State};
+use crate::record::Recorder;
+
+/// The steady-state network.
+#[derive(Debug, Clone)]
+pub struct SteadNet {
+    pub net: Network,
+    pub state: State,
+    patterns: u64,
+    recorder: Option<Recorder>,
+}
+
+impl SteadNet {
+    /// Wraps `net` in its resting state.
+    pub fn new(net: Network) -> Self {
+        let state = State::new(&net.params);
+        SteadNet {
+            net,
+            state,
+            patterns: 0,
+            recorder: None,
+        }
+    }
+
+    /// Runs `n_passes` up-and-down passes with the current input (r_0) and target.
+    pub fn settle(&mut self, nudged: bool) {
+        let (net, s) = (&self.net, &mut self.state);
+        let nl = net.params.n_layers();
+        let st = Solve::Steady;
+        for pass in 0..net.params.n_passes {
+            for k in 1..nl {
+                net.basal(s, k);
+                if pass > 0 {
+                    net.apical(s, k);
+                }
+                net.soma_hidden(s, k, st, pass > 0);
+                net.rates(s, k);
+            }
+            net.basal(s, nl);
+            net.soma_out(s, st, nudged);
+            net.rates(s, nl);
+            for k in (1..nl).rev() {
+                net.inter_dendrite(s, k);
+                net.soma_inter(s, k, st);
+                net.rates_inter(s, k);
+                net.apical(s, k);
+                net.soma_hidden(s, k, st, true);
+                net.rates(s, k);
+            }
+        }
+    }
+}
+
+impl Engine for SteadNet {
+    fn kind(&self) -> EngineKind {
+        EngineKind::SteadNet
+    }
+
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn network_mut(&mut self) -> &mut Network {
+        &mut self.net
+    }
+
+    fn state(&self) -> &State {
+        &self.state
+    }
+
+    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
+        check_pattern(&self.net, x, target)?;
+        let n0 = x.len();
+        self.state.r[0][..n0].copy_from_slice(x);
+        if let Some(t) = target {
+            self.state.u_trgt.copy_from_slice(t);
+        }
+        let nudged = target.is_some();
+        self.settle(nudged);
+        if plastic {
+            if self.net.params.reset_deltas {
+                self.net.reset_deltas();
+            }
+            let p = &self.net.params;
+            let dt_big = (p.t_pattern - p.learning_lag) / p.n_exposures as f32;
+            let a = dt_big / (p.tau_w + dt_big);
+            for _ in 0..p.n_exposures {
+                self.net.errors(&mut self.state);
+                self.net.plasticity(&self.state, |w, d, post, pre, eta| {
+                    kernels::lowpass_discrete(w, d, post, pre, dt_big * eta, a)
+                });
+                self.settle(nudged);
+            }
+        }
+        self.patterns += 1;
+        if let Some(rec) = &mut self.recorder {
+            let t = self.patterns as f64 * self.net.params.t_pattern as f64;
+            rec.tick(t, &self.net, &self.state);
+        }
+        self.net.check(&self.state, self.patterns)?;
+        Ok(self.state.output())
+    }
+
+    fn patterns(&self) -> u64 {
+        self.patterns
+    }
+
+    fn set_recorder(&mut self, rec: Option<Recorder>) {
+        self.recorder = rec;
+    }
+
+    fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    fn reset_state(&mut self) {
+        self.state.rest(&self.net.params);
+    }
+}
