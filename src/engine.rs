@@ -24,7 +24,11 @@ impl std::str::FromStr for EngineKind {
         match s.to_ascii_lowercase().as_str() {
             "pyralnet" => Ok(EngineKind::PyraLNet),
             "steadnet" => Ok(EngineKind::SteadNet),
-            _ => Err(crate::Error::param("engine", format!("{s:?}"), "pyralnet or steadnet")),
+            _ => Err(crate::Error::param(
+                "engine",
+                format!("{s:?}"),
+                "pyralnet or steadnet",
+            )),
         }
     }
 }

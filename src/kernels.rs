@@ -182,7 +182,11 @@ pub fn lowpass_euler(
     c_d: f32,
 ) {
     let cols = pre.len();
-    for ((wr, dr), &e_i) in w.chunks_exact_mut(cols).zip(delta.chunks_exact_mut(cols)).zip(post) {
+    for ((wr, dr), &e_i) in w
+        .chunks_exact_mut(cols)
+        .zip(delta.chunks_exact_mut(cols))
+        .zip(post)
+    {
         for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
             let d = *dij;
             *wij += c_w * d;
@@ -214,7 +218,11 @@ pub fn lowpass_discrete(
 ) {
     let cols = pre.len();
     let keep = 1.0 - a;
-    for ((wr, dr), &e_i) in w.chunks_exact_mut(cols).zip(delta.chunks_exact_mut(cols)).zip(post) {
+    for ((wr, dr), &e_i) in w
+        .chunks_exact_mut(cols)
+        .zip(delta.chunks_exact_mut(cols))
+        .zip(post)
+    {
         for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
             let d = keep * *dij + a * (e_i * r_j);
             *dij = d;
@@ -273,7 +281,9 @@ mod tests {
             let mut y = vec![0.0; rows];
             matvec(&w, rows, cols, &x, &mut y);
             for i in 0..rows {
-                let want: f64 = (0..cols).map(|j| w[i * cols + j] as f64 * x[j] as f64).sum();
+                let want: f64 = (0..cols)
+                    .map(|j| w[i * cols + j] as f64 * x[j] as f64)
+                    .sum();
                 assert!((y[i] as f64 - want).abs() < 1e-5);
             }
         }

@@ -130,7 +130,12 @@ impl Projections {
     /// Checks that every matrix has the shape `p` asks for and finite entries.
     pub fn check_against(&self, p: &Params, what: &str) -> Result<()> {
         let want = Projections::zeros(p);
-        for proj in [Projection::Up, Projection::Ip, Projection::Pi, Projection::Down] {
+        for proj in [
+            Projection::Up,
+            Projection::Ip,
+            Projection::Pi,
+            Projection::Down,
+        ] {
             let (have, want) = (self.get(proj), want.get(proj));
             if have.len() != want.len() {
                 return Err(Error::Shape {
@@ -341,7 +346,11 @@ impl Network {
     }
 
     /// A network from given weights (a checkpoint), checked against the parameters.
-    pub fn from_weights(params: Params, w: Projections, delta: Option<Projections>) -> Result<Self> {
+    pub fn from_weights(
+        params: Params,
+        w: Projections,
+        delta: Option<Projections>,
+    ) -> Result<Self> {
         params.validate()?;
         w.check_against(&params, "weights")?;
         let delta = match delta {
@@ -547,7 +556,13 @@ impl Network {
             let eta = self.params.eta_down[h];
             if eta != 0.0 {
                 let (w, d) = (&mut self.w.down[k], &mut self.delta.down[k]);
-                update(&mut w.data, &mut d.data, &s.e_down[k], &s.r[k + 1][..n[k + 1]], eta);
+                update(
+                    &mut w.data,
+                    &mut d.data,
+                    &s.e_down[k],
+                    &s.r[k + 1][..n[k + 1]],
+                    eta,
+                );
             }
         }
     }
@@ -558,9 +573,10 @@ impl Network {
         let bound = self.params.max_potential;
         let nl = self.params.n_layers();
         for k in 1..=nl {
-            let pops: [(&str, &[f32]); 2] = [("pyramidal u", &s.u[k]), ("interneuron u_i", &s.u_i[k])];
+            let pops: [(&str, &[f32]); 2] =
+                [("pyramidal u", &s.u[k]), ("interneuron u_i", &s.u_i[k])];
             for (name, v) in pops {
-                if let Some(x) = v.iter().find(|x| !(x.abs() <= bound)) {
+                if let Some(x) = v.iter().find(|x| x.is_nan() || x.abs() > bound) {
                     let kind = if x.is_finite() {
                         format!("{name} (beyond ±{bound})")
                     } else {
@@ -622,7 +638,10 @@ mod tests {
         assert_eq!(s.r[0][4], 0.5);
         assert_eq!(s.r[3].len(), 3);
         assert_eq!(net.sps_distance(), (0.0, 0.0));
-        assert_eq!(p.n_synapses(), 6 * 5 + 5 * 7 + 3 * 6 + (5 * 7 + 2 * 30) + (3 * 6 + 2 * 15));
+        assert_eq!(
+            p.n_synapses(),
+            6 * 5 + 5 * 7 + 3 * 6 + (5 * 7 + 2 * 30) + (3 * 6 + 2 * 15)
+        );
     }
 
     #[test]

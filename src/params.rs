@@ -393,8 +393,8 @@ impl Params {
         non_negative("g_som", self.g_som)?;
         positive("dt", self.dt)?;
         // Forward Euler is monotone (no overshoot) only when dt · g_tot < 1.
-        let g_max = (self.g_l + self.g_b + self.g_a.max(self.g_som))
-            .max(self.g_l + self.g_d + self.g_som);
+        let g_max =
+            (self.g_l + self.g_b + self.g_a.max(self.g_som)).max(self.g_l + self.g_d + self.g_som);
         if self.dt * g_max >= 1.0 {
             return Err(Error::param(
                 "dt",
@@ -406,7 +406,7 @@ impl Params {
         positive("tau_w", self.tau_w)?;
         positive("t_pattern", self.t_pattern)?;
         let steps = self.t_pattern / self.dt;
-        if (steps - steps.round()).abs() > 1e-3 * steps.max(1.0) || steps.round() < 1.0 {
+        if (steps - steps.round()).abs() > 1e-3 || steps.round() < 1.0 {
             return Err(Error::param(
                 "t_pattern",
                 self.t_pattern,
@@ -525,7 +525,11 @@ impl Preset {
         let all = Preset::all();
         let names: Vec<String> = all.iter().map(|p| p.name.clone()).collect();
         all.into_iter().find(|p| p.name == name).ok_or_else(|| {
-            Error::param("preset", format!("{name:?}"), format!("one of {}", names.join(", ")))
+            Error::param(
+                "preset",
+                format!("{name:?}"),
+                format!("one of {}", names.join(", ")),
+            )
         })
     }
 }
@@ -550,7 +554,11 @@ fn finite_in(field: &str, v: f32, lo: f32, hi: f32) -> Result<()> {
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
     } else {
-        Err(Error::param(field, v, format!("a finite number in [{lo}, {hi}]")))
+        Err(Error::param(
+            field,
+            v,
+            format!("a finite number in [{lo}, {hi}]"),
+        ))
     }
 }
 
@@ -558,7 +566,11 @@ fn lag(field: &str, v: f32, t_pattern: f32) -> Result<()> {
     if v.is_finite() && v >= 0.0 && v < t_pattern {
         Ok(())
     } else {
-        Err(Error::param(field, v, format!("0 <= {field} < t_pattern = {t_pattern}")))
+        Err(Error::param(
+            field,
+            v,
+            format!("0 <= {field} < t_pattern = {t_pattern}"),
+        ))
     }
 }
 
@@ -572,7 +584,11 @@ fn rates(field: &str, etas: &[f32], len: usize) -> Result<()> {
     }
     for (i, &eta) in etas.iter().enumerate() {
         if !(eta.is_finite() && (0.0..=1e3).contains(&eta)) {
-            return Err(Error::param(format!("{field}[{i}]"), eta, "a finite number in [0, 1000]"));
+            return Err(Error::param(
+                format!("{field}[{i}]"),
+                eta,
+                "a finite number in [0, 1000]",
+            ));
         }
     }
     Ok(())
@@ -593,7 +609,9 @@ mod tests {
     #[test]
     fn presets_are_valid() {
         for p in Preset::all() {
-            p.params.validate().unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            p.params
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", p.name));
         }
     }
 

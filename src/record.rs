@@ -26,7 +26,10 @@ pub enum Probe {
     /// Low-passed target potentials u_trgt.
     Target,
     /// All entries of one weight matrix.
-    Weights { projection: Projection, layer: usize },
+    Weights {
+        projection: Projection,
+        layer: usize,
+    },
     /// Mean |v_A| over all hidden neurons (one value).
     MeanAbsApical,
     /// `‖W^ip − W^ip_SPS‖` and `‖W^pi + W^down‖` (two values).
@@ -40,7 +43,11 @@ impl Probe {
         let p = &net.params;
         let nl = p.n_layers();
         let bad = |layer: usize, range: String| {
-            Err(Error::param(format!("probe {self:?}"), layer, format!("layer in {range}")))
+            Err(Error::param(
+                format!("probe {self:?}"),
+                layer,
+                format!("layer in {range}"),
+            ))
         };
         match *self {
             Probe::SomaP { layer } if (1..=nl).contains(&layer) => Ok(p.layers[layer]),
@@ -55,7 +62,11 @@ impl Probe {
             Probe::SomaI { layer } | Probe::Apical { layer } => bad(layer, format!("1..{nl}")),
             Probe::Target => Ok(p.layers[nl]),
             Probe::Weights { projection, layer } => {
-                let m = net.w.get(projection).get(layer).filter(|m| !m.data.is_empty());
+                let m = net
+                    .w
+                    .get(projection)
+                    .get(layer)
+                    .filter(|m| !m.data.is_empty());
                 match m {
                     Some(m) => Ok(m.data.len()),
                     None => bad(layer, "the layers that have this projection".into()),
@@ -118,7 +129,10 @@ impl Recorder {
             return Err(Error::param(
                 "record.capacity",
                 capacity,
-                format!("at most {} rows of {row} values", MAX_RECORD_VALUES / row.max(1)),
+                format!(
+                    "at most {} rows of {row} values",
+                    MAX_RECORD_VALUES / row.max(1)
+                ),
             ));
         }
         Ok(Recorder {
@@ -188,7 +202,9 @@ impl Recorder {
     /// Rows of probe `i`: one slice of its width per recorded time.
     pub fn series(&self, i: usize) -> impl Iterator<Item = &[f32]> {
         let (a, b) = (self.offsets[i], self.offsets[i + 1]);
-        self.data.chunks_exact(self.row.max(1)).map(move |r| &r[a..b])
+        self.data
+            .chunks_exact(self.row.max(1))
+            .map(move |r| &r[a..b])
     }
 
     /// Forgets every row (keeps probes and the initial interval).
@@ -208,7 +224,13 @@ mod tests {
     fn memory_stays_bounded_and_covers_the_run() {
         let net = Network::new(Params::mimic(), 1).unwrap();
         let s = State::new(&net.params);
-        let mut rec = Recorder::new(&net, vec![Probe::SomaP { layer: 2 }, Probe::SpsDistance], 1, 16).unwrap();
+        let mut rec = Recorder::new(
+            &net,
+            vec![Probe::SomaP { layer: 2 }, Probe::SpsDistance],
+            1,
+            16,
+        )
+        .unwrap();
         for t in 0..1000 {
             rec.tick(t as f64, &net, &s);
         }

@@ -14,7 +14,11 @@ use microcircuit::rng::{SimRng, Stream};
 use microcircuit::{Error, Network};
 
 #[derive(Parser)]
-#[command(name = "microcircuit", version, about = "Dendritic cortical microcircuits (Sacramento et al. 2018): PyraLNet and SteadNet")]
+#[command(
+    name = "microcircuit",
+    version,
+    about = "Dendritic cortical microcircuits (Sacramento et al. 2018): PyraLNet and SteadNet"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -49,11 +53,10 @@ pub fn main() -> ExitCode {
             patterns,
             seed,
         } => bench(engine, &preset, patterns, seed),
-        Cmd::Presets => serde_json::to_value(Preset::all())
-            .map_err(|e| Error::Json {
-                what: "presets".into(),
-                reason: e.to_string(),
-            }),
+        Cmd::Presets => serde_json::to_value(Preset::all()).map_err(|e| Error::Json {
+            what: "presets".into(),
+            reason: e.to_string(),
+        }),
     };
     match result {
         Ok(v) => {
@@ -80,11 +83,17 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
 
 /// Inputs and one-hot-style targets for timing: the preset's own task where it is
 /// cheap to make, uniform rates otherwise (timing does not depend on the values).
-fn bench_patterns(preset: &Preset, n: usize, seed: u64) -> microcircuit::Result<Vec<(Vec<f32>, Vec<f32>)>> {
+fn bench_patterns(
+    preset: &Preset,
+    n: usize,
+    seed: u64,
+) -> microcircuit::Result<Vec<(Vec<f32>, Vec<f32>)>> {
     let p = &preset.params;
     let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
     let target = |label: usize| -> Vec<f32> {
-        (0..n_out).map(|j| if j == label { p.u_high } else { p.u_low }).collect()
+        (0..n_out)
+            .map(|j| if j == label { p.u_high } else { p.u_low })
+            .collect()
     };
     if preset.task == Task::YinYang {
         let yy = yinyang::generate(n, seed as u32)?;
@@ -104,7 +113,12 @@ fn bench_patterns(preset: &Preset, n: usize, seed: u64) -> microcircuit::Result<
         .collect())
 }
 
-fn bench(kind: EngineKind, preset: &str, patterns: Option<usize>, seed: u64) -> microcircuit::Result<serde_json::Value> {
+fn bench(
+    kind: EngineKind,
+    preset: &str,
+    patterns: Option<usize>,
+    seed: u64,
+) -> microcircuit::Result<serde_json::Value> {
     let preset = Preset::by_name(preset)?;
     let big = preset.params.n_synapses() > 1_000_000;
     let n = patterns.unwrap_or(match kind {

@@ -2,6 +2,7 @@
 //! MNIST IDX). Parsers take `&[u8]`, never paths: the CLI reads files, the browser
 //! fetches them.
 
+pub mod mimic;
 pub mod mnist;
 pub mod npy;
 pub mod yinyang;
