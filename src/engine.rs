@@ -41,6 +41,8 @@ pub trait Engine: Send {
     /// layer sizes must not.
     fn network_mut(&mut self) -> &mut Network;
     fn state(&self) -> &State;
+    /// The state, to save and restore around evaluations.
+    fn state_mut(&mut self) -> &mut State;
 
     /// Shows input rates `x` for one pattern. With `target` the output is nudged
     /// toward it (and noise is on); with `plastic` the weights learn. Returns the

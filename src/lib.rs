@@ -23,6 +23,7 @@ pub mod pyralnet;
 pub mod record;
 pub mod rng;
 pub mod steadnet;
+pub mod train;
 
 pub use engine::{Engine, EngineKind};
 pub use network::Network;

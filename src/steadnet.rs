@@ -89,6 +89,10 @@ impl Engine for SteadNet {
         &self.state
     }
 
+    fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
     fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
         check_pattern(&self.net, x, target)?;
         let n0 = x.len();

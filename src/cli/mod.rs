@@ -4,6 +4,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+
+mod dataset;
+mod train;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -40,6 +43,11 @@ enum Cmd {
     },
     /// Prints every preset (parameters, schedule, source) as JSON.
     Presets,
+    /// Trains a network on its task, evaluates the test set, prints the results as JSON.
+    Train(train::TrainArgs),
+    /// Prints a data set (Yin-Yang as CSV) or facts about one (MNIST).
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCmd),
 }
 
 /// Runs the CLI; the exit code is 0 on success, 1 on a model or input error and 2
@@ -53,12 +61,16 @@ pub fn main() -> ExitCode {
             patterns,
             seed,
         } => bench(engine, &preset, patterns, seed),
+        Cmd::Train(args) => train::run(args),
+        Cmd::Dataset(cmd) => dataset::run(cmd),
         Cmd::Presets => serde_json::to_value(Preset::all()).map_err(|e| Error::Json {
             what: "presets".into(),
             reason: e.to_string(),
         }),
     };
     match result {
+        // Commands that print their own output (CSV) return null.
+        Ok(serde_json::Value::Null) => ExitCode::SUCCESS,
         Ok(v) => {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             ExitCode::SUCCESS

@@ -7,6 +7,8 @@ pub mod mnist;
 pub mod npy;
 pub mod yinyang;
 
+use crate::error::{Error, Result};
+
 /// What a data set asks the network to produce.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Targets {
@@ -54,6 +56,127 @@ impl Dataset {
         match &self.targets {
             Targets::Labels { labels, .. } => Some(labels[i] as usize),
             Targets::Values { .. } => None,
+        }
+    }
+
+    /// Samples `range` as a new set (named `name`).
+    pub fn subset(&self, range: std::ops::Range<usize>, name: &str) -> Result<Dataset> {
+        if range.start >= range.end || range.end > self.len() {
+            return Err(Error::param(
+                format!("{name} size"),
+                range.len(),
+                format!(
+                    "1..={} (samples available from {})",
+                    self.len().saturating_sub(range.start),
+                    self.name
+                ),
+            ));
+        }
+        let n = self.n_inputs;
+        let targets = match &self.targets {
+            Targets::Labels { n_classes, labels } => Targets::Labels {
+                n_classes: *n_classes,
+                labels: labels[range.clone()].to_vec(),
+            },
+            Targets::Values { n_outputs, values } => Targets::Values {
+                n_outputs: *n_outputs,
+                values: values[range.start * n_outputs..range.end * n_outputs].to_vec(),
+            },
+        };
+        Ok(Dataset {
+            name: name.to_string(),
+            n_inputs: n,
+            inputs: self.inputs[range.start * n..range.end * n].to_vec(),
+            targets,
+        })
+    }
+
+    /// Target potentials of sample `i`: the regression values, or `u_high` for the
+    /// true class and `u_low` for the others (SPEC §3).
+    pub fn target_into(&self, i: usize, u_low: f32, u_high: f32, out: &mut [f32]) {
+        match &self.targets {
+            Targets::Labels { labels, .. } => {
+                let l = labels[i] as usize;
+                for (j, o) in out.iter_mut().enumerate() {
+                    *o = if j == l { u_high } else { u_low };
+                }
+            }
+            Targets::Values { n_outputs, values } => {
+                out.copy_from_slice(&values[i * n_outputs..(i + 1) * n_outputs]);
+            }
+        }
+    }
+}
+
+/// Training, validation and test sets of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Splits {
+    pub train: Dataset,
+    pub val: Dataset,
+    pub test: Dataset,
+}
+
+/// Seed of the mimic teacher, fixed so that every run learns the same map.
+pub const MIMIC_TEACHER_SEED: u64 = 1;
+
+/// The sets of `task` with the sizes of `schedule`.
+///
+/// - Yin-Yang: drawn with the published seeds (train 42, validation 41, test 40),
+///   so the sets do not change with the run's seed (as in the study).
+/// - Mimic: a fixed teacher ([`MIMIC_TEACHER_SEED`]) shaped like `params.layers`,
+///   inputs from seeds 1, 2, 3.
+/// - MNIST: `mnist` = (train file, test file) if given (IDX files), else the embedded
+///   subset; validation is the *end* of the training file, disjoint from the
+///   training part, and the test set is the test file's first `test_size` digits.
+pub fn splits_for(
+    task: crate::params::Task,
+    schedule: &crate::params::Schedule,
+    params: &crate::params::Params,
+    mnist: Option<(Dataset, Dataset)>,
+) -> Result<Splits> {
+    use crate::params::Task;
+    let s = schedule;
+    for (name, v) in [
+        ("train_size", s.train_size),
+        ("val_size", s.val_size),
+        ("test_size", s.test_size),
+    ] {
+        if v == 0 || v > 10_000_000 {
+            return Err(Error::param(name, v, "1..=10000000"));
+        }
+    }
+    match task {
+        Task::YinYang => Ok(Splits {
+            train: yinyang::generate(s.train_size, 42)?.to_dataset(),
+            val: yinyang::generate(s.val_size, 41)?.to_dataset(),
+            test: yinyang::generate(s.test_size, 40)?.to_dataset(),
+        }),
+        Task::Mimic => {
+            let teacher = mimic::Teacher::new(params, MIMIC_TEACHER_SEED);
+            Ok(Splits {
+                train: mimic::generate(params, &teacher, s.train_size, 1)?,
+                val: mimic::generate(params, &teacher, s.val_size, 2)?,
+                test: mimic::generate(params, &teacher, s.test_size, 3)?,
+            })
+        }
+        Task::Mnist => {
+            let (train_all, test_all) = match mnist {
+                Some(sets) => sets,
+                None => mnist::embedded_subset()?,
+            };
+            let n = train_all.len();
+            if s.train_size + s.val_size > n {
+                return Err(Error::param(
+                    "train_size + val_size",
+                    s.train_size + s.val_size,
+                    format!("at most {n}, the digits of {}", train_all.name),
+                ));
+            }
+            Ok(Splits {
+                train: train_all.subset(0..s.train_size, "mnist-train")?,
+                val: train_all.subset(n - s.val_size..n, "mnist-val")?,
+                test: test_all.subset(0..s.test_size.min(test_all.len()), "mnist-test")?,
+            })
         }
     }
 }
