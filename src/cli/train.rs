@@ -34,6 +34,10 @@ pub struct TrainArgs {
     val_every: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Train this many runs with seeds seed, seed+1, ... on all cores and report
+    /// the mean and standard deviation.
+    #[arg(long, default_value_t = 1)]
+    seeds: usize,
     /// JSON object of parameters overriding the preset's (any field of `presets`' params).
     #[arg(long)]
     config: Option<PathBuf>,
@@ -126,43 +130,156 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         seed: a.seed,
         val_every: a.val_every,
     };
-    let mut trainer = match checkpoint {
-        Some(ck) => {
-            let sets = data::splits_for(ck.config.task, &ck.config.schedule, &ck.params, mnist)?;
-            Trainer::from_checkpoint(ck, sets)?
-        }
-        None => {
-            let sets = data::splits_for(cfg.task, &cfg.schedule, &params, mnist)?;
-            Trainer::new(params, sets, cfg)?
+    if a.seeds == 0 || a.seeds > 10_000 {
+        return Err(Error::param("--seeds", a.seeds, "1..=10000"));
+    }
+    if a.seeds > 1 && (checkpoint.is_some() || a.save.is_some()) {
+        return Err(Error::param("--seeds", a.seeds, "1 with --load or --save"));
+    }
+    let make = |seed: u64| -> Result<Trainer> {
+        match &checkpoint {
+            Some(ck) => {
+                let sets = data::splits_for(
+                    ck.config.task,
+                    &ck.config.schedule,
+                    &ck.params,
+                    mnist.clone(),
+                )?;
+                Trainer::from_checkpoint(ck.clone(), sets)
+            }
+            None => {
+                let sets = data::splits_for(cfg.task, &cfg.schedule, &params, mnist.clone())?;
+                Trainer::new(
+                    params.clone(),
+                    sets,
+                    RunConfig {
+                        seed,
+                        ..cfg.clone()
+                    },
+                )
+            }
         }
     };
+    if a.seeds == 1 {
+        let mut trainer = make(a.seed)?;
+        let label = format!("{} {:?}", preset.name, trainer.config().engine);
+        let bar = super::progress(trainer.total_patterns(), &label);
+        bar.set_position(trainer.progress().patterns);
+        let mut out = train_one(&mut trainer, |p, msg| {
+            bar.set_position(p);
+            if let Some(m) = msg {
+                bar.set_message(format!("{label} {m}"));
+            }
+        })?;
+        bar.finish_and_clear();
+        if let Some(path) = &a.save {
+            std::fs::write(path, trainer.checkpoint().to_json())
+                .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?;
+        }
+        out["preset"] = json!(preset.name);
+        return Ok(out);
+    }
+    // Several seeds: one run per core, a shared progress bar over all patterns.
+    let seeds: Vec<u64> = (0..a.seeds as u64).map(|i| a.seed + i).collect();
+    let per_run = make(a.seed)?.total_patterns();
     let bar = super::progress(
-        trainer.total_patterns(),
-        &format!("{} {:?}", preset.name, trainer.config().engine),
+        per_run * seeds.len() as u64,
+        &format!("{} x{}", preset.name, seeds.len()),
     );
-    bar.set_position(trainer.progress().patterns);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(seeds.len());
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                use std::sync::atomic::Ordering::Relaxed;
+                loop {
+                    let i = next.fetch_add(1, Relaxed);
+                    let Some(&seed) = seeds.get(i) else { break };
+                    let mut last = 0u64;
+                    let r = make(seed).and_then(|mut t| {
+                        train_one(&mut t, |p, _| {
+                            let all = done.fetch_add(p - last, Relaxed) + p - last;
+                            last = p;
+                            bar.set_position(all);
+                        })
+                    });
+                    results.lock().map(|mut v| v.push((seed, r))).ok();
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let mut results = results
+        .into_inner()
+        .map_err(|_| Error::data("runs", "a worker thread panicked"))?;
+    results.sort_by_key(|(s, _)| *s);
+    let mut runs = Vec::new();
+    for (seed, r) in results {
+        let r = r.map_err(|e| Error::data(format!("run with seed {seed}"), e.to_string()))?;
+        runs.push(r);
+    }
+    let stat = |key: &str| -> Option<(f64, f64)> {
+        let v: Vec<f64> = runs.iter().filter_map(|r| r[key].as_f64()).collect();
+        (v.len() == runs.len()).then(|| mean_sd(&v))
+    };
+    let mut out = json!({
+        "preset": preset.name,
+        "engine": cfg.engine,
+        "task": cfg.task,
+        "seeds": seeds,
+        "schedule": cfg.schedule,
+        "seconds": start.elapsed().as_secs_f64(),
+        "params": params,
+        "runs": runs.iter().map(|r| json!({
+            "seed": r["seed"], "test_accuracy": r.get("test_accuracy"), "test_mse": r["test_mse"],
+            "seconds": r["seconds"], "val_history": r["val_history"],
+        })).collect::<Vec<_>>(),
+    });
+    for key in ["test_accuracy", "test_mse"] {
+        if let Some((m, sd)) = stat(key) {
+            out[format!("{key}_mean")] = json!(m);
+            out[format!("{key}_sd")] = json!(sd);
+        }
+    }
+    Ok(out)
+}
+
+/// Mean and sample standard deviation.
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (m, var.sqrt())
+}
+
+/// Trains one run to the end and returns its results as JSON; `progress` gets the
+/// patterns seen and, after a validation, a short summary.
+fn train_one(
+    trainer: &mut Trainer,
+    mut progress: impl FnMut(u64, Option<String>),
+) -> Result<serde_json::Value> {
     let start = Instant::now();
     let test = trainer.run_to_end(100, |out| {
-        bar.set_position(out.progress.patterns);
-        if let Some(m) = out.validations.last() {
+        let msg = out.validations.last().map(|m| {
             let acc = m
                 .accuracy
                 .map(|a| format!(" acc {:.2} %", 100.0 * a))
                 .unwrap_or_default();
-            bar.set_message(format!(
-                "epoch {} val mse {:.4}{acc}",
-                out.progress.epoch, m.mse
-            ));
-        }
+            format!("epoch {} val mse {:.4}{acc}", out.progress.epoch, m.mse)
+        });
+        progress(out.progress.patterns, msg);
     })?;
     let seconds = start.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    if let Some(path) = &a.save {
-        std::fs::write(path, trainer.checkpoint().to_json())
-            .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?;
-    }
     let mut out = json!({
-        "preset": preset.name,
         "engine": trainer.config().engine,
         "task": trainer.config().task,
         "seed": trainer.config().seed,
