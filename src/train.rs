@@ -278,6 +278,31 @@ impl Trainer {
         &self.engine.network().params
     }
 
+    /// Changes parameters between patterns (learning rates, conductances, timing,
+    /// passes). The layer sizes and the bias, which fix the weight shapes, must stay.
+    pub fn set_params(&mut self, p: Params) -> Result<()> {
+        p.validate()?;
+        let old = &self.engine.network().params;
+        if p.layers != old.layers || p.bias.is_some() != old.bias.is_some() {
+            return Err(Error::param(
+                "layers/bias",
+                format!("{:?} bias {:?}", p.layers, p.bias),
+                format!(
+                    "the running network's {:?} with bias {}",
+                    old.layers,
+                    if old.bias.is_some() { "on" } else { "off" }
+                ),
+            ));
+        }
+        let bias_changed = p.bias != old.bias;
+        self.engine.network_mut().params = p;
+        if bias_changed {
+            // The bias rate lives in the rate vectors; put the new one there.
+            self.engine.reset_state();
+        }
+        Ok(())
+    }
+
     pub fn config(&self) -> &RunConfig {
         &self.cfg
     }
