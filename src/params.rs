@@ -512,7 +512,7 @@ impl Preset {
                 params: Params::mnist(),
                 schedule: Schedule {
                     epochs: 5,
-                    // The embedded subset: 7996 training digits (the last 996
+                    // The embedded subset: 7996 training digits (the first 996
                     // validate), 2004 test digits.
                     train_size: 7000,
                     val_size: 996,

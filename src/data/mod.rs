@@ -126,8 +126,9 @@ pub const MIMIC_TEACHER_SEED: u64 = 1;
 /// - Mimic: a fixed teacher ([`MIMIC_TEACHER_SEED`]) shaped like `params.layers`,
 ///   inputs from seeds 1, 2, 3.
 /// - MNIST: `mnist` = (train file, test file) if given (IDX files), else the embedded
-///   subset; validation is the *end* of the training file, disjoint from the
-///   training part, and the test set is the test file's first `test_size` digits.
+///   subset; validation is the *start* of the training file, training the
+///   `train_size` digits after it, and the test set the test file's first
+///   `test_size` digits.
 pub fn splits_for(
     task: crate::params::Task,
     schedule: &crate::params::Schedule,
@@ -172,9 +173,12 @@ pub fn splits_for(
                     format!("at most {n}, the digits of {}", train_all.name),
                 ));
             }
+            // The embedded subset interleaves the classes (0, 1, ..., 9, 0, ...), so
+            // a prefix is class-balanced: validate on the first digits.
+            let (v, t) = (s.val_size, s.train_size);
             Ok(Splits {
-                train: train_all.subset(0..s.train_size, "mnist-train")?,
-                val: train_all.subset(n - s.val_size..n, "mnist-val")?,
+                val: train_all.subset(0..v, "mnist-val")?,
+                train: train_all.subset(v..v + t, "mnist-train")?,
                 test: test_all.subset(0..s.test_size.min(test_all.len()), "mnist-test")?,
             })
         }
