@@ -6,7 +6,11 @@ use microcircuit::engine::EngineKind;
 use microcircuit::params::{Params, Preset, Schedule, Task};
 use microcircuit::train::{CHECKPOINT_VERSION, Checkpoint, RunConfig, Trainer};
 
-fn small_yinyang(engine: EngineKind, epochs: usize, val_every: usize) -> (Params, Splits, RunConfig) {
+fn small_yinyang(
+    engine: EngineKind,
+    epochs: usize,
+    val_every: usize,
+) -> (Params, Splits, RunConfig) {
     let p = Params::yin_yang();
     let schedule = Schedule {
         epochs,
@@ -87,7 +91,14 @@ fn bad_checkpoints_are_refused_with_the_reason() {
     assert!(e.to_string().contains("format"), "{e}");
     let e = edit(&|v| v["weights"]["up"][1]["rows"] = 7.into());
     assert!(matches!(e, Error::Shape { .. }), "{e}");
-    let e = edit(&|v| v["weights"]["up"][1]["data"].as_array_mut().unwrap().pop().map(|_| ()).unwrap());
+    let e = edit(&|v| {
+        v["weights"]["up"][1]["data"]
+            .as_array_mut()
+            .unwrap()
+            .pop()
+            .map(|_| ())
+            .unwrap()
+    });
     assert!(matches!(e, Error::Shape { .. }), "{e}");
     let e = edit(&|v| v["params"]["g_l"] = (-1.0).into());
     assert!(matches!(e, Error::InvalidParam { .. }), "{e}");
@@ -95,12 +106,18 @@ fn bad_checkpoints_are_refused_with_the_reason() {
         v.as_object_mut().unwrap().remove("weights");
     });
     assert!(e.to_string().contains("weights"), "{e}");
-    assert!(matches!(Checkpoint::from_json("{\"format\": 3"), Err(Error::Json { .. })));
+    assert!(matches!(
+        Checkpoint::from_json("{\"format\": 3"),
+        Err(Error::Json { .. })
+    ));
     // A checkpoint for other data is refused by the trainer.
     let ck = Checkpoint::from_json(&good.to_string()).unwrap();
     let mimic = Preset::by_name("mimic").unwrap();
     let other = data::splits_for(Task::Mimic, &mimic.schedule, &mimic.params, None).unwrap();
-    assert!(matches!(Trainer::from_checkpoint(ck, other), Err(Error::Shape { .. })));
+    assert!(matches!(
+        Trainer::from_checkpoint(ck, other),
+        Err(Error::Shape { .. })
+    ));
 }
 
 #[test]
