@@ -479,7 +479,7 @@ impl Preset {
                 source: "seed slides (mimic regression task); SPEC §5".into(),
                 params: Params::mimic(),
                 schedule: Schedule {
-                    epochs: 1,
+                    epochs: 5,
                     train_size: 1000,
                     val_size: 200,
                     test_size: 200,

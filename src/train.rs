@@ -187,6 +187,10 @@ impl Trainer {
     pub fn run(&mut self, budget: usize) -> Result<StepOutcome> {
         let mut trained = 0;
         let mut validations = Vec::new();
+        // The untrained network is the first point of every learning curve.
+        if self.patterns == 0 && self.history.is_empty() && budget > 0 {
+            validations.push(self.validate()?);
+        }
         let n = self.sets.train.len();
         let (u_low, u_high) = (self.params().u_low, self.params().u_high);
         while trained < budget && !self.is_done() {
