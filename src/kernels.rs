@@ -9,6 +9,14 @@
 //! - **Vectorisable.** Loops are branch-free over contiguous slices, so LLVM turns
 //!   them into SIMD without changing the order of operations within a lane. Sums use
 //!   a fixed number of independent accumulators ([`dot`]) for the same reason.
+//!   Matrices with fewer than 8 columns (Yin-Yang's 120 × 5 first layer and 120 × 3
+//!   apical matrices) go four rows at a time, so that whole SIMD vectors hold whole
+//!   rows ([`matvec`], [`lowpass_euler`]); which path runs depends only on the shape.
+//!
+//! Measured on the Yin-Yang PyraLNet step (4-120-3, baseline x86-64 target, no
+//! `target-cpu`; medians of 5 runs): 1.05 → 0.74 µs per step, 22 100 → 12 700
+//! instructions. What is left is mostly the ~250 logistic evaluations (~35 %), the
+//! low-pass updates of the three plastic matrices (~30 %) and the matrix products.
 
 use crate::params::Transfer;
 
@@ -99,6 +107,24 @@ pub fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {
     }
 }
 
+/// The postsynaptic factor of a dendritic prediction rule,
+/// `out[i] = r[i] − φ(c · v[i])`: [`phi_scaled_into`] and the subtraction in one
+/// pass, so the prediction is never stored.
+pub fn prediction_error_into(f: Transfer, c: f32, v: &[f32], r: &[f32], out: &mut [f32]) {
+    match f {
+        Transfer::Logistic => {
+            for ((o, &x), &ri) in out.iter_mut().zip(v).zip(r) {
+                *o = ri - logistic(c * x);
+            }
+        }
+        Transfer::SoftRelu => {
+            for ((o, &x), &ri) in out.iter_mut().zip(v).zip(r) {
+                *o = ri - softplus(c * x);
+            }
+        }
+    }
+}
+
 /// Scalar φ, for tests and single values.
 pub fn phi(f: Transfer, u: f32) -> f32 {
     match f {
@@ -109,62 +135,284 @@ pub fn phi(f: Transfer, u: f32) -> f32 {
 
 /// `Σ a_i b_i` with eight interleaved accumulators combined pairwise in a fixed
 /// order: the sum is the same on every target, and it vectorises.
+///
+/// Accumulator `l` takes the products `i ≡ l (mod 8)`, in order; the result is
+/// `((acc0 + acc4) + (acc2 + acc6)) + ((acc1 + acc5) + (acc3 + acc7))`. The code keeps
+/// the accumulators as two 4-lane halves and pads the tail products with zeros
+/// (adding +0 to an accumulator that never holds −0 changes no bit) so that it maps
+/// onto two SIMD registers without lane shuffles; written with one array of eight,
+/// LLVM permuted the lanes and spent a shuffle per load.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f32; 8];
+    let mut lo = [0.0f32; 4];
+    let mut hi = [0.0f32; 4];
     let mut ca = a.chunks_exact(8);
     let mut cb = b.chunks_exact(8);
     for (x, y) in (&mut ca).zip(&mut cb) {
-        for l in 0..8 {
-            acc[l] += x[l] * y[l];
+        for l in 0..4 {
+            lo[l] += x[l] * y[l];
+            hi[l] += x[4 + l] * y[4 + l];
         }
     }
-    for (l, (x, y)) in ca.remainder().iter().zip(cb.remainder()).enumerate() {
-        acc[l] += x * y;
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    if !ra.is_empty() {
+        let mut p = [0.0f32; 8];
+        for ((p, x), y) in p.iter_mut().zip(ra).zip(rb) {
+            *p = x * y;
+        }
+        for l in 0..4 {
+            lo[l] += p[l];
+            hi[l] += p[4 + l];
+        }
     }
-    ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]))
+    let v = [lo[0] + hi[0], lo[1] + hi[1], lo[2] + hi[2], lo[3] + hi[3]];
+    (v[0] + v[2]) + (v[1] + v[3])
+}
+
+/// Dispatches a kernel on the column count: `cols` in 1..=7 runs the const-generic
+/// narrow variant `$narrow::<C>` (fully unrolled rows, no inner loop), anything
+/// else the wide expression.
+macro_rules! by_width {
+    ($cols:expr, $narrow:ident($($arg:expr),*), $wide:expr) => {
+        match $cols {
+            1 => $narrow::<1>($($arg),*),
+            2 => $narrow::<2>($($arg),*),
+            3 => $narrow::<3>($($arg),*),
+            4 => $narrow::<4>($($arg),*),
+            5 => $narrow::<5>($($arg),*),
+            6 => $narrow::<6>($($arg),*),
+            7 => $narrow::<7>($($arg),*),
+            _ => $wide,
+        }
+    };
+}
+
+/// `Σ_j row_j x_j` for a row of `C` (< 8) entries, summed left to right from 0.
+#[inline(always)]
+fn dot_narrow<const C: usize>(row: &[f32], x: &[f32; C]) -> f32 {
+    let row: &[f32; C] = row.try_into().expect("row of C entries");
+    let mut s = 0.0f32;
+    for j in 0..C {
+        s += row[j] * x[j];
+    }
+    s
+}
+
+/// [`dot_narrow`] of four consecutive rows at once: `wb` holds their `4·C` entries
+/// and `x_block` is `x_{i mod C}` over the same span, so the products are one
+/// lane-wise multiplication of whole vectors; each row's products are then summed
+/// left to right from 0, exactly as [`dot_narrow`] does, four rows per lane.
+#[inline(always)]
+fn dot_narrow_x4<const C: usize>(wb: &[f32], x_block: &[f32]) -> [f32; 4] {
+    let (wb, x_block) = (&wb[..4 * C], &x_block[..4 * C]);
+    let mut p = [0.0f32; 28];
+    for ((p, w), x) in p.iter_mut().zip(wb).zip(x_block) {
+        *p = w * x;
+    }
+    let mut s = [0.0f32; 4];
+    for j in 0..C {
+        let col = [p[j], p[C + j], p[2 * C + j], p[3 * C + j]];
+        for (s, c) in s.iter_mut().zip(col) {
+            *s += c;
+        }
+    }
+    s
+}
+
+/// `x_{i mod C}` for i < 4·C (at most 28 entries): the input pattern of a block of
+/// four rows.
+#[inline(always)]
+fn block_pattern<const C: usize>(x: &[f32; C]) -> [f32; 28] {
+    let mut b = [0.0f32; 28];
+    for (i, b) in b[..4 * C].iter_mut().enumerate() {
+        *b = x[i % C];
+    }
+    b
+}
+
+/// An optimisation barrier for the loops over blocks of four rows: it compiles to
+/// nothing, but LLVM's loop vectoriser leaves a loop containing it alone. The block
+/// body is already SIMD code (the SLP vectoriser turns [`dot_narrow_x4`] into vector
+/// loads, lane shuffles and four-wide arithmetic); widening the loop across blocks
+/// instead loads every lane with a scalar load and was ~1.7× slower (120 × 3 matrix:
+/// 72 ns → 44 ns per product with the barrier; 120 × 5: 168 ns → 87 ns).
+/// Values are unaffected either way.
+#[inline(always)]
+fn one_block_at_a_time() {
+    std::hint::black_box(());
+}
+
+#[inline(always)]
+fn matvec_narrow<const C: usize>(w: &[f32], x: &[f32], y: &mut [f32]) {
+    let x: &[f32; C] = x.try_into().expect("input of C entries");
+    let xb = block_pattern(x);
+    let mut yb = y.chunks_exact_mut(4);
+    let mut wb = w.chunks_exact(4 * C);
+    for (yb, wb) in (&mut yb).zip(&mut wb) {
+        one_block_at_a_time();
+        yb.copy_from_slice(&dot_narrow_x4::<C>(wb, &xb));
+    }
+    for (yi, row) in yb
+        .into_remainder()
+        .iter_mut()
+        .zip(wb.remainder().chunks_exact(C))
+    {
+        *yi = dot_narrow(row, x);
+    }
+}
+
+#[inline(always)]
+fn matvec_pair_narrow<const C: usize>(
+    wa: &[f32],
+    xa: &[f32],
+    wb: &[f32],
+    xb: &[f32],
+    y: &mut [f32],
+) {
+    let xa: &[f32; C] = xa.try_into().expect("input of C entries");
+    let xb: &[f32; C] = xb.try_into().expect("input of C entries");
+    let (pa, pb) = (block_pattern(xa), block_pattern(xb));
+    let mut yk = y.chunks_exact_mut(4);
+    let mut ak = wa.chunks_exact(4 * C);
+    let mut bk = wb.chunks_exact(4 * C);
+    for ((yk, ak), bk) in (&mut yk).zip(&mut ak).zip(&mut bk) {
+        one_block_at_a_time();
+        let (sa, sb) = (dot_narrow_x4::<C>(ak, &pa), dot_narrow_x4::<C>(bk, &pb));
+        for ((y, a), b) in yk.iter_mut().zip(sa).zip(sb) {
+            *y = a + b;
+        }
+    }
+    let rows = ak
+        .remainder()
+        .chunks_exact(C)
+        .zip(bk.remainder().chunks_exact(C));
+    for (yi, (ra, rb)) in yk.into_remainder().iter_mut().zip(rows) {
+        *yi = dot_narrow(ra, xa) + dot_narrow(rb, xb);
+    }
 }
 
 /// `y = W x` for a row-major `rows × cols` matrix.
 ///
-/// Narrow matrices (few inputs, many outputs, like the 4-input first layer) are
-/// summed column by column, `y += x_j W[:, j]`, each output accumulating in input
-/// order; wide ones use [`dot`] per row. The choice depends only on the shape, so the
-/// result is still the same on every target.
+/// Wide matrices use [`dot`] per row. Narrow ones (cols < 8, like the 5-column
+/// first layer and the 3-column apical matrices of Yin-Yang) sum each row left to
+/// right from 0, four rows at a time as SIMD lanes ([`dot_narrow_x4`]), with the
+/// column count a compile-time constant. Both choices depend only on the shape, so
+/// the result is the same on every target.
 pub fn matvec(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
     debug_assert_eq!(w.len(), rows * cols);
     debug_assert!(x.len() >= cols && y.len() >= rows);
-    let y = &mut y[..rows];
-    if cols < 8 {
-        for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
-            let mut s = 0.0f32;
-            for (wij, xj) in row.iter().zip(x) {
-                s += wij * xj;
-            }
-            *yi = s;
+    let (w, x, y) = (&w[..rows * cols], &x[..cols], &mut y[..rows]);
+    by_width!(cols, matvec_narrow(w, x, y), {
+        // Rows by index: `chunks_exact(cols)` would divide by the runtime `cols`.
+        for (i, yi) in y.iter_mut().enumerate() {
+            *yi = dot(&w[i * cols..][..cols], x);
         }
-    } else {
-        for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
-            *yi = dot(row, &x[..cols]);
-        }
-    }
+    })
 }
 
 /// `y += W x`, the same summation as [`matvec`] followed by one addition per output.
 pub fn matvec_add(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
-    if cols < 8 {
-        for (yi, row) in y[..rows].iter_mut().zip(w.chunks_exact(cols)) {
+    let (w, x, y) = (&w[..rows * cols], &x[..cols], &mut y[..rows]);
+    for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
+        *yi += if cols < 8 {
             let mut s = 0.0f32;
             for (wij, xj) in row.iter().zip(x) {
                 s += wij * xj;
             }
-            *yi += s;
+            s
+        } else {
+            dot(row, x)
+        };
+    }
+}
+
+/// `y = A a + B b` for two row-major `rows × cols` matrices, in one pass:
+/// the same bits as [`matvec`] of A followed by [`matvec_add`] of B.
+pub fn matvec_pair(
+    wa: &[f32],
+    xa: &[f32],
+    wb: &[f32],
+    xb: &[f32],
+    rows: usize,
+    cols: usize,
+    y: &mut [f32],
+) {
+    let (wa, wb) = (&wa[..rows * cols], &wb[..rows * cols]);
+    let (xa, xb, y) = (&xa[..cols], &xb[..cols], &mut y[..rows]);
+    by_width!(cols, matvec_pair_narrow(wa, xa, wb, xb, y), {
+        for (i, yi) in y.iter_mut().enumerate() {
+            let (ra, rb) = (&wa[i * cols..][..cols], &wb[i * cols..][..cols]);
+            *yi = dot(ra, xa) + dot(rb, xb);
         }
-    } else {
-        for (yi, row) in y[..rows].iter_mut().zip(w.chunks_exact(cols)) {
-            *yi += dot(row, &x[..cols]);
+    })
+}
+
+/// Applies `f(&mut W_ij, &mut Δ_ij, E_ij)` to every entry of a matrix and its trace,
+/// with `E = post · preᵀ` computed on the fly (`E_ij = post_i · pre_j`, never
+/// stored). Each entry is visited exactly once, so the order of the visits cannot
+/// change a result.
+///
+/// Wide matrices go row by row (the inner loop vectorises). Narrow ones (cols < 8)
+/// go in blocks of four rows, `4·C` contiguous entries, i.e. whole SIMD vectors:
+/// the `pre` pattern of a block, `pre_{i mod C}`, is the same for every block and
+/// built once; `post_{i / C}` is a shuffle of the block's four `post` values. Row by
+/// row, a 5-entry row was one 4-lane vector plus a scalar entry and loop overhead,
+/// and the three updates of the Yin-Yang step took about a third of it.
+#[inline(always)]
+fn outer_update(
+    w: &mut [f32],
+    delta: &mut [f32],
+    post: &[f32],
+    pre: &[f32],
+    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
+) {
+    let (rows, cols) = (post.len(), pre.len());
+    let (w, delta) = (&mut w[..rows * cols], &mut delta[..rows * cols]);
+    by_width!(cols, outer_narrow(w, delta, post, pre, f), {
+        for (i, &e_i) in post.iter().enumerate() {
+            let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
+            for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
+                f(wij, dij, e_i * r_j);
+            }
+        }
+    })
+}
+
+#[inline(always)]
+fn outer_narrow<const C: usize>(
+    w: &mut [f32],
+    delta: &mut [f32],
+    post: &[f32],
+    pre: &[f32],
+    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
+) {
+    let pre: &[f32; C] = pre.try_into().expect("C presynaptic rates");
+    // pre_{i mod C} over a block of four rows (at most 4 · 7 entries).
+    let mut pre_block = [0.0f32; 28];
+    for (i, p) in pre_block[..4 * C].iter_mut().enumerate() {
+        *p = pre[i % C];
+    }
+    let pre_block = &pre_block[..4 * C];
+    let mut wb = w.chunks_exact_mut(4 * C);
+    let mut db = delta.chunks_exact_mut(4 * C);
+    let mut pb = post.chunks_exact(4);
+    for ((wb, db), p4) in (&mut wb).zip(&mut db).zip(&mut pb) {
+        let p4: &[f32; 4] = p4.try_into().expect("four rows");
+        for i in 0..4 * C {
+            f(&mut wb[i], &mut db[i], p4[i / C] * pre_block[i]);
+        }
+    }
+    // The last rows % 4 rows.
+    for ((wr, dr), &e_i) in wb
+        .into_remainder()
+        .chunks_exact_mut(C)
+        .zip(db.into_remainder().chunks_exact_mut(C))
+        .zip(pb.remainder())
+    {
+        for j in 0..C {
+            f(&mut wr[j], &mut dr[j], e_i * pre[j]);
         }
     }
 }
@@ -181,18 +429,11 @@ pub fn lowpass_euler(
     c_w: f32,
     c_d: f32,
 ) {
-    let cols = pre.len();
-    for ((wr, dr), &e_i) in w
-        .chunks_exact_mut(cols)
-        .zip(delta.chunks_exact_mut(cols))
-        .zip(post)
-    {
-        for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
-            let d = *dij;
-            *wij += c_w * d;
-            *dij = d + c_d * (e_i * r_j - d);
-        }
-    }
+    outer_update(w, delta, post, pre, |w, d, e| {
+        let d0 = *d;
+        *w += c_w * d0;
+        *d = d0 + c_d * (e - d0);
+    });
 }
 
 /// Only the trace: `Δ += c_d (E − Δ)`, for frozen matrices whose Δ is still
@@ -216,19 +457,12 @@ pub fn lowpass_discrete(
     c_w: f32,
     a: f32,
 ) {
-    let cols = pre.len();
     let keep = 1.0 - a;
-    for ((wr, dr), &e_i) in w
-        .chunks_exact_mut(cols)
-        .zip(delta.chunks_exact_mut(cols))
-        .zip(post)
-    {
-        for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
-            let d = keep * *dij + a * (e_i * r_j);
-            *dij = d;
-            *wij += c_w * d;
-        }
-    }
+    outer_update(w, delta, post, pre, |w, d, e| {
+        let d1 = keep * *d + a * e;
+        *d = d1;
+        *w += c_w * d1;
+    });
 }
 
 #[cfg(test)]
@@ -301,5 +535,118 @@ mod tests {
         lowpass_discrete(&mut w, &mut d, &[2.0], &[3.0], 0.1, 0.25);
         assert_eq!(d[0], 0.75 * 0.5 + 0.25 * 6.0);
         assert_eq!(w[0], 1.0 + 0.1 * d[0]);
+    }
+
+    /// Deterministic test values with both signs, zeros of both signs and a spread
+    /// of magnitudes.
+    fn values(n: usize, seed: u32) -> Vec<f32> {
+        (0..n)
+            .map(|i| {
+                let h = (i as u32 ^ seed).wrapping_mul(0x9e37_79b9).rotate_left(13);
+                match h % 11 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (h as f32 / u32::MAX as f32 - 0.5) * (1 << (h % 7)) as f32,
+                }
+            })
+            .collect()
+    }
+
+    fn bits(v: &[f32]) -> Vec<u32> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The kernels as first written (one row at a time, one accumulator array):
+    /// the optimised ones must give exactly these bits for every shape.
+    mod reference {
+        pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+            let mut acc = [0.0f32; 8];
+            let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+            for (x, y) in (&mut ca).zip(&mut cb) {
+                for l in 0..8 {
+                    acc[l] += x[l] * y[l];
+                }
+            }
+            for (l, (x, y)) in ca.remainder().iter().zip(cb.remainder()).enumerate() {
+                acc[l] += x * y;
+            }
+            ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]))
+        }
+
+        pub fn matvec(w: &[f32], cols: usize, x: &[f32], y: &mut [f32]) {
+            for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
+                *yi = if cols < 8 {
+                    let mut s = 0.0f32;
+                    for (wij, xj) in row.iter().zip(x) {
+                        s += wij * xj;
+                    }
+                    s
+                } else {
+                    dot(row, &x[..cols])
+                };
+            }
+        }
+    }
+
+    #[test]
+    fn optimised_kernels_give_the_reference_bits() {
+        for cols in (1..=9).chain([12, 15, 16, 17, 121]) {
+            for rows in [1usize, 3, 4, 5, 8, 11, 120] {
+                let w = values(rows * cols, 1);
+                let w2 = values(rows * cols, 2);
+                let (x, x2) = (values(cols + 2, 3), values(cols, 4));
+                assert_eq!(
+                    dot(&w[..cols], &x).to_bits(),
+                    reference::dot(&w[..cols], &x[..cols]).to_bits()
+                );
+                let (mut y, mut want) = (vec![0.0; rows], vec![0.0; rows]);
+                matvec(&w, rows, cols, &x, &mut y);
+                reference::matvec(&w, cols, &x, &mut want);
+                assert_eq!(bits(&y), bits(&want), "matvec {rows}x{cols}");
+                matvec_pair(&w, &x, &w2, &x2, rows, cols, &mut y);
+                matvec_add(&w2, rows, cols, &x2, &mut want);
+                assert_eq!(bits(&y), bits(&want), "matvec_pair {rows}x{cols}");
+
+                let (post, pre) = (values(rows, 5), values(cols, 6));
+                let (c_w, c_d) = (0.37f32, 0.011f32);
+                let (mut wa, mut da) = (w.clone(), w2.clone());
+                let (mut wb, mut db) = (w.clone(), w2.clone());
+                lowpass_euler(&mut wa, &mut da, &post, &pre, c_w, c_d);
+                for (i, &e_i) in post.iter().enumerate() {
+                    for (j, &r_j) in pre.iter().enumerate() {
+                        let (k, d) = (i * cols + j, db[i * cols + j]);
+                        wb[k] += c_w * d;
+                        db[k] = d + c_d * (e_i * r_j - d);
+                    }
+                }
+                assert_eq!(bits(&wa), bits(&wb), "lowpass_euler W {rows}x{cols}");
+                assert_eq!(bits(&da), bits(&db), "lowpass_euler Δ {rows}x{cols}");
+                lowpass_discrete(&mut wa, &mut da, &post, &pre, c_w, c_d);
+                for (i, &e_i) in post.iter().enumerate() {
+                    for (j, &r_j) in pre.iter().enumerate() {
+                        let k = i * cols + j;
+                        db[k] = (1.0 - c_d) * db[k] + c_d * (e_i * r_j);
+                        wb[k] += c_w * db[k];
+                    }
+                }
+                assert_eq!(bits(&wa), bits(&wb), "lowpass_discrete W {rows}x{cols}");
+                assert_eq!(bits(&da), bits(&db), "lowpass_discrete Δ {rows}x{cols}");
+            }
+        }
+    }
+
+    #[test]
+    fn prediction_error_is_rate_minus_phi() {
+        let (v, r) = (values(37, 7), values(37, 8));
+        for f in [Transfer::Logistic, Transfer::SoftRelu] {
+            let mut out = vec![0.0; 37];
+            prediction_error_into(f, 0.8, &v, &r, &mut out);
+            let mut want = vec![0.0; 37];
+            phi_scaled_into(f, 0.8, &v, &mut want);
+            for (w, ri) in want.iter_mut().zip(&r) {
+                *w = ri - *w;
+            }
+            assert_eq!(bits(&out), bits(&want));
+        }
     }
 }

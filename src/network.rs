@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels::{self, matvec, matvec_add};
+use crate::kernels::{self, matvec, matvec_pair};
 use crate::params::{InitMode, Params, Range};
 use crate::rng::{SimRng, Stream};
 
@@ -300,6 +300,23 @@ impl Solve {
             Solve::Steady => drive / g_tot,
         }
     }
+
+    /// [`Solve::apply`] to a whole population whose drive is two weighted inputs,
+    /// `D_i = a x_i + b y_i`. The `match` is taken once, outside the loop, so each
+    /// arm is a plain loop that vectorises.
+    #[inline(always)]
+    fn population(self, u: &mut [f32], g_tot: f32, (a, x): (f32, &[f32]), (b, y): (f32, &[f32])) {
+        #[inline(always)]
+        fn each(u: &mut [f32], x: &[f32], y: &[f32], a: f32, b: f32, f: impl Fn(f32, f32) -> f32) {
+            for ((u, &x), &y) in u.iter_mut().zip(x).zip(y) {
+                *u = f(*u, a * x + b * y);
+            }
+        }
+        match self {
+            Solve::Euler(dt) => each(u, x, y, a, b, |u, d| Solve::Euler(dt).apply(u, d, g_tot)),
+            Solve::Steady => each(u, x, y, a, b, |u, d| Solve::Steady.apply(u, d, g_tot)),
+        }
+    }
 }
 
 /// Factors of the dendritic predictions `v̂ = c · v` (SPEC §1).
@@ -433,8 +450,18 @@ impl Network {
     /// Apical potential `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`.
     pub(crate) fn apical(&self, s: &mut State, k: usize) {
         let (wd, wp) = (&self.w.down[k], &self.w.pi[k]);
-        matvec(&wd.data, wd.rows, wd.cols, &s.r[k + 1], &mut s.v_a[k]);
-        matvec_add(&wp.data, wp.rows, wp.cols, &s.r_i[k], &mut s.v_a[k]);
+        // Both matrices are n_k × n_{k+1}: one pass over the rows.
+        debug_assert!(wd.has_shape(wp.rows, wp.cols));
+        let (rows, cols) = (wd.rows, wd.cols);
+        matvec_pair(
+            &wd.data,
+            &s.r[k + 1],
+            &wp.data,
+            &s.r_i[k],
+            rows,
+            cols,
+            &mut s.v_a[k],
+        );
     }
 
     /// Hidden pyramidal soma of layer k, `D = g_B v_B + g_A v_A` (with `apical`
@@ -443,18 +470,15 @@ impl Network {
         let p = &self.params;
         let g_tot = p.g_l + p.g_b + p.g_a;
         let g_a = if apical { p.g_a } else { 0.0 };
-        for ((u, vb), va) in s.u[k].iter_mut().zip(&s.v_b[k]).zip(&s.v_a[k]) {
-            *u = solve.apply(*u, p.g_b * vb + g_a * va, g_tot);
-        }
+        solve.population(&mut s.u[k], g_tot, (p.g_b, &s.v_b[k]), (g_a, &s.v_a[k]));
     }
 
     /// Interneurons of layer k, `D = g_D v^I_k + g_som u_{k+1}`.
     pub(crate) fn soma_inter(&self, s: &mut State, k: usize, solve: Solve) {
         let p = &self.params;
         let g_tot = p.g_l + p.g_d + p.g_som;
-        for ((u, vi), un) in s.u_i[k].iter_mut().zip(&s.v_i[k]).zip(&s.u[k + 1]) {
-            *u = solve.apply(*u, p.g_d * vi + p.g_som * un, g_tot);
-        }
+        let (u_i, u) = (&mut s.u_i[k], &s.u[k + 1]);
+        solve.population(u_i, g_tot, (p.g_d, &s.v_i[k]), (p.g_som, u));
     }
 
     /// Output soma, `D = g_B v_B,N (+ g_som u_trgt while a target is shown)`.
@@ -466,9 +490,7 @@ impl Network {
         } else {
             (0.0, p.g_l + p.g_b)
         };
-        for ((u, vb), ut) in s.u[nl].iter_mut().zip(&s.v_b[nl]).zip(&s.u_trgt) {
-            *u = solve.apply(*u, p.g_b * vb + g_som * ut, g_tot);
-        }
+        solve.population(&mut s.u[nl], g_tot, (p.g_b, &s.v_b[nl]), (g_som, &s.u_trgt));
     }
 
     /// Pyramidal rates `r_k = φ(u_k)` (the bias entry stays).
@@ -495,18 +517,13 @@ impl Network {
             }
             let c = if k == nl { d.c_out } else { d.c_hidden };
             let n = p.layers[k];
-            kernels::phi_scaled_into(p.transfer, c, &s.v_b[k], &mut s.e_up[k]);
-            for (e, r) in s.e_up[k].iter_mut().zip(&s.r[k][..n]) {
-                *e = r - *e;
-            }
+            kernels::prediction_error_into(p.transfer, c, &s.v_b[k], &s.r[k][..n], &mut s.e_up[k]);
         }
         for k in 1..nl {
             let h = k - 1;
             if p.eta_ip[h] != 0.0 {
-                kernels::phi_scaled_into(p.transfer, d.c_inter, &s.v_i[k], &mut s.e_ip[k]);
-                for (e, r) in s.e_ip[k].iter_mut().zip(&s.r_i[k]) {
-                    *e = r - *e;
-                }
+                let (v, r) = (&s.v_i[k], &s.r_i[k]);
+                kernels::prediction_error_into(p.transfer, d.c_inter, v, r, &mut s.e_ip[k]);
             }
             if p.eta_pi[h] != 0.0 {
                 for (e, v) in s.e_pi[k].iter_mut().zip(&s.v_a[k]) {

@@ -9,7 +9,9 @@
 //! 3. downward, k = N−1..1 (every hidden layer):
 //!    `u^I_k = (1 − λ_inter) g_D/(g_l+g_D) v^I_k + λ_inter u_{k+1}`, then v_A,k and
 //!    u_k with the full steady state;
-//! 4. repeated n_passes times. Then n_exposures weight updates with
+//! 4. repeated n_passes times (later passes leave out what cannot have changed
+//!    since the previous downward pass: layer 1 and the upward v_A; see
+//!    [`SteadNet::settle`]). Then n_exposures weight updates with
 //!    `dT = (t_pattern − learning_lag) / n_exposures`, `a = dT / (τ_w + dT)`:
 //!    `Δ = (1 − a) Δ + a E`, `W += dT η Δ`, settling again after each.
 //!
@@ -49,11 +51,13 @@ impl SteadNet {
         let nl = net.params.n_layers();
         let st = Solve::Steady;
         for pass in 0..net.params.n_passes {
-            for k in 1..nl {
+            // Later passes skip what would come out bit for bit as the downward pass
+            // left it: v_A,k (from r_{k+1} and r^I_k, neither changed since the
+            // downward pass computed it) and all of layer 1 (its basal input r_0 is
+            // fixed too), so they start at layer 2 with the stored v_A.
+            let first = if pass == 0 { 1 } else { 2 };
+            for k in first..nl {
                 net.basal(s, k);
-                if pass > 0 {
-                    net.apical(s, k);
-                }
                 net.soma_hidden(s, k, st, pass > 0);
                 net.rates(s, k);
             }

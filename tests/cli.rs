@@ -120,7 +120,11 @@ fn train_mimic_and_save_a_checkpoint_that_loads() {
     ];
     let v = json(&run(&args));
     assert!(v["test_mse"].as_f64().unwrap().is_finite());
-    assert_eq!(v["val_history"].as_array().unwrap().len(), 6, "initial + 5 epochs");
+    assert_eq!(
+        v["val_history"].as_array().unwrap().len(),
+        6,
+        "initial + 5 epochs"
+    );
     assert_eq!(v["params"]["layers"], serde_json::json!([2, 3, 2]));
     // Loading a finished run evaluates it again: same test error.
     let w = json(&run(&[

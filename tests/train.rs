@@ -53,7 +53,11 @@ fn chunk_size_and_validation_frequency_do_not_change_the_run() {
             b.run(7).unwrap();
         }
         assert_eq!(weight_bits(&a), weight_bits(&b), "{engine:?}");
-        assert_eq!(a.history().len(), epochs + 1, "the initial point and one per epoch");
+        assert_eq!(
+            a.history().len(),
+            epochs + 1,
+            "the initial point and one per epoch"
+        );
         assert_eq!(a.history()[0].patterns, 0);
         assert!(b.history().len() > epochs);
     }
