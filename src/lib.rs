@@ -25,6 +25,14 @@ pub mod rng;
 pub mod steadnet;
 pub mod train;
 
+// The browser app: its session, charts and URL state (pure Rust), and the thin
+// wasm-bindgen layer.
+pub mod app;
+pub mod charts;
+pub mod urlstate;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
 pub use engine::{Engine, EngineKind};
 pub use network::Network;
 pub use params::{Params, Preset};

@@ -1,0 +1,932 @@
+//! The browser app's session, in plain Rust: a [`Trainer`] driven in small slices
+//! of work, with what the page plots.
+//!
+//! The page's worker calls [`App::advance`] with a clock and gets control back
+//! within its time budget, so that pause and parameter changes get through. One
+//! slice of work is one training pattern or a few evaluation patterns; a single
+//! PyraLNet pattern (`t_pattern / dt` Euler steps) is the longest step that cannot
+//! be split.
+//!
+//! **Validation at the steady state.** The app validates, tests and draws the
+//! decision regions with the network's steady state: SteadNet passes
+//! (`present(x, None, false)`) on a copy of the current weights. For a SteadNet run
+//! that is exactly the engine's own evaluation; for a PyraLNet run it is the fixed
+//! point PyraLNet's evaluation output converges to (`tests/core.rs` checks relative
+//! RMS < 1e-3) at a fraction of the cost: an Euler evaluation of the 600 Yin-Yang
+//! validation patterns takes as long as training 600 patterns. Evaluations never
+//! touch the training state, so the weights are the same as in a CLI run with the
+//! same seed (the determinism test in `tests/wasm.rs` checks this in the browser).
+//!
+//! The [`Trainer`] is given a one-pattern validation set: it validates at each
+//! epoch end by itself, and that must stay cheap; the app's own validations are
+//! split into slices and kept in [`App::history`].
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::charts::{
+    confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
+    sps::SpsTrace,
+};
+use crate::data::{Dataset, Splits, splits_for};
+use crate::engine::{Engine, EngineKind};
+use crate::error::{Error, Result};
+use crate::params::{Params, Task};
+use crate::record::{Probe, Recorder};
+use crate::steadnet::SteadNet;
+use crate::train::{Checkpoint, Metrics, Progress, Trainer, Which, evaluate};
+use crate::urlstate::{self, AppConfig};
+
+/// Up-and-down passes of the steady-state evaluation of a PyraLNet run. Each pass
+/// propagates the apical feedback one more step; 20 take the outputs of the
+/// presets to within 1e-4 of the fixed point (see the test below).
+pub const EVAL_PASSES: usize = 20;
+
+/// Rows of the potentials trace per PyraLNet pattern (one per ms at t_pattern 100).
+const TRACE_ROWS_PER_PATTERN: usize = 100;
+/// Patterns the potentials plot shows: PyraLNet (whole settling visible) and
+/// SteadNet (one settled point per pattern).
+const TRACE_PATTERNS_EULER: usize = 5;
+const TRACE_PATTERNS_STEADY: usize = 60;
+/// Rows of the self-predicting-state trace (one per pattern until full, then
+/// decimated).
+const SPS_ROWS: usize = 400;
+/// Digits shown with their predictions (MNIST).
+pub const N_DIGITS: usize = 8;
+/// Synapse-patterns per evaluation slice (bounds the time of one slice).
+const EVAL_SLICE_WORK: usize = 2_000_000;
+
+/// What the session is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Training,
+    Validating,
+    Testing,
+    Done,
+}
+
+/// One finished evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluated {
+    pub which: Which,
+    pub metrics: Metrics,
+}
+
+/// What one call of [`App::advance`] did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Training patterns trained in this call.
+    pub trained: usize,
+    pub progress: Progress,
+    /// Evaluations finished in this call.
+    pub evaluated: Vec<Evaluated>,
+    pub phase: Phase,
+}
+
+/// The frequently refreshed plots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub curves: Curves,
+    pub sps: SpsTrace,
+    pub potentials: Potentials,
+    /// Of the latest validation (classification tasks).
+    pub confusion: Option<Confusion>,
+}
+
+/// An evaluation split into slices.
+struct EvalJob {
+    which: Which,
+    net: SteadNet,
+    next: usize,
+    se: f64,
+    correct: usize,
+    confusion: Option<Vec<Vec<u32>>>,
+}
+
+/// The decision-region grid, computed row by row.
+struct RegionsJob {
+    net: SteadNet,
+    n: usize,
+    next: usize,
+    outputs: Vec<f32>,
+}
+
+/// Output potentials and targets of the last few training patterns.
+struct Trace {
+    rows_per_pattern: usize,
+    max_rows: usize,
+    /// (time ms, u_N…, u_trgt…) per row.
+    rows: VecDeque<(f64, Vec<f32>, Vec<f32>)>,
+    /// An empty recorder to attach after each pattern.
+    blank: Recorder,
+    every: usize,
+}
+
+/// A browser session: the run, its evaluations and its plots.
+pub struct App {
+    config: AppConfig,
+    trainer: Trainer,
+    val: Dataset,
+    test: Dataset,
+    job: Option<EvalJob>,
+    regions: Option<RegionsJob>,
+    history: Vec<Metrics>,
+    test_metrics: Option<Metrics>,
+    since_val: usize,
+    sps: Recorder,
+    trace: Trace,
+}
+
+impl App {
+    /// A new run of `config` (validated), starting with a validation of the initial
+    /// weights.
+    pub fn new(config: AppConfig) -> Result<Self> {
+        config.validate()?;
+        let run = config.run_config()?;
+        let sets = splits_for(run.task, &run.schedule, &config.params, None)?;
+        let (trainer_sets, val, test) = split_off_evaluation(sets)?;
+        let trainer = Trainer::new(config.params.clone(), trainer_sets, run)?;
+        App::around(config, trainer, val, test, Vec::new())
+    }
+
+    /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
+    /// the CLI's `--save`); refuses a bad file with the reason.
+    pub fn from_checkpoint(text: &str, embed: bool) -> Result<Self> {
+        let ck = Checkpoint::from_json(text)?;
+        let run = ck.config.clone();
+        let defaults = AppConfig::from_preset(&urlstate::preset_for(run.task, &ck.params))?;
+        let config = AppConfig {
+            preset: defaults.preset,
+            engine: run.engine,
+            seed: run.seed,
+            epochs: run.schedule.epochs,
+            val_every: if run.val_every > 0 {
+                run.val_every
+            } else {
+                defaults.val_every
+            },
+            params: ck.params.clone(),
+            embed,
+        };
+        config
+            .validate()
+            .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
+        let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
+        let (trainer_sets, val, test) = split_off_evaluation(sets)?;
+        let history = ck.history.clone();
+        let trainer = Trainer::from_checkpoint(ck, trainer_sets)?;
+        App::around(config, trainer, val, test, history)
+    }
+
+    fn around(
+        config: AppConfig,
+        mut trainer: Trainer,
+        val: Dataset,
+        test: Dataset,
+        history: Vec<Metrics>,
+    ) -> Result<Self> {
+        let net = trainer.engine().network();
+        let nl = net.params.n_layers();
+        let euler = trainer.engine().kind() == EngineKind::PyraLNet;
+        let (every, rows_per_pattern, patterns) = if euler {
+            let steps = net.params.steps_per_pattern();
+            let every = steps.div_ceil(TRACE_ROWS_PER_PATTERN).max(1);
+            (every, steps.div_ceil(every), TRACE_PATTERNS_EULER)
+        } else {
+            (1, 1, TRACE_PATTERNS_STEADY)
+        };
+        let probes = vec![Probe::SomaP { layer: nl }, Probe::Target];
+        let blank = Recorder::new(net, probes, every as u64, 2 * rows_per_pattern + 4)?;
+        let mut sps = Recorder::new(
+            net,
+            vec![Probe::MeanAbsApical, Probe::SpsDistance],
+            1,
+            SPS_ROWS,
+        )?;
+        let t_pattern = net.params.t_pattern as f64;
+        sps.tick(
+            trainer.progress().patterns as f64 * t_pattern,
+            net,
+            trainer.engine().state(),
+        );
+        trainer.engine_mut().set_recorder(Some(blank.clone()));
+        let mut app = App {
+            config,
+            trainer,
+            val,
+            test,
+            job: None,
+            regions: None,
+            history,
+            test_metrics: None,
+            since_val: 0,
+            sps,
+            trace: Trace {
+                rows_per_pattern,
+                max_rows: patterns * rows_per_pattern,
+                rows: VecDeque::new(),
+                blank,
+                every,
+            },
+        };
+        let patterns = app.trainer.progress().patterns;
+        if app.history.last().map(|m| m.patterns) != Some(patterns) {
+            app.start(Which::Val);
+        }
+        Ok(app)
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
+    }
+
+    /// Validation metrics so far (steady-state evaluation, see the module doc).
+    pub fn history(&self) -> &[Metrics] {
+        &self.history
+    }
+
+    pub fn test_metrics(&self) -> Option<&Metrics> {
+        self.test_metrics.as_ref()
+    }
+
+    pub fn phase(&self) -> Phase {
+        match &self.job {
+            Some(j) if j.which == Which::Test => Phase::Testing,
+            Some(_) => Phase::Validating,
+            None if self.trainer.is_done() => Phase::Done,
+            None => Phase::Training,
+        }
+    }
+
+    /// Works until `max_patterns` training patterns are done, the run ends, or
+    /// `out_of_time()` says so (asked after each slice of work).
+    pub fn advance(
+        &mut self,
+        max_patterns: usize,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Result<Report> {
+        let mut trained = 0;
+        let mut evaluated = Vec::new();
+        loop {
+            if self.job.is_some() {
+                if let Some(done) = self.eval_slice()? {
+                    evaluated.push(done);
+                }
+            } else if self.trainer.is_done() {
+                if self.test_metrics.is_none() {
+                    self.start(Which::Test);
+                    continue;
+                }
+                break;
+            } else if trained < max_patterns {
+                self.train_one()?;
+                trained += 1;
+            } else {
+                break;
+            }
+            if out_of_time() {
+                break;
+            }
+        }
+        Ok(Report {
+            trained,
+            progress: self.trainer.progress(),
+            evaluated,
+            phase: self.phase(),
+        })
+    }
+
+    fn train_one(&mut self) -> Result<()> {
+        let t0 = self.trainer.progress().patterns as f64 * self.params().t_pattern as f64;
+        let epoch = self.trainer.progress().epoch;
+        self.trainer.run(1)?;
+        self.record_trace(t0);
+        let (eng, p) = (self.trainer.engine(), self.trainer.progress());
+        let t = p.patterns as f64 * eng.network().params.t_pattern as f64;
+        self.sps.tick(t, eng.network(), eng.state());
+        self.since_val += 1;
+        if self.since_val >= self.config.val_every || p.epoch != epoch {
+            self.start(Which::Val);
+        }
+        Ok(())
+    }
+
+    /// Moves the rows of the pattern just trained from the engine's recorder into
+    /// the trace (dropping rows of the trainer's own epoch-end validation).
+    fn record_trace(&mut self, t0: f64) {
+        let tr = &mut self.trace;
+        let eng = self.trainer.engine();
+        let euler = eng.kind() == EngineKind::PyraLNet;
+        let p = &eng.network().params;
+        if let Some(rec) = eng.recorder() {
+            let rows = rec
+                .series(0)
+                .zip(rec.series(1))
+                .take(tr.rows_per_pattern)
+                .enumerate();
+            for (i, (u, target)) in rows {
+                let t = if euler {
+                    t0 + ((i * tr.every + 1) as f64) * p.dt as f64
+                } else {
+                    t0 + p.t_pattern as f64
+                };
+                tr.rows.push_back((t, u.to_vec(), target.to_vec()));
+            }
+            while tr.rows.len() > tr.max_rows {
+                tr.rows.pop_front();
+            }
+        }
+        let blank = self.trace.blank.clone();
+        self.trainer.engine_mut().set_recorder(Some(blank));
+    }
+
+    /// A copy of the current weights as a steady-state network.
+    fn steady(&self) -> SteadNet {
+        let mut net = self.trainer.engine().network().clone();
+        if self.trainer.engine().kind() == EngineKind::PyraLNet {
+            net.params.n_passes = EVAL_PASSES;
+        }
+        SteadNet::new(net)
+    }
+
+    fn start(&mut self, which: Which) {
+        let set = self.dataset(which);
+        let confusion = match &set.targets {
+            crate::data::Targets::Labels { n_classes, .. } => {
+                Some(vec![vec![0u32; *n_classes]; *n_classes])
+            }
+            crate::data::Targets::Values { .. } => None,
+        };
+        self.job = Some(EvalJob {
+            which,
+            net: self.steady(),
+            next: 0,
+            se: 0.0,
+            correct: 0,
+            confusion,
+        });
+        self.since_val = 0;
+    }
+
+    fn dataset(&self, which: Which) -> &Dataset {
+        match which {
+            Which::Test => &self.test,
+            _ => &self.val,
+        }
+    }
+
+    /// Evaluates the next slice of the current job; returns its metrics when done.
+    fn eval_slice(&mut self) -> Result<Option<Evaluated>> {
+        let Some(mut job) = self.job.take() else {
+            return Ok(None);
+        };
+        let set = self.dataset(job.which);
+        let n = set.len();
+        let per = (EVAL_SLICE_WORK / self.params().n_synapses().max(1)).clamp(1, n);
+        let end = (job.next + per).min(n);
+        let slice = set.subset(job.next..end, &set.name)?;
+        let p = job.net.net.params.clone();
+        let m = evaluate(&mut job.net, &slice, &p)?;
+        let n_out = slice.n_outputs();
+        job.se += m.mse * (slice.len() * n_out) as f64;
+        if let (Some(total), Some(part)) = (job.confusion.as_mut(), m.confusion.as_ref()) {
+            for (row, prow) in total.iter_mut().zip(part) {
+                for (c, pc) in row.iter_mut().zip(prow) {
+                    *c += pc;
+                }
+            }
+            job.correct = total.iter().enumerate().map(|(i, r)| r[i] as usize).sum();
+        }
+        job.next = end;
+        if end < n {
+            self.job = Some(job);
+            return Ok(None);
+        }
+        let progress = self.trainer.progress();
+        let train_len = self.trainer.sets().train.len().max(1);
+        let metrics = Metrics {
+            patterns: progress.patterns,
+            epoch: progress.patterns as f64 / train_len as f64,
+            mse: job.se / (n * n_out) as f64,
+            accuracy: job
+                .confusion
+                .as_ref()
+                .map(|_| job.correct as f64 / n as f64),
+            confusion: job.confusion,
+        };
+        match job.which {
+            Which::Test => self.test_metrics = Some(metrics.clone()),
+            _ => {
+                if self.history.last().map(|h| h.patterns) == Some(metrics.patterns) {
+                    self.history.pop();
+                }
+                self.history.push(metrics.clone());
+            }
+        }
+        Ok(Some(Evaluated {
+            which: job.which,
+            metrics,
+        }))
+    }
+
+    pub fn params(&self) -> &Params {
+        self.trainer.params()
+    }
+
+    /// Changes parameters while the run goes on: `partial` is a JSON object with
+    /// some of the live keys ([`urlstate::is_live`]); returns the new parameters.
+    pub fn set(&mut self, partial: &serde_json::Value) -> Result<Params> {
+        let obj = partial
+            .as_object()
+            .ok_or_else(|| Error::data("set", "expected a JSON object of parameters"))?;
+        let mut v = serde_json::to_value(self.params()).map_err(|e| Error::Json {
+            what: "parameters".into(),
+            reason: e.to_string(),
+        })?;
+        for (k, val) in obj {
+            if !urlstate::is_live(k) {
+                return Err(Error::param(
+                    k.as_str(),
+                    val.to_string(),
+                    format!(
+                        "one of the keys that can change during a run: {} \
+                         (the others start a new run)",
+                        urlstate::param_keys()
+                            .into_iter()
+                            .filter(|k| urlstate::is_live(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            v[k] = val.clone();
+        }
+        let p: Params = serde_json::from_value(v).map_err(|e| Error::Json {
+            what: "set".into(),
+            reason: e.to_string(),
+        })?;
+        self.trainer.set_params(p.clone())?;
+        self.config.params = p.clone();
+        Ok(p)
+    }
+
+    /// The run as checkpoint JSON, with the app's validation history.
+    pub fn checkpoint_json(&self) -> String {
+        let mut ck = self.trainer.checkpoint();
+        ck.history = self.history.clone();
+        ck.config.val_every = self.config.val_every;
+        ck.to_json()
+    }
+
+    /// The validation history (and the test result) as CSV.
+    pub fn metrics_csv(&self) -> String {
+        self.curves().to_csv()
+    }
+
+    /// The weights checksum ([`crate::Network::checksum`]).
+    pub fn checksum(&self) -> u64 {
+        self.trainer.engine().network().checksum()
+    }
+
+    fn curves(&self) -> Curves {
+        Curves::new(
+            &self.history,
+            self.test_metrics.as_ref(),
+            self.trainer.total_patterns(),
+            &self.config.preset,
+        )
+    }
+
+    /// The plots that refresh several times a second.
+    pub fn frame(&self) -> Frame {
+        let rows = &self.trace.rows;
+        let n_out = rows.front().map(|r| r.1.len()).unwrap_or(0);
+        let potentials = Potentials {
+            t_ms: rows.iter().map(|r| r.0).collect(),
+            outputs: (0..n_out)
+                .map(|j| rows.iter().map(|r| r.1[j]).collect())
+                .collect(),
+            targets: (0..n_out)
+                .map(|j| rows.iter().map(|r| r.2[j]).collect())
+                .collect(),
+            steady: self.trainer.engine().kind() == EngineKind::SteadNet,
+        };
+        let sps = SpsTrace::from_recorder(&self.sps);
+        let confusion = self
+            .history
+            .last()
+            .and_then(|m| m.confusion.clone())
+            .map(|counts| Confusion::new(counts, self.class_names()));
+        Frame {
+            curves: self.curves(),
+            sps,
+            potentials,
+            confusion,
+        }
+    }
+
+    fn class_names(&self) -> Vec<String> {
+        match self.config.task() {
+            Ok(Task::YinYang) => vec!["yin".into(), "yang".into(), "dot".into()],
+            _ => (0..self.params().layers.last().copied().unwrap_or(0))
+                .map(|i| i.to_string())
+                .collect(),
+        }
+    }
+
+    /// Works on the decision-region grid (`n × n`, Yin-Yang only) until
+    /// `out_of_time()`; returns the picture when it is complete. A grid in progress
+    /// keeps the weights it started with; the next call after completion starts a
+    /// new one with the current weights.
+    pub fn regions(
+        &mut self,
+        n: usize,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Result<Option<Regions>> {
+        if self.config.task()? != Task::YinYang {
+            return Err(Error::param(
+                "regions",
+                format!("{:?}", self.config.task()?),
+                "the Yin-Yang task",
+            ));
+        }
+        if !(2..=1000).contains(&n) {
+            return Err(Error::param("regions.n", n, "2..=1000"));
+        }
+        if self.regions.as_ref().map(|r| r.n) != Some(n) {
+            self.regions = Some(RegionsJob {
+                net: self.steady(),
+                n,
+                next: 0,
+                outputs: Vec::with_capacity(n * n * 3),
+            });
+        }
+        let job = self.regions.as_mut().expect("just set");
+        while job.next < n * n {
+            let (i, j) = (job.next % n, job.next / n);
+            let x = Regions::input_at(i, j, n);
+            let out = job.net.evaluate(&x)?;
+            job.outputs.extend_from_slice(out);
+            job.next += 1;
+            if job.next % n == 0 && out_of_time() {
+                return Ok(None);
+            }
+        }
+        let mut job = self.regions.take().expect("present");
+        let p = &job.net.net.params;
+        let (u_low, u_high) = (p.u_low, p.u_high);
+        let mut predicted = Vec::with_capacity(self.test.len());
+        for i in 0..self.test.len() {
+            let out = job.net.evaluate(self.test.input(i))?;
+            predicted.push(crate::train::argmax(out) as u8);
+        }
+        let mut r = Regions::from_outputs(n, &job.outputs, 3, u_low, u_high);
+        r.points = (0..self.test.len())
+            .flat_map(|i| {
+                let x = self.test.input(i);
+                [x[0], x[1]]
+            })
+            .collect();
+        r.labels = (0..self.test.len())
+            .map(|i| self.test.label(i).unwrap_or(0) as u8)
+            .collect();
+        r.predicted = predicted;
+        Ok(Some(r))
+    }
+
+    /// The first [`N_DIGITS`] test digits with the current predictions (MNIST).
+    pub fn digits(&self) -> Result<Digits> {
+        if self.config.task()? != Task::Mnist {
+            return Err(Error::param(
+                "digits",
+                format!("{:?}", self.config.task()?),
+                "the MNIST task",
+            ));
+        }
+        let mut net = self.steady();
+        let k = N_DIGITS.min(self.test.len());
+        let mut predicted = Vec::with_capacity(k);
+        for i in 0..k {
+            predicted.push(crate::train::argmax(net.evaluate(self.test.input(i))?) as u8);
+        }
+        Ok(Digits {
+            side: 28,
+            images: (0..k).map(|i| self.test.input(i).to_vec()).collect(),
+            labels: (0..k)
+                .map(|i| self.test.label(i).unwrap_or(0) as u8)
+                .collect(),
+            predicted,
+        })
+    }
+}
+
+/// The CLI's `bench` workload, for comparing the browser with native code: the
+/// preset's network trains on `n` patterns (Yin-Yang samples drawn with `seed` for
+/// Yin-Yang presets, uniform rates otherwise), after one untimed warm-up pattern.
+pub struct Bench {
+    engine: Box<dyn Engine>,
+    data: Vec<(Vec<f32>, Vec<f32>)>,
+    steps_per_pattern: usize,
+}
+
+impl Bench {
+    pub fn new(kind: EngineKind, preset: &str, n: usize, seed: u64) -> Result<Self> {
+        use crate::rng::{SimRng, Stream};
+        let preset = crate::params::Preset::by_name(preset)?;
+        if !(1..=1_000_000).contains(&n) {
+            return Err(Error::param("patterns", n, "1..=1000000"));
+        }
+        let p = &preset.params;
+        let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
+        let target = |label: usize| -> Vec<f32> {
+            (0..n_out)
+                .map(|j| if j == label { p.u_high } else { p.u_low })
+                .collect()
+        };
+        let data: Vec<(Vec<f32>, Vec<f32>)> = if preset.task == Task::YinYang {
+            let yy = crate::data::yinyang::generate(n, seed as u32)?;
+            yy.samples
+                .iter()
+                .zip(&yy.labels)
+                .map(|(s, &l)| (s.iter().map(|&v| v as f32).collect(), target(l as usize)))
+                .collect()
+        } else {
+            let mut rng = SimRng::new(seed, Stream::Data);
+            (0..n)
+                .map(|_| {
+                    let x = (0..n_in).map(|_| rng.unit()).collect();
+                    (x, target(rng.below(n_out)))
+                })
+                .collect()
+        };
+        let net = crate::Network::new(p.clone(), seed)?;
+        let mut engine = crate::engine::build(kind, net, seed);
+        let (x, t) = &data[0];
+        engine.train(x, t)?;
+        Ok(Bench {
+            engine,
+            data,
+            steps_per_pattern: p.steps_per_pattern(),
+        })
+    }
+
+    /// Trains every pattern once (the timed part).
+    pub fn run(&mut self) -> Result<()> {
+        for (x, t) in &self.data {
+            self.engine.train(x, t)?;
+        }
+        Ok(())
+    }
+
+    pub fn patterns(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Euler steps of one run (PyraLNet), 0 for SteadNet.
+    pub fn steps(&self) -> usize {
+        match self.engine.kind() {
+            EngineKind::PyraLNet => self.data.len() * self.steps_per_pattern,
+            EngineKind::SteadNet => 0,
+        }
+    }
+}
+
+/// The trainer gets a one-pattern validation set (see the module doc); the app keeps
+/// the real validation and test sets.
+fn split_off_evaluation(sets: Splits) -> Result<(Splits, Dataset, Dataset)> {
+    let tiny = sets.val.subset(0..1, &sets.val.name)?;
+    Ok((
+        Splits {
+            train: sets.train,
+            val: tiny,
+            test: sets.test.clone(),
+        },
+        sets.val,
+        sets.test,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::regions;
+    use crate::network::Network;
+    use crate::pyralnet::PyraLNet;
+
+    fn quick(preset: &str, engine: EngineKind) -> AppConfig {
+        let mut c = AppConfig::from_preset(preset).unwrap();
+        c.engine = engine;
+        c.val_every = 10;
+        c
+    }
+
+    #[test]
+    fn eval_passes_reach_the_fixed_point() {
+        // EVAL_PASSES against 400 passes, for both Yin-Yang presets (random weights).
+        for preset in ["yin_yang", "yin_yang_random_init"] {
+            let p = AppConfig::from_preset(preset).unwrap().params;
+            let net = Network::new(p.clone(), 5).unwrap();
+            let mut a = net.clone();
+            a.params.n_passes = EVAL_PASSES;
+            let mut b = net.clone();
+            b.params.n_passes = 400;
+            let (mut a, mut b) = (SteadNet::new(a), SteadNet::new(b));
+            for (x, y) in [(0.2, 0.5), (0.7, 0.3), (0.5, 0.9)] {
+                let ua = a.evaluate(&regions::input(x, y)).unwrap().to_vec();
+                let ub = b.evaluate(&regions::input(x, y)).unwrap().to_vec();
+                for (u, v) in ua.iter().zip(&ub) {
+                    assert!((u - v).abs() < 1e-4, "{preset}: {ua:?} vs {ub:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn training_is_unchanged_by_the_apps_evaluations() {
+        // The same seed trained by a bare Trainer (no validation) gives the same
+        // weights as the app with its frequent validations and traces.
+        let c = quick("mimic", EngineKind::PyraLNet);
+        let mut app = App::new(c.clone()).unwrap();
+        let r = app.advance(25, &mut || false).unwrap();
+        assert_eq!(r.trained, 25);
+        let run = c.run_config().unwrap();
+        let sets = splits_for(run.task, &run.schedule, &c.params, None).unwrap();
+        let mut t = Trainer::new(c.params.clone(), sets, run).unwrap();
+        t.run(25).unwrap();
+        assert_eq!(app.checksum(), t.engine().network().checksum());
+        // Validations at 0, 10, 20 patterns.
+        let at: Vec<u64> = app.history().iter().map(|m| m.patterns).collect();
+        assert_eq!(at, vec![0, 10, 20]);
+    }
+
+    #[test]
+    fn steadnet_validation_equals_the_trainers() {
+        let c = quick("yin_yang", EngineKind::SteadNet);
+        let mut app = App::new(c.clone()).unwrap();
+        app.advance(10, &mut || false).unwrap();
+        app.advance(0, &mut || false).unwrap();
+        let run = c.run_config().unwrap();
+        let sets = splits_for(run.task, &run.schedule, &c.params, None).unwrap();
+        let mut t = Trainer::new(c.params.clone(), sets, run).unwrap();
+        t.run(10).unwrap();
+        let m = t.validate().unwrap();
+        let mine = app.history().last().unwrap();
+        assert_eq!(mine.patterns, 10);
+        assert_eq!(mine.accuracy, m.accuracy);
+        assert!((mine.mse - m.mse).abs() < 1e-12 * m.mse.max(1.0));
+    }
+
+    #[test]
+    fn pyralnet_validation_is_close_to_the_euler_one() {
+        let c = quick("yin_yang", EngineKind::PyraLNet);
+        let mut app = App::new(c.clone()).unwrap();
+        app.advance(0, &mut || false).unwrap();
+        let euler = {
+            let mut e = PyraLNet::new(app.trainer().engine().network().clone(), 1);
+            let p = e.net.params.clone();
+            let val = app.val.subset(0..100, "v").unwrap();
+            evaluate(&mut e, &val, &p).unwrap()
+        };
+        let mut st = app.steady();
+        let p = st.net.params.clone();
+        let val = app.val.subset(0..100, "v").unwrap();
+        let steady = evaluate(&mut st, &val, &p).unwrap();
+        assert!(
+            (euler.mse - steady.mse).abs() < 1e-3 * euler.mse,
+            "{euler:?} {steady:?}"
+        );
+        assert_eq!(euler.accuracy, steady.accuracy);
+    }
+
+    #[test]
+    fn advance_respects_the_clock_and_finishes_with_a_test() {
+        let mut c = quick("mimic", EngineKind::SteadNet);
+        c.epochs = 1;
+        let mut app = App::new(c).unwrap();
+        let mut calls = 0;
+        let r = app
+            .advance(usize::MAX, &mut || {
+                calls += 1;
+                calls >= 3
+            })
+            .unwrap();
+        assert!(r.trained <= 3);
+        while app.phase() != Phase::Done {
+            app.advance(usize::MAX, &mut || false).unwrap();
+        }
+        assert!(app.test_metrics().is_some());
+        assert_eq!(app.trainer().progress().patterns, 1000);
+        let csv = app.metrics_csv();
+        assert!(csv.starts_with("set,patterns,epoch,mse,accuracy"), "{csv}");
+        assert!(
+            csv.lines().last().unwrap().starts_with("test,1000,"),
+            "{csv}"
+        );
+        let f = app.frame();
+        assert_eq!(f.potentials.outputs.len(), 2);
+        assert_eq!(f.potentials.t_ms.len(), TRACE_PATTERNS_STEADY);
+        assert!(f.sps.t_s.len() > 10);
+    }
+
+    #[test]
+    fn potentials_trace_keeps_the_last_patterns() {
+        let c = quick("mimic", EngineKind::PyraLNet);
+        let mut app = App::new(c).unwrap();
+        app.advance(12, &mut || false).unwrap();
+        let f = app.frame();
+        let rows = TRACE_PATTERNS_EULER * TRACE_ROWS_PER_PATTERN;
+        assert_eq!(f.potentials.t_ms.len(), rows);
+        // The last 5 of 12 patterns of 100 ms, one row per ms.
+        assert!(
+            (f.potentials.t_ms[0] - 700.1).abs() < 1e-6,
+            "{}",
+            f.potentials.t_ms[0]
+        );
+        assert!(f.potentials.t_ms.windows(2).all(|w| w[1] > w[0]));
+        assert_eq!(f.potentials.targets[0].len(), rows);
+    }
+
+    #[test]
+    fn checkpoints_round_trip_and_bad_ones_are_refused() {
+        let c = quick("yin_yang", EngineKind::SteadNet);
+        let mut app = App::new(c).unwrap();
+        app.advance(30, &mut || false).unwrap();
+        app.advance(0, &mut || false).unwrap();
+        let json = app.checkpoint_json();
+        let mut back = App::from_checkpoint(&json, false).unwrap();
+        assert_eq!(back.checksum(), app.checksum());
+        assert_eq!(back.history(), app.history());
+        assert_eq!(back.config().preset, "yin_yang");
+        app.advance(10, &mut || false).unwrap();
+        back.advance(10, &mut || false).unwrap();
+        assert_eq!(back.checksum(), app.checksum());
+        for (bad, why) in [
+            ("not json", "invalid JSON"),
+            ("{\"format\":\"x\"}", "format"),
+            (&json.replace("\"g_l\":0.1", "\"g_l\":-1"), "g_l"),
+        ] {
+            let e = App::from_checkpoint(bad, false).err().unwrap().to_string();
+            assert!(e.contains(why), "{e}");
+        }
+    }
+
+    #[test]
+    fn live_changes_are_checked() {
+        let mut app = App::new(quick("mimic", EngineKind::PyraLNet)).unwrap();
+        let p = app
+            .set(&serde_json::json!({"g_a": 0.5, "eta_up": [0.02, 0.01]}))
+            .unwrap();
+        assert_eq!(p.g_a, 0.5);
+        assert_eq!(app.config().params.eta_up, vec![0.02, 0.01]);
+        let e = app.set(&serde_json::json!({"g_a": -0.5})).unwrap_err();
+        assert!(e.to_string().contains("g_a"), "{e}");
+        let e = app
+            .set(&serde_json::json!({"layers": [2, 5, 2]}))
+            .unwrap_err();
+        assert!(e.to_string().contains("start a new run"), "{e}");
+        let e = app.set(&serde_json::json!({"tau_w": "x"})).unwrap_err();
+        assert!(e.to_string().contains("invalid type"), "{e}");
+        assert_eq!(app.params().g_a, 0.5);
+    }
+
+    #[test]
+    fn regions_cover_the_grid_and_mark_the_test_points() {
+        let mut app = App::new(quick("yin_yang", EngineKind::PyraLNet)).unwrap();
+        let mut ticks = 0;
+        let mut r = None;
+        while r.is_none() {
+            r = app
+                .regions(100, &mut || {
+                    ticks += 1;
+                    ticks % 7 == 0
+                })
+                .unwrap();
+        }
+        let r = r.unwrap();
+        assert_eq!(r.rgba.len(), 100 * 100 * 4);
+        assert_eq!(r.points.len(), 2 * 600);
+        assert_eq!(r.predicted.len(), 600);
+        assert!(
+            App::new(quick("mimic", EngineKind::PyraLNet))
+                .unwrap()
+                .regions(100, &mut || false)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn divergence_stops_the_run_naming_the_layer() {
+        let mut c = quick("mimic", EngineKind::PyraLNet);
+        c.params.eta_up = vec![1000.0, 1000.0];
+        let mut app = App::new(c).unwrap();
+        let e = app.advance(200, &mut || false).unwrap_err();
+        assert!(matches!(e, Error::Diverged { .. }), "{e}");
+        assert!(e.to_string().contains("layer"), "{e}");
+    }
+}

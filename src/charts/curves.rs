@@ -1,0 +1,328 @@
+//! Training curves: validation MSE (log scale) and accuracy against training
+//! patterns, with the published test accuracy of the preset where there is one.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{FONT, colour, fail, padded_range, placeholder};
+use crate::error::Error;
+use crate::train::Metrics;
+
+/// One evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub patterns: u64,
+    pub epoch: f64,
+    pub mse: f64,
+    pub accuracy: Option<f64>,
+}
+
+/// A published accuracy to compare with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// Fraction, e.g. 0.967.
+    pub accuracy: f64,
+    pub label: String,
+}
+
+/// The data of the training-curves chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    /// Validations in order.
+    pub points: Vec<CurvePoint>,
+    /// The final test, when the run is over.
+    pub test: Option<CurvePoint>,
+    pub total_patterns: u64,
+    pub reference: Option<Reference>,
+}
+
+/// The published test accuracy of a preset (SPEC §5).
+pub fn reference_for(preset: &str) -> Option<Reference> {
+    let (accuracy, label) = match preset {
+        "yin_yang" => (0.967, "published 96.7 % (PyraLNet, test)"),
+        "yin_yang_random_init" => (0.972, "published 97.2 % (random init, test)"),
+        "mnist" => (0.9804, "paper 98.04 % (full MNIST, test)"),
+        _ => return None,
+    };
+    Some(Reference {
+        accuracy,
+        label: label.into(),
+    })
+}
+
+fn point(m: &Metrics) -> CurvePoint {
+    CurvePoint {
+        patterns: m.patterns,
+        epoch: m.epoch,
+        mse: m.mse,
+        accuracy: m.accuracy,
+    }
+}
+
+impl Curves {
+    pub fn new(
+        history: &[Metrics],
+        test: Option<&Metrics>,
+        total_patterns: u64,
+        preset: &str,
+    ) -> Self {
+        Curves {
+            points: history.iter().map(point).collect(),
+            test: test.map(point),
+            total_patterns,
+            reference: reference_for(preset),
+        }
+    }
+
+    /// Whether the task is a classification (accuracy panel shown).
+    pub fn classification(&self) -> bool {
+        self.points.iter().any(|p| p.accuracy.is_some())
+    }
+
+    /// x axis: up to the latest point (at least 10 patterns), 5 % beyond.
+    pub fn x_max(&self) -> f64 {
+        let last = self.points.iter().map(|p| p.patterns).max().unwrap_or(0);
+        let last = self.test.as_ref().map_or(last, |t| t.patterns.max(last));
+        last.max(10) as f64 * 1.05
+    }
+
+    /// y range of the MSE panel (log scale): a decade-aligned range around the data.
+    pub fn mse_range(&self) -> (f64, f64) {
+        let vals = self
+            .points
+            .iter()
+            .chain(&self.test)
+            .map(|p| p.mse)
+            .filter(|m| m.is_finite() && *m > 0.0);
+        let (lo, hi) = vals.fold((f64::INFINITY, 0.0f64), |(l, h), m| (l.min(m), h.max(m)));
+        if lo > hi {
+            return (1e-3, 1.0);
+        }
+        let lo = 10f64.powf(lo.log10().floor());
+        let hi = 10f64.powf(hi.log10().ceil());
+        let hi = if hi <= lo { lo * 10.0 } else { hi };
+        // A hair wider, so that rounding in plotters' tick search keeps both ends.
+        (lo * 0.999, hi * 1.001)
+    }
+
+    /// y range of the accuracy panel in %, with the reference level inside.
+    pub fn accuracy_range(&self) -> (f64, f64) {
+        let vals = self
+            .points
+            .iter()
+            .chain(&self.test)
+            .filter_map(|p| p.accuracy)
+            .chain(self.reference.as_ref().map(|r| r.accuracy))
+            .map(|a| 100.0 * a);
+        let (lo, hi) = padded_range(vals, (0.0, 100.0));
+        (lo.max(0.0), hi.min(100.0).max(lo.max(0.0) + 1.0))
+    }
+
+    /// The curve as CSV: one row per validation, then the test.
+    pub fn to_csv(&self) -> String {
+        let mut s = String::from("set,patterns,epoch,mse,accuracy\n");
+        let rows = self
+            .points
+            .iter()
+            .map(|p| ("val", p))
+            .chain(self.test.iter().map(|p| ("test", p)));
+        for (set, p) in rows {
+            let acc = p.accuracy.map(|a| a.to_string()).unwrap_or_default();
+            s.push_str(&format!(
+                "{set},{},{},{},{acc}\n",
+                p.patterns, p.epoch, p.mse
+            ));
+        }
+        s
+    }
+
+    /// Draws the chart on `area`.
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), Error> {
+        let f = fail("training curves");
+        area.fill(&WHITE).map_err(&f)?;
+        if self.points.is_empty() {
+            return placeholder(area, "Training curves", "first validation pending");
+        }
+        if self.classification() {
+            let (top, bottom) = area.split_vertically(area.dim_in_pixel().1 / 2);
+            self.draw_mse(&top)?;
+            self.draw_accuracy(&bottom)?;
+        } else {
+            self.draw_mse(area)?;
+        }
+        area.present().map_err(&f)?;
+        Ok(())
+    }
+
+    fn draw_mse<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), Error> {
+        let f = fail("training curves");
+        let (lo, hi) = self.mse_range();
+        let mut chart = ChartBuilder::on(area)
+            .caption("Validation MSE", (FONT, 15))
+            .margin(6)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0f64..self.x_max(), (lo..hi).log_scale())
+            .map_err(&f)?;
+        chart
+            .configure_mesh()
+            .x_desc("training patterns")
+            .y_label_formatter(&|v| decade(*v))
+            .x_label_formatter(&|v| short(*v))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(&f)?;
+        let style = colour(0).stroke_width(2);
+        let xy = self
+            .points
+            .iter()
+            .map(|p| (p.patterns as f64, p.mse.max(lo)));
+        chart
+            .draw_series(LineSeries::new(xy.clone(), style))
+            .map_err(&f)?;
+        chart
+            .draw_series(xy.map(|p| Circle::new(p, 3, colour(0).filled())))
+            .map_err(&f)?;
+        if let Some(t) = &self.test {
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (t.patterns as f64, t.mse.max(lo)),
+                    6,
+                    colour(3).stroke_width(2),
+                )))
+                .map_err(&f)?;
+        }
+        Ok(())
+    }
+
+    fn draw_accuracy<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> Result<(), Error> {
+        let f = fail("training curves");
+        let (lo, hi) = self.accuracy_range();
+        let x_max = self.x_max();
+        let mut chart = ChartBuilder::on(area)
+            .caption("Validation accuracy (%)", (FONT, 15))
+            .margin(6)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0f64..x_max, lo..hi)
+            .map_err(&f)?;
+        chart
+            .configure_mesh()
+            .x_desc("training patterns")
+            .x_label_formatter(&|v| short(*v))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(&f)?;
+        let xy: Vec<(f64, f64)> = self
+            .points
+            .iter()
+            .filter_map(|p| p.accuracy.map(|a| (p.patterns as f64, 100.0 * a)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(xy.clone(), colour(0).stroke_width(2)))
+            .map_err(&f)?
+            .label("validation")
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour(0).stroke_width(2))
+            });
+        chart
+            .draw_series(
+                xy.into_iter()
+                    .map(|p| Circle::new(p, 3, colour(0).filled())),
+            )
+            .map_err(&f)?;
+        if let Some(r) = &self.reference {
+            let y = 100.0 * r.accuracy;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(0.0, y), (x_max, y)],
+                    6,
+                    4,
+                    colour(3).stroke_width(2),
+                ))
+                .map_err(&f)?
+                .label(r.label.clone())
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour(3).stroke_width(2))
+                });
+        }
+        if let Some((t, a)) = self.test.as_ref().and_then(|t| t.accuracy.map(|a| (t, a))) {
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (t.patterns as f64, 100.0 * a),
+                    6,
+                    colour(2).stroke_width(3),
+                )))
+                .map_err(&f)?
+                .label(format!("test {:.1} %", 100.0 * a))
+                .legend(|(x, y)| Cross::new((x + 8, y), 5, colour(2).stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(&f)?;
+        Ok(())
+    }
+}
+
+/// Label of a log-axis tick: the powers of ten (`0.01`, `1`, `1e-5`), blank between.
+pub fn decade(v: f64) -> String {
+    let e = v.log10();
+    if (e - e.round()).abs() > 1e-6 {
+        return String::new();
+    }
+    let e = e.round() as i32;
+    if (-3..=3).contains(&e) {
+        trim_all(10f64.powi(e))
+    } else {
+        format!("1e{e}")
+    }
+}
+
+fn trim_all(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `12000` → `12k`, `1500000` → `1.5M`.
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", trim(v / 1e6))
+    } else if a >= 1e3 {
+        format!("{}k", trim(v / 1e3))
+    } else {
+        trim(v)
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(short(0.0), "0");
+        assert_eq!(short(950.0), "950");
+        assert_eq!(short(12_000.0), "12k");
+        assert_eq!(short(1_500_000.0), "1.5M");
+        assert_eq!(decade(0.01), "0.01");
+        assert_eq!(decade(1.0), "1");
+        assert_eq!(decade(1e-5), "1e-5");
+        assert_eq!(decade(0.02), "");
+    }
+}

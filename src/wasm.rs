@@ -1,0 +1,331 @@
+//! The browser binding: a thin `wasm-bindgen` layer over [`crate::app::App`], the
+//! URL state and the charts. The model knows nothing of the web; this file only
+//! converts (serde payloads via `serde-wasm-bindgen`, typed arrays for pictures,
+//! [`crate::Error`] to `JsError`) and reads the clock.
+//!
+//! The same module is loaded twice: in the Web Worker, which owns a [`Sim`] and
+//! runs it in time-bounded slices, and on the page's main thread, which parses the
+//! URL and draws the charts (plotters measures text with the page's `document`,
+//! which a worker does not have).
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::app::App;
+use crate::charts::{
+    confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
+};
+use crate::error::Error;
+use crate::params::{Params, Preset};
+use crate::urlstate::{self, AppConfig};
+
+/// Installs the panic hook: the message goes to the console (with a stack) and to
+/// `globalThis.__microcircuitPanic`, where the worker reads it after the trap.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let _ = js_sys::Reflect::set(
+            &js_sys::global(),
+            &"__microcircuitPanic".into(),
+            &info.to_string().into(),
+        );
+    }));
+}
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
+    let s = serde_wasm_bindgen::Serializer::json_compatible();
+    v.serialize(&s)
+        .map_err(|e| JsError::new(&format!("cannot encode the result: {e}")))
+}
+
+fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| {
+        js_err(Error::Json {
+            what: what.into(),
+            reason: e.to_string(),
+        })
+    })
+}
+
+/// `performance.now()` (in a page or a worker), else `Date.now()`.
+fn now_ms() -> f64 {
+    use wasm_bindgen::JsCast;
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &"performance".into())
+        .ok()
+        .filter(|p| !p.is_undefined())
+        .and_then(|perf| {
+            let now: js_sys::Function = js_sys::Reflect::get(&perf, &"now".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            now.call0(&perf).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// A clock for [`App::advance`]: true once `budget_ms` have passed.
+fn deadline(budget_ms: f64) -> impl FnMut() -> bool {
+    let start = now_ms();
+    move || now_ms() - start >= budget_ms
+}
+
+/// A simulation run, owned by the worker.
+#[wasm_bindgen]
+pub struct Sim {
+    app: App,
+}
+
+#[wasm_bindgen]
+impl Sim {
+    /// A new run of a configuration (an `AppConfig` object, e.g. from `parseHash`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Sim, JsError> {
+        let config: AppConfig = from_js("config", config)?;
+        Ok(Sim {
+            app: App::new(config).map_err(js_err)?,
+        })
+    }
+
+    /// Resumes a checkpoint file's run; a bad file is refused with the reason.
+    #[wasm_bindgen(js_name = fromCheckpoint)]
+    pub fn from_checkpoint(text: &str, embed: bool) -> Result<Sim, JsError> {
+        Ok(Sim {
+            app: App::from_checkpoint(text, embed).map_err(js_err)?,
+        })
+    }
+
+    /// Trains up to `max_patterns` patterns (validating when due) for at most about
+    /// `budget_ms` (one PyraLNet pattern cannot be split); returns the report.
+    pub fn advance(&mut self, max_patterns: u32, budget_ms: f64) -> Result<JsValue, JsError> {
+        let report = self
+            .app
+            .advance(max_patterns as usize, &mut deadline(budget_ms))
+            .map_err(js_err)?;
+        to_js(&report)
+    }
+
+    /// Live parameter change: a partial parameters object; returns the parameters.
+    pub fn set(&mut self, partial: JsValue) -> Result<JsValue, JsError> {
+        let v: serde_json::Value = from_js("set", partial)?;
+        let p = self.app.set(&v).map_err(js_err)?;
+        to_js(&p)
+    }
+
+    /// Data of the frequently refreshed charts.
+    pub fn frame(&self) -> Result<JsValue, JsError> {
+        to_js(&self.app.frame())
+    }
+
+    /// Works on the `n × n` decision-region grid for about `budget_ms`; `null` while
+    /// unfinished, else `{n, rgba: Uint8Array, points, labels, predicted}`.
+    pub fn regions(&mut self, n: u32, budget_ms: f64) -> Result<JsValue, JsError> {
+        let r = self
+            .app
+            .regions(n as usize, &mut deadline(budget_ms))
+            .map_err(js_err)?;
+        let Some(r) = r else {
+            return Ok(JsValue::NULL);
+        };
+        let obj = to_js(&r)?;
+        // A copy outside wasm memory, so the worker can transfer it.
+        let rgba = js_sys::Uint8ClampedArray::from(&r.rgba[..]);
+        js_sys::Reflect::set(&obj, &"rgba".into(), &rgba)
+            .map_err(|_| JsError::new("cannot attach the picture"))?;
+        Ok(obj)
+    }
+
+    /// A few test digits with predictions (MNIST).
+    pub fn digits(&self) -> Result<JsValue, JsError> {
+        to_js(&self.app.digits().map_err(js_err)?)
+    }
+
+    /// The run as checkpoint JSON.
+    pub fn checkpoint(&self) -> String {
+        self.app.checkpoint_json()
+    }
+
+    /// Validation history and test result as CSV.
+    #[wasm_bindgen(js_name = metricsCsv)]
+    pub fn metrics_csv(&self) -> String {
+        self.app.metrics_csv()
+    }
+
+    /// The weights checksum (decimal u64), equal to a native run's.
+    pub fn checksum(&self) -> String {
+        self.app.checksum().to_string()
+    }
+
+    /// The run's configuration (an `AppConfig` object).
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.app.config())
+    }
+
+    /// The progress of the run.
+    pub fn progress(&self) -> Result<JsValue, JsError> {
+        to_js(&self.app.trainer().progress())
+    }
+}
+
+/// Every preset with the page's default configuration:
+/// `[{name, task, source, config}]`.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Entry {
+        name: String,
+        task: crate::params::Task,
+        source: String,
+        config: AppConfig,
+    }
+    let list = Preset::all()
+        .into_iter()
+        .map(|p| {
+            Ok(Entry {
+                config: AppConfig::from_preset(&p.name)?,
+                name: p.name,
+                task: p.task,
+                source: p.source,
+            })
+        })
+        .collect::<crate::Result<Vec<_>>>()
+        .map_err(js_err)?;
+    to_js(&list)
+}
+
+/// Reads a URL hash: `{config, ignored: [{key, value, reason}]}`; never throws.
+#[wasm_bindgen(js_name = parseHash)]
+pub fn parse_hash(hash: &str) -> Result<JsValue, JsError> {
+    to_js(&urlstate::parse(hash))
+}
+
+/// The canonical hash of a configuration (validated first).
+#[wasm_bindgen(js_name = printHash)]
+pub fn print_hash(config: JsValue) -> Result<String, JsError> {
+    let c: AppConfig = from_js("config", config)?;
+    c.validate().map_err(js_err)?;
+    Ok(urlstate::print(&c))
+}
+
+/// Checks a configuration and gives the derived quantities the page shows:
+/// `{lambda_out, lambda_inter, lambda_hidden, tau_ms, synapses}`. Throws the
+/// validation error (naming the field, its value and the allowed range).
+#[wasm_bindgen]
+pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Derived {
+        lambda_out: f32,
+        lambda_inter: f32,
+        lambda_hidden: f32,
+        tau_ms: f32,
+        synapses: usize,
+    }
+    let c: AppConfig = from_js("config", config)?;
+    c.validate().map_err(js_err)?;
+    let p: &Params = &c.params;
+    to_js(&Derived {
+        lambda_out: p.lambda_out(),
+        lambda_inter: p.lambda_inter(),
+        lambda_hidden: p.lambda_hidden(),
+        tau_ms: 1.0 / p.g_tot_hidden(),
+        synapses: p.n_synapses(),
+    })
+}
+
+/// Parameter keys of the form, and which of them change a running simulation.
+#[wasm_bindgen(js_name = paramKeys)]
+pub fn param_keys() -> Result<JsValue, JsError> {
+    let keys: Vec<(&str, bool)> = urlstate::param_keys()
+        .into_iter()
+        .map(|k| (k, urlstate::is_live(k)))
+        .collect();
+    to_js(&keys)
+}
+
+/// A fresh seed from the browser's entropy (`crypto.getRandomValues`), in 0..2^32.
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> Result<f64, JsError> {
+    let mut b = [0u8; 4];
+    getrandom::fill(&mut b).map_err(|e| JsError::new(&format!("no entropy source: {e}")))?;
+    Ok(u32::from_le_bytes(b) as f64)
+}
+
+/// Times the CLI's `bench` workload in this browser (`microcircuit bench` prints
+/// the native figure): `{engine, preset, patterns, seconds, us_per_pattern,
+/// us_per_step}` (`us_per_step` for PyraLNet only).
+#[wasm_bindgen]
+pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsValue, JsError> {
+    let kind: crate::engine::EngineKind = engine.parse().map_err(js_err)?;
+    let mut b =
+        crate::app::Bench::new(kind, preset, patterns as usize, seed as u64).map_err(js_err)?;
+    let t0 = now_ms();
+    b.run().map_err(js_err)?;
+    let seconds = (now_ms() - t0) / 1000.0;
+    let steps = b.steps();
+    to_js(&serde_json::json!({
+        "engine": kind,
+        "preset": preset,
+        "patterns": b.patterns(),
+        "seconds": seconds,
+        "us_per_pattern": seconds * 1e6 / b.patterns() as f64,
+        "us_per_step": if steps > 0 { Some(seconds * 1e6 / steps as f64) } else { None },
+    }))
+}
+
+/// Panics on purpose: the page's test of worker crash recovery.
+#[wasm_bindgen(js_name = triggerPanic)]
+pub fn trigger_panic() {
+    panic!("deliberate panic (crash-recovery test)");
+}
+
+fn area(
+    canvas: HtmlCanvasElement,
+) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
+    CanvasBackend::with_canvas_object(canvas)
+        .map(|b| b.into_drawing_area())
+        .ok_or_else(|| JsError::new("the canvas has no 2D context"))
+}
+
+/// Draws the training curves on a canvas.
+#[wasm_bindgen(js_name = drawCurves)]
+pub fn draw_curves(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: Curves = from_js("curves", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
+/// Draws the self-predicting-state chart on a canvas.
+#[wasm_bindgen(js_name = drawSps)]
+pub fn draw_sps(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: SpsTrace = from_js("sps", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
+/// Draws the output potentials chart on a canvas.
+#[wasm_bindgen(js_name = drawPotentials)]
+pub fn draw_potentials(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: Potentials = from_js("potentials", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
+/// Draws a confusion matrix on a canvas.
+#[wasm_bindgen(js_name = drawConfusion)]
+pub fn draw_confusion(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: Confusion = from_js("confusion", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
+/// Draws digits with predictions on a canvas.
+#[wasm_bindgen(js_name = drawDigits)]
+pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: Digits = from_js("digits", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}

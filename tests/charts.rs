@@ -1,0 +1,178 @@
+//! The browser app's charts drawn natively with plotters' SVG backend: every chart
+//! renders its title, legend and data without a font library, and its maths (ranges,
+//! CSV, colours) is right. The SVGs are left in `$CARGO_TARGET_TMPDIR/charts/` to
+//! look at.
+
+use plotters::prelude::*;
+
+use microcircuit::app::App;
+use microcircuit::charts::confusion::Confusion;
+use microcircuit::charts::curves::{Curves, reference_for};
+use microcircuit::charts::digits::Digits;
+use microcircuit::charts::potentials::Potentials;
+use microcircuit::charts::sps::SpsTrace;
+use microcircuit::engine::EngineKind;
+use microcircuit::train::Metrics;
+use microcircuit::urlstate::AppConfig;
+
+/// Draws with `f` on a 640×400 SVG, saves it and returns the text.
+fn svg(name: &str, f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>)) -> String {
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (640, 400)).into_drawing_area();
+        f(&root);
+    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.svg")), &s).unwrap();
+    s
+}
+
+fn metrics(patterns: u64, mse: f64, accuracy: Option<f64>) -> Metrics {
+    Metrics {
+        patterns,
+        epoch: patterns as f64 / 6000.0,
+        mse,
+        accuracy,
+        confusion: None,
+    }
+}
+
+#[test]
+fn training_curves_show_both_panels_and_the_reference() {
+    let hist: Vec<Metrics> = (0..20)
+        .map(|i| {
+            metrics(
+                300 * i,
+                0.3 / (1.0 + i as f64),
+                Some(0.33 + 0.03 * i as f64),
+            )
+        })
+        .collect();
+    let test = metrics(6000, 0.02, Some(0.95));
+    let c = Curves::new(&hist, Some(&test), 270_000, "yin_yang");
+    let (lo, hi) = c.mse_range();
+    // Whole decades around the data, a hair wider (0.01 .. 1).
+    assert!(
+        lo > 0.0099 && lo <= 0.01 && (1.0..1.01).contains(&hi),
+        "{lo} {hi}"
+    );
+    let (alo, ahi) = c.accuracy_range();
+    assert!(alo <= 33.0 && (96.7..=100.0).contains(&ahi), "{alo} {ahi}");
+    let s = svg("curves", |a| c.draw(a).unwrap());
+    for text in [
+        "Validation MSE",
+        "Validation accuracy",
+        "published 96.7 %",
+        "test 95.0 %",
+        "\n0.01\n",
+        "\n0.1\n",
+    ] {
+        assert!(s.contains(text), "missing {text:?}");
+    }
+    assert!(s.matches("<polyline").count() >= 3, "lines drawn");
+    let csv = c.to_csv();
+    assert_eq!(csv.lines().count(), 22);
+    assert!(
+        csv.lines()
+            .last()
+            .unwrap()
+            .starts_with("test,6000,1,0.02,0.95"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn regression_curves_have_no_accuracy_panel_or_reference() {
+    let hist = vec![metrics(0, 0.5, None), metrics(50, 0.1, None)];
+    let c = Curves::new(&hist, None, 1000, "mimic");
+    assert!(reference_for("mimic").is_none());
+    let s = svg("curves_mimic", |a| c.draw(a).unwrap());
+    assert!(s.contains("Validation MSE"));
+    assert!(!s.contains("accuracy"));
+    let empty = Curves::new(&[], None, 1000, "mimic");
+    let s = svg("curves_empty", |a| empty.draw(a).unwrap());
+    assert!(s.contains("first validation pending"));
+}
+
+#[test]
+fn sps_chart_from_a_real_run_shows_three_falling_series() {
+    let mut c = AppConfig::from_preset("mimic").unwrap();
+    c.engine = EngineKind::SteadNet;
+    let mut app = App::new(c).unwrap();
+    app.advance(1000, &mut || false).unwrap();
+    let f = app.frame();
+    let sps: &SpsTrace = &f.sps;
+    assert!(sps.t_s.len() > 100);
+    // Random initialisation: the distance to the SPS falls during training.
+    assert!(
+        *sps.d_pi.last().unwrap() < 0.8 * sps.d_pi[0],
+        "{:?}",
+        (sps.d_pi[0], sps.d_pi.last())
+    );
+    let (lo, hi) = sps.y_range();
+    assert!(lo == 0.0 && hi >= sps.d_pi[0] as f64);
+    let s = svg("sps", |a| sps.draw(a).unwrap());
+    for text in [
+        "Self-predicting state",
+        "mean |v_A|",
+        "W^ip",
+        "W^pi + W^down",
+    ] {
+        assert!(s.contains(text), "missing {text:?}");
+    }
+    let s = svg("potentials_steady", |a| f.potentials.draw(a).unwrap());
+    assert!(s.contains("neuron 1"));
+    assert!(s.contains("<circle"), "SteadNet points are marked");
+}
+
+#[test]
+fn potentials_chart_draws_outputs_and_dashed_targets() {
+    let t: Vec<f64> = (0..300).map(|i| 1000.0 + i as f64).collect();
+    let p = Potentials {
+        outputs: vec![
+            t.iter().map(|x| (x / 50.0).sin() as f32).collect(),
+            t.iter().map(|x| (x / 70.0).cos() as f32).collect(),
+        ],
+        targets: vec![vec![0.5; 300], vec![-0.2; 300]],
+        t_ms: t,
+        steady: false,
+    };
+    let (x0, x1) = p.x_range();
+    assert!((x0 - 1.0).abs() < 1e-12 && (x1 - 1.299).abs() < 1e-12);
+    let (y0, y1) = p.y_range();
+    assert!(y0 < -0.99 && y1 > 0.99);
+    let s = svg("potentials", |a| p.draw(a).unwrap());
+    assert!(s.contains("Output potentials"));
+    assert!(s.contains("neuron 0") && s.contains("neuron 1"));
+    // Dashed targets are many short segments.
+    assert!(s.matches("<polyline").count() > 10);
+}
+
+#[test]
+fn confusion_and_digits_render() {
+    let counts = vec![vec![50, 2, 1], vec![3, 40, 0], vec![0, 5, 45]];
+    let c = Confusion::new(counts, vec!["yin".into(), "yang".into(), "dot".into()]);
+    let s = svg("confusion", |a| c.draw(a).unwrap());
+    assert!(
+        s.contains("Confusion matrix (validation, 92.5 %)"),
+        "{}",
+        c.accuracy()
+    );
+    assert!(s.contains("\n50\n") && s.contains("\nyang\n"));
+    let mut img = vec![0.0f32; 28 * 28];
+    for r in 4..24 {
+        img[r * 28 + 14] = 1.0;
+    }
+    let d = Digits {
+        side: 28,
+        images: vec![img.clone(), img],
+        labels: vec![1, 1],
+        predicted: vec![1, 7],
+    };
+    assert_eq!(Digits::grid(8), (4, 2));
+    assert_eq!(Digits::grey(1.0), 0);
+    let s = svg("digits", |a| d.draw(a).unwrap());
+    assert!(s.contains("1 → 1 ✓") && s.contains("1 → 7 ✗"));
+    assert!(s.matches("<rect").count() >= 40);
+}

@@ -1,0 +1,263 @@
+// The simulation worker: owns one `Sim` (Rust, wasm) and runs it in slices of at
+// most BUDGET_MS, yielding to the event loop between slices so that pause and
+// parameter changes take effect within ~100 ms. It sends small payloads only:
+// progress, metrics, chart data, the decision-region picture (a transferred
+// buffer), checkpoints on request.
+//
+// Commands in:  init {config | checkpoint, embed}, play, pause, step, reset,
+//               set {params}, speed {value}, export {what}, crash (test hook).
+// Events out:   ready, state, progress, metrics, frame, regions, digits, params,
+//               checkpoint (autosave), export, error {kind, message, fatal}.
+
+import init, { Sim, presets, triggerPanic } from './pkg/microcircuit.js';
+
+const BUDGET_MS = 35;        // longest slice of work between yields
+const FRAME_MS = 150;        // chart data at most ~7 times a second
+const REGIONS_MS = 1000;     // decision regions about once a second while training
+const DIGITS_MS = 3000;      // MNIST digits every few seconds
+const AUTOSAVE_MS = 10000;   // checkpoint for crash recovery at most this often
+const GRID = 100;            // decision-region grid side
+
+let sim = null;
+let task = null;
+let config = null;           // what `reset` rebuilds from
+let checkpointText = null;   // or this, for an imported run
+let running = false;
+let stepsLeft = 0;           // patterns still to train for `step`
+let speed = 0;               // patterns per 16 ms frame; 0 = as fast as possible
+let scheduled = false;
+let frameDue = true, lastFrame = 0;
+let regionsWanted = true, regionsBusy = false, lastRegions = -1e9;
+let lastDigits = -1e9;
+let lastAutosave = -1e9, autosaveCost = 0;
+let rateSamples = [];        // [time ms, patterns] over the last seconds
+let lastReport = null;
+
+const post = (msg, transfer) => postMessage(msg, transfer || []);
+
+// Zero-delay yield: a message to ourselves is a new task, so messages from the
+// page queued meanwhile are handled first (setTimeout(0) is clamped to 4 ms).
+const channel = new MessageChannel();
+channel.port1.onmessage = () => tick();
+function schedule(delay = 0) {
+  if (scheduled) return;
+  scheduled = true;
+  if (delay > 0) setTimeout(() => channel.port2.postMessage(null), delay);
+  else channel.port2.postMessage(null);
+}
+
+function errorKind(message) {
+  if (message.startsWith('diverged')) return 'diverged';
+  if (message.includes('checkpoint')) return 'checkpoint';
+  return 'error';
+}
+
+// A wasm trap (a Rust panic) leaves the module unusable: the page restarts us.
+function fail(err, kind) {
+  const fatal = err instanceof WebAssembly.RuntimeError;
+  const message = (fatal && globalThis.__microcircuitPanic) || String(err && err.message || err);
+  running = false;
+  stepsLeft = 0;
+  post({ type: 'error', kind: fatal ? 'panic' : (kind || errorKind(message)), message, fatal });
+  post({ type: 'state', running });
+  if (fatal) sim = null;
+}
+
+function rate(patterns) {
+  const now = performance.now();
+  rateSamples.push([now, patterns]);
+  while (rateSamples.length > 2 && now - rateSamples[0][0] > 3000) rateSamples.shift();
+  const [t0, p0] = rateSamples[0];
+  return now - t0 > 200 ? (1000 * (patterns - p0)) / (now - t0) : null;
+}
+
+function sendProgress(report) {
+  const p = report.progress;
+  const perSec = running ? rate(p.patterns) : null;
+  const eta = perSec > 0 ? (p.total_patterns - p.patterns) / perSec : null;
+  post({ type: 'progress', progress: p, phase: report.phase, perSec, eta, running });
+}
+
+function install(newSim, fromCheckpoint) {
+  if (sim) sim.free();
+  sim = newSim;
+  const cfg = sim.config();
+  task = presets().find((p) => p.name === cfg.preset)?.task;
+  running = false;
+  stepsLeft = 0;
+  rateSamples = [];
+  frameDue = true;
+  regionsWanted = task === 'yin_yang';
+  regionsBusy = false;
+  lastDigits = -1e9;
+  lastAutosave = performance.now();
+  lastReport = { progress: sim.progress(), phase: 'validating', evaluated: [], trained: 0 };
+  post({ type: 'ready', config: cfg, progress: lastReport.progress, fromCheckpoint });
+  post({ type: 'state', running });
+}
+
+function autosave(force) {
+  const now = performance.now();
+  if (!sim || (!force && now - lastAutosave < Math.max(AUTOSAVE_MS, 50 * autosaveCost))) return;
+  const t0 = performance.now();
+  const text = sim.checkpoint();
+  autosaveCost = performance.now() - t0;
+  lastAutosave = now;
+  post({ type: 'checkpoint', text, patterns: sim.progress().patterns });
+}
+
+function handle(msg) {
+  switch (msg.cmd) {
+    case 'init':
+      try {
+        if (msg.checkpoint != null) {
+          install(Sim.fromCheckpoint(msg.checkpoint, !!msg.embed), true);
+          checkpointText = msg.checkpoint;
+          config = null;
+        } else {
+          install(new Sim(msg.config), false);
+          config = msg.config;
+          checkpointText = null;
+        }
+        if (msg.play) running = true;
+        post({ type: 'state', running });
+      } catch (err) {
+        // A refused checkpoint or config leaves the current run as it was.
+        fail(err, msg.checkpoint != null ? 'checkpoint' : 'config');
+      }
+      break;
+    case 'reset':
+      try {
+        install(checkpointText != null ? Sim.fromCheckpoint(checkpointText, false) : new Sim(config), checkpointText != null);
+      } catch (err) { fail(err, 'config'); }
+      break;
+    case 'play':
+      if (sim && lastReport && lastReport.phase !== 'done') running = true;
+      rateSamples = [];
+      post({ type: 'state', running });
+      break;
+    case 'pause':
+      running = false;
+      stepsLeft = 0;
+      post({ type: 'state', running });
+      if (lastReport) sendProgress(lastReport);
+      autosave(true);
+      break;
+    case 'step':
+      running = false;
+      stepsLeft = 1;
+      post({ type: 'state', running });
+      break;
+    case 'speed':
+      speed = Math.max(0, msg.value | 0);
+      break;
+    case 'set':
+      if (!sim) break;
+      try {
+        const params = sim.set(msg.params);
+        if (config) config = { ...config, params };
+        post({ type: 'params', params });
+        regionsWanted = task === 'yin_yang';
+        frameDue = true;
+      } catch (err) { fail(err, 'set'); }
+      break;
+    case 'export':
+      if (!sim) break;
+      post({ type: 'export', what: msg.what, text: msg.what === 'csv' ? sim.metricsCsv() : sim.checkpoint(),
+             patterns: sim.progress().patterns });
+      break;
+    case 'crash':
+      triggerPanic();
+      break;
+  }
+}
+
+function regionsSlice() {
+  // One slice of the decision-region grid (it keeps the weights it started with).
+  regionsBusy = true;
+  const r = sim.regions(GRID, BUDGET_MS);
+  if (r) {
+    regionsBusy = false;
+    regionsWanted = false;
+    lastRegions = performance.now();
+    post({ type: 'regions', regions: r }, [r.rgba.buffer]);
+  }
+}
+
+function advanceSlice(training) {
+  // Paused runs still finish a pending validation or test (max 0 patterns).
+  const max = !training ? 0 : stepsLeft > 0 ? stepsLeft : (speed > 0 ? speed : 0xffffffff);
+  const report = sim.advance(max, BUDGET_MS);
+  lastReport = report;
+  if (stepsLeft > 0) stepsLeft = Math.max(0, stepsLeft - report.trained);
+  for (const e of report.evaluated) post({ type: 'metrics', which: e.which, metrics: e.metrics });
+  if (report.evaluated.length) autosave(false);
+  if (report.phase === 'done' && running) {
+    running = false;
+    post({ type: 'state', running });
+    autosave(true);
+  }
+  sendProgress(report);
+  frameDue = true;
+  if (report.trained > 0) regionsWanted = task === 'yin_yang';
+}
+
+function maybeFrame(training) {
+  const t = performance.now();
+  if (!frameDue || (training && t - lastFrame < FRAME_MS)) return;
+  post({ type: 'frame', frame: sim.frame() });
+  lastFrame = t;
+  frameDue = false;
+  if (task === 'mnist' && t - lastDigits >= (training ? DIGITS_MS : 0)) {
+    post({ type: 'digits', digits: sim.digits() });
+    lastDigits = t;
+  }
+}
+
+function tick() {
+  scheduled = false;
+  if (!sim) return;
+  let training, evaluating;
+  try {
+    const now = performance.now();
+    training = running || stepsLeft > 0;
+    evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
+    const startRegions = task === 'yin_yang' && regionsWanted &&
+      (!(training || evaluating) || now - lastRegions >= REGIONS_MS);
+    if (regionsBusy || startRegions) regionsSlice();
+    else if (training || evaluating) advanceSlice(training);
+    training = running || stepsLeft > 0;
+    evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
+    maybeFrame(training);
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  const work = training || evaluating || regionsBusy || (task === 'yin_yang' && regionsWanted);
+  if (work) schedule(running && speed > 0 && !regionsBusy && !stepsLeft ? 16 : 0);
+  else if (frameDue) schedule(Math.max(0, FRAME_MS - (performance.now() - lastFrame)));
+}
+
+function dispatch(msg) {
+  try {
+    handle(msg);
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  schedule();
+}
+
+// Messages that arrive while the wasm module loads wait for it.
+let loaded = false;
+const early = [];
+onmessage = (e) => (loaded ? dispatch(e.data) : early.push(e.data));
+
+try {
+  await init();
+  loaded = true;
+  post({ type: 'loaded' });
+  early.splice(0).forEach(dispatch);
+} catch (err) {
+  post({ type: 'error', kind: 'load', message: `cannot load the simulator: ${err.message || err}`, fatal: false });
+}
