@@ -17,9 +17,8 @@
 //! touch the training state, so the weights are the same as in a CLI run with the
 //! same seed (the determinism test in `tests/wasm.rs` checks this in the browser).
 //!
-//! The [`Trainer`] is given a one-pattern validation set: it validates at each
-//! epoch end by itself, and that must stay cheap; the app's own validations are
-//! split into slices and kept in [`App::history`].
+//! The [`Trainer`]'s own validations are off ([`Trainer::set_auto_validate`]): the
+//! app validates in slices and keeps the results in [`App::history`].
 
 use std::collections::VecDeque;
 
@@ -29,7 +28,7 @@ use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
     sps::SpsTrace,
 };
-use crate::data::{Dataset, Splits, splits_for};
+use crate::data::{Dataset, splits_for};
 use crate::engine::{Engine, EngineKind};
 use crate::error::{Error, Result};
 use crate::params::{Params, Task};
@@ -146,8 +145,8 @@ impl App {
         config.validate()?;
         let run = config.run_config()?;
         let sets = splits_for(run.task, &run.schedule, &config.params, None)?;
-        let (trainer_sets, val, test) = split_off_evaluation(sets)?;
-        let trainer = Trainer::new(config.params.clone(), trainer_sets, run)?;
+        let (val, test) = (sets.val.clone(), sets.test.clone());
+        let trainer = Trainer::new(config.params.clone(), sets, run)?;
         App::around(config, trainer, val, test, Vec::new())
     }
 
@@ -174,9 +173,9 @@ impl App {
             .validate()
             .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
         let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
-        let (trainer_sets, val, test) = split_off_evaluation(sets)?;
+        let (val, test) = (sets.val.clone(), sets.test.clone());
         let history = ck.history.clone();
-        let trainer = Trainer::from_checkpoint(ck, trainer_sets)?;
+        let trainer = Trainer::from_checkpoint(ck, sets)?;
         App::around(config, trainer, val, test, history)
     }
 
@@ -187,6 +186,7 @@ impl App {
         test: Dataset,
         history: Vec<Metrics>,
     ) -> Result<Self> {
+        trainer.set_auto_validate(false);
         let net = trainer.engine().network();
         let nl = net.params.n_layers();
         let euler = trainer.engine().kind() == EngineKind::PyraLNet;
@@ -695,21 +695,6 @@ impl Bench {
             EngineKind::SteadNet => 0,
         }
     }
-}
-
-/// The trainer gets a one-pattern validation set (see the module doc); the app keeps
-/// the real validation and test sets.
-fn split_off_evaluation(sets: Splits) -> Result<(Splits, Dataset, Dataset)> {
-    let tiny = sets.val.subset(0..1, &sets.val.name)?;
-    Ok((
-        Splits {
-            train: sets.train,
-            val: tiny,
-            test: sets.test.clone(),
-        },
-        sets.val,
-        sets.test,
-    ))
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ pub struct Trainer {
     history: Vec<Metrics>,
     test: Option<Metrics>,
     target: Vec<f32>,
+    auto_validate: bool,
 }
 
 /// Everything needed to resume a run or reuse its weights, as JSON.
@@ -123,6 +124,7 @@ impl Trainer {
             history: Vec::new(),
             test: None,
             target: vec![0.0; n_out],
+            auto_validate: true,
         };
         t.shuffle();
         Ok(t)
@@ -188,7 +190,7 @@ impl Trainer {
         let mut trained = 0;
         let mut validations = Vec::new();
         // The untrained network is the first point of every learning curve.
-        if self.patterns == 0 && self.history.is_empty() && budget > 0 {
+        if self.auto_validate && self.patterns == 0 && self.history.is_empty() && budget > 0 {
             validations.push(self.validate()?);
         }
         let n = self.sets.train.len();
@@ -204,7 +206,8 @@ impl Trainer {
             self.patterns += 1;
             let epoch_end = self.pos == n;
             let every = self.cfg.val_every;
-            if epoch_end || (every > 0 && self.patterns % every as u64 == 0) {
+            let due = epoch_end || (every > 0 && self.patterns % every as u64 == 0);
+            if self.auto_validate && due {
                 let m = self.validate()?;
                 validations.push(m);
             }
@@ -219,6 +222,13 @@ impl Trainer {
             validations,
             progress: self.progress(),
         })
+    }
+
+    /// Whether [`Trainer::run`] validates by itself (at the start, every `val_every`
+    /// patterns and at epoch ends; on by default). A caller that schedules its own
+    /// evaluations, in slices (the browser), turns it off.
+    pub fn set_auto_validate(&mut self, on: bool) {
+        self.auto_validate = on;
     }
 
     /// Evaluates the validation set and appends the result to the history.
