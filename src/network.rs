@@ -342,10 +342,10 @@ impl Network {
         // Draw order is fixed (per layer: up, down, ip, pi) so a seed pins every value.
         for k in 1..=nl {
             let m = &w.up[k];
-            w.up[k] = Mat::uniform(m.rows, m.cols, init.w_up, &mut rng);
+            w.up[k] = Mat::uniform(m.rows, m.cols, init.up_range(k, nl), &mut rng);
             if k < nl {
                 let m = &w.down[k];
-                w.down[k] = Mat::uniform(m.rows, m.cols, init.w_down, &mut rng);
+                w.down[k] = Mat::uniform(m.rows, m.cols, init.down_range(k, nl), &mut rng);
                 if init.mode == InitMode::Random {
                     let m = &w.ip[k];
                     w.ip[k] = Mat::uniform(m.rows, m.cols, init.w_ip, &mut rng);
