@@ -15,6 +15,7 @@ pub mod data;
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod bench;
 pub mod engine;
 pub mod kernels;
 pub mod network;

@@ -266,7 +266,7 @@ pub fn fresh_seed() -> Result<f64, JsError> {
 pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsValue, JsError> {
     let kind: crate::engine::EngineKind = engine.parse().map_err(js_err)?;
     let mut b =
-        crate::app::Bench::new(kind, preset, patterns as usize, seed as u64).map_err(js_err)?;
+        crate::bench::Bench::new(kind, preset, patterns as usize, seed as u64).map_err(js_err)?;
     let t0 = now_ms();
     b.run().map_err(js_err)?;
     let seconds = (now_ms() - t0) / 1000.0;

@@ -10,11 +10,10 @@ mod train;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use microcircuit::data::yinyang;
-use microcircuit::engine::{self, EngineKind};
-use microcircuit::params::{Preset, Task};
-use microcircuit::rng::{SimRng, Stream};
-use microcircuit::{Error, Network};
+use microcircuit::Error;
+use microcircuit::bench::Bench;
+use microcircuit::engine::EngineKind;
+use microcircuit::params::Preset;
 
 #[derive(Parser)]
 #[command(
@@ -93,38 +92,6 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
     bar
 }
 
-/// Inputs and one-hot-style targets for timing: the preset's own task where it is
-/// cheap to make, uniform rates otherwise (timing does not depend on the values).
-fn bench_patterns(
-    preset: &Preset,
-    n: usize,
-    seed: u64,
-) -> microcircuit::Result<Vec<(Vec<f32>, Vec<f32>)>> {
-    let p = &preset.params;
-    let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
-    let target = |label: usize| -> Vec<f32> {
-        (0..n_out)
-            .map(|j| if j == label { p.u_high } else { p.u_low })
-            .collect()
-    };
-    if preset.task == Task::YinYang {
-        let yy = yinyang::generate(n, seed as u32)?;
-        return Ok(yy
-            .samples
-            .iter()
-            .zip(&yy.labels)
-            .map(|(s, &l)| (s.iter().map(|&v| v as f32).collect(), target(l as usize)))
-            .collect());
-    }
-    let mut rng = SimRng::new(seed, Stream::Data);
-    Ok((0..n)
-        .map(|_| {
-            let x = (0..n_in).map(|_| rng.unit()).collect();
-            (x, target(rng.below(n_out)))
-        })
-        .collect())
-}
-
 fn bench(
     kind: EngineKind,
     preset: &str,
@@ -141,20 +108,12 @@ fn bench(
     if n == 0 || n > 10_000_000 {
         return Err(Error::param("--patterns", n, "1..=10000000"));
     }
-    let data = bench_patterns(&preset, n, seed)?;
-    let net = Network::new(preset.params.clone(), seed)?;
-    let steps_per_pattern = preset.params.steps_per_pattern();
-    let mut eng = engine::build(kind, net, seed);
-    // Warm-up: one pattern, untimed (caches, first-touch of the pages).
-    eng.train(&data[0].0, &data[0].1)?;
-    let bar = progress(n as u64, "bench");
+    // Builds the network and trains one untimed warm-up pattern.
+    let mut work = Bench::new(kind, &preset.name, n, seed)?;
+    eprintln!("bench: {n} patterns of {} ...", preset.name);
     let start = Instant::now();
-    for (x, t) in &data {
-        eng.train(x, t)?;
-        bar.inc(1);
-    }
+    work.run()?;
     let seconds = start.elapsed().as_secs_f64();
-    bar.finish_and_clear();
     let mut out = json!({
         "engine": kind,
         "preset": preset.name,
@@ -164,7 +123,7 @@ fn bench(
         "synapses": preset.params.n_synapses(),
     });
     if kind == EngineKind::PyraLNet {
-        let steps = (n * steps_per_pattern) as f64;
+        let steps = work.steps() as f64;
         out["steps"] = json!(steps);
         out["us_per_step"] = json!(seconds * 1e6 / steps);
     }
