@@ -66,6 +66,8 @@ test('loads, trains a few chunks, draws the decision regions and the charts', { 
     assert.ok(await inked(page, id) > 0.02, `${id} drawn`);
   }
   assert.match(await page.textContent('#regions-legend'), /yin.*yang.*dot.*test accuracy/);
+  // The rate needs two progress reports; wait for it rather than race it.
+  await page.waitForFunction(() => /[\d.]+ patterns\/s/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
   assert.match(await page.textContent('#status'), /Epoch 1\/45 · [\d,]+\/270,000 patterns · [\d.]+ patterns\/s · ETA/);
   assert.match(await page.textContent('#derived'), /λ_out = 0\.236/);
   assert.deepEqual(errors, []);
