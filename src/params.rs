@@ -392,6 +392,26 @@ impl Params {
         }
     }
 
+    /// Replaces the hidden layer sizes, keeping input and output. The per-matrix
+    /// learning-rate lists are cut or extended with their last value; W^down stays
+    /// fixed (η^down = 0) in new layers, as in every preset.
+    pub fn set_hidden(&mut self, hidden: &[usize]) {
+        let (first, last) = (self.layers[0], *self.layers.last().unwrap_or(&0));
+        self.layers = std::iter::once(first)
+            .chain(hidden.iter().copied())
+            .chain([last])
+            .collect();
+        let nl = self.n_layers();
+        let fit = |v: &mut Vec<f32>, n: usize| {
+            let last = v.last().copied().unwrap_or(0.0);
+            v.resize(n, last);
+        };
+        fit(&mut self.eta_up, nl);
+        fit(&mut self.eta_ip, nl.saturating_sub(1));
+        fit(&mut self.eta_pi, nl.saturating_sub(1));
+        self.eta_down.resize(nl.saturating_sub(1), 0.0);
+    }
+
     /// Number of layers above the input, N.
     pub fn n_layers(&self) -> usize {
         self.layers.len().saturating_sub(1)

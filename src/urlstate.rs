@@ -479,25 +479,7 @@ fn parse_value(key: &str, v: &str, kind: Kind) -> Result<Value> {
 /// Sets parameter `key` (already parsed) on `p`.
 fn set_param(p: &mut Params, key: &str, val: &Value) {
     match (key, val) {
-        ("hidden", Value::UsizeList(h)) => {
-            let (first, last) = (p.layers[0], *p.layers.last().unwrap_or(&0));
-            let mut layers = vec![first];
-            layers.extend(h);
-            layers.push(last);
-            p.layers = layers;
-            // One learning rate per matrix: the lists are cut or extended with their
-            // last value (a later eta_* key can still set them); W^down stays fixed
-            // as in every preset.
-            let nl = p.n_layers();
-            let fit = |v: &mut Vec<f32>, n: usize| {
-                let last = v.last().copied().unwrap_or(0.0);
-                v.resize(n, last);
-            };
-            fit(&mut p.eta_up, nl);
-            fit(&mut p.eta_ip, nl.saturating_sub(1));
-            fit(&mut p.eta_pi, nl.saturating_sub(1));
-            p.eta_down.resize(nl.saturating_sub(1), 0.0);
-        }
+        ("hidden", Value::UsizeList(h)) => p.set_hidden(h),
         ("g_l", Value::F32(x)) => p.g_l = *x,
         ("g_b", Value::F32(x)) => p.g_b = *x,
         ("g_a", Value::F32(x)) => p.g_a = *x,
