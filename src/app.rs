@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use crate::charts::codes::WeightCodes;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
     sps::SpsTrace,
@@ -91,6 +92,9 @@ pub struct Frame {
     pub potentials: Potentials,
     /// Of the latest validation (classification tasks).
     pub confusion: Option<Confusion>,
+    /// Histogram of the 6-bit weight codes (BSS-2 arithmetic only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<WeightCodes>,
 }
 
 /// An evaluation split into slices.
@@ -528,6 +532,7 @@ impl App {
             sps,
             potentials,
             confusion,
+            codes: WeightCodes::from_network(self.trainer.engine().network()),
         }
     }
 

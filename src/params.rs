@@ -418,6 +418,12 @@ impl Params {
         fit(&mut self.eta_ip, nl.saturating_sub(1));
         fit(&mut self.eta_pi, nl.saturating_sub(1));
         self.eta_down.resize(nl.saturating_sub(1), 0.0);
+        for list in [&mut self.arith.w_up_max, &mut self.arith.error_gain_up]
+            .into_iter()
+            .flatten()
+        {
+            fit(list, nl);
+        }
     }
 
     /// Number of layers above the input, N.
