@@ -280,6 +280,17 @@ fn float_is_the_default_and_old_configs_and_checkpoints_still_load() {
 }
 
 #[test]
+fn the_arithmetic_cannot_change_during_a_run() {
+    let mut t = small_run(Params::yin_yang(), EngineKind::SteadNet, 1);
+    let p = bss2(Params::yin_yang(), Rounding::Floor);
+    let e = t.set_params(p).unwrap_err().to_string();
+    assert!(e.contains("arith") && e.contains("new run"), "{e}");
+    let mut q = Params::yin_yang();
+    q.eta_up[1] = 1e-3;
+    t.set_params(q).unwrap();
+}
+
+#[test]
 fn bad_settings_are_refused_by_name() {
     type Edit = Box<dyn Fn(&mut Params)>;
     let cases: Vec<(Edit, &str)> = vec![
