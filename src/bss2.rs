@@ -89,28 +89,25 @@ pub fn q15(x: f32) -> I1F15 {
     }
 }
 
+/// `round(x)` (half away from zero) as an integer, saturating, NaN → 0. Exact for
+/// |x| < 2^22 (adding ½ is exact there); beyond, callers clamp anyway. Not
+/// `f32::round`, which is a library call on the baseline x86-64 target and took a
+/// third of the emulation's time.
+#[inline(always)]
+fn round_i32(x: f32) -> i32 {
+    (x + 0.5f32.copysign(x)) as i32
+}
+
 /// 5-bit input code of rate `r`: `clamp(round(31 r / r_max), 0, 31)` (NaN → 0).
 #[inline]
 pub fn rate_code(r: f32, r_max: f32) -> i32 {
-    let x = (r * (RATE_MAX as f32 / r_max)).round();
-    if x >= RATE_MAX as f32 {
-        RATE_MAX
-    } else if x > 0.0 {
-        x as i32
-    } else {
-        0
-    }
+    round_i32(r * (RATE_MAX as f32 / r_max)).clamp(0, RATE_MAX)
 }
 
 /// 6-bit weight code of `w` with scale `s`: `clamp(round(w / s), −63, 63)`.
 #[inline]
 pub fn weight_code(w: f32, inv_scale: f32) -> i32 {
-    let x = (w * inv_scale).round();
-    if x.is_nan() {
-        0
-    } else {
-        x.clamp(-(W_MAX as f32), W_MAX as f32) as i32
-    }
+    round_i32(w * inv_scale).clamp(-W_MAX, W_MAX)
 }
 
 /// `floor(u / 2^k)` (floor) or `floor((u + U) / 2^k)`, U uniform in `[0, 2^k)`
@@ -209,6 +206,9 @@ pub struct Bss2 {
     cfg: ArithConfig,
     scales: WeightScales,
     rng: SimRng,
+    // Q0.7 factors of the matrix being updated, widened to Q0.15 (scratch).
+    post_q: Vec<I1F15>,
+    pre_q: Vec<I1F15>,
 }
 
 impl Bss2 {
@@ -218,6 +218,8 @@ impl Bss2 {
             cfg: p.arith.clone(),
             scales: WeightScales::new(p),
             rng: SimRng::new(seed, Stream::Hardware),
+            post_q: Vec::new(),
+            pre_q: Vec::new(),
         }
     }
 
@@ -258,12 +260,7 @@ impl Bss2 {
         if self.cfg.readout_noise > 0.0 {
             y += self.cfg.readout_noise * self.rng.normal();
         }
-        let y = y.round();
-        if y.is_nan() {
-            0
-        } else {
-            y.clamp(-128.0, 127.0) as i32
-        }
+        round_i32(y).clamp(-128, 127)
     }
 
     /// The potential a readout code stands for.
@@ -302,20 +299,19 @@ impl Bss2 {
     }
 
     /// The Q0.7 factors of a matrix: posts as codes, pres as `4 x`.
-    fn factors(&self, m: MatrixId, post: &[f32], pre: &[f32]) -> (Vec<I1F15>, Vec<I1F15>) {
+    fn factors(&mut self, m: MatrixId, post: &[f32], pre: &[f32]) {
         let pu = 128.0 / self.post_unit(m);
-        let post = post
-            .iter()
-            .map(|&e| {
-                let c = (e * pu).round().clamp(-128.0, 127.0) as i16;
-                I1F15::from_bits(c << 8)
-            })
-            .collect();
-        let pre = pre
-            .iter()
-            .map(|&r| I1F15::from_bits(((4 * rate_code(r, self.cfg.rate_max)) as i16) << 8))
-            .collect();
-        (post, pre)
+        let r_max = self.cfg.rate_max;
+        self.post_q.clear();
+        self.post_q.extend(post.iter().map(|&e| {
+            let c = round_i32(e * pu).clamp(-128, 127) as i16;
+            I1F15::from_bits(c << 8)
+        }));
+        self.pre_q.clear();
+        self.pre_q.extend(
+            pre.iter()
+                .map(|&r| I1F15::from_bits(((4 * rate_code(r, r_max)) as i16) << 8)),
+        );
     }
 
     /// Applies `step(Δ, E) -> (Δ for the weight, new Δ)` to every synapse, then the
@@ -331,7 +327,11 @@ impl Bss2 {
         c_w: f32,
         step: impl Fn(I1F15, I1F15) -> (I1F15, I1F15),
     ) {
-        let (e, rho) = self.factors(m, post, pre);
+        self.factors(m, post, pre);
+        let (e, rho) = (
+            std::mem::take(&mut self.post_q),
+            std::mem::take(&mut self.pre_q),
+        );
         let big_lambda = self.lambda(m, c_w);
         let s = self.scales.get(m);
         let inv = 1.0 / s;
@@ -341,7 +341,9 @@ impl Bss2 {
             let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
             for ((wij, dij), &rho_j) in wr.iter_mut().zip(dr.iter_mut()).zip(&rho) {
                 let big_e = mul_q15(e_i, rho_j);
-                let (d_w, d_new) = step(q15(*dij), big_e);
+                // Δ is on the Q0.15 grid (Bss2::quantise), so this is exact.
+                let d_old = I1F15::from_bits((*dij * 32768.0) as i16);
+                let (d_w, d_new) = step(d_old, big_e);
                 *dij = d_new.to_num::<f32>();
                 let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
                 let dw = round_shift(u, UPDATE_FRAC_BITS, rounding, &mut self.rng);
@@ -350,6 +352,7 @@ impl Bss2 {
                 *wij = code as f32 * s;
             }
         }
+        (self.post_q, self.pre_q) = (e, rho);
     }
 }
 
