@@ -413,3 +413,20 @@ fn the_cli_trains_and_benches_in_either_arithmetic() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["arith"], "bss2");
 }
+
+#[test]
+fn a_checkpoint_written_before_the_arith_field_loads_and_round_trips() {
+    // Written by the build before this feature (commit cd34ffd): mimic, SteadNet,
+    // one epoch, no `arith` field anywhere.
+    let text = include_str!("data/checkpoint_v1_before_arith.json");
+    assert!(!text.contains("arith"));
+    let ck = Checkpoint::from_json(text).unwrap();
+    assert_eq!(ck.params.arith.kind, ArithKind::Float);
+    let again: serde_json::Value = serde_json::from_str(&ck.to_json()).unwrap();
+    let orig: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(again, orig, "read and written back unchanged");
+    let sets = data::splits_for(ck.config.task, &ck.config.schedule, &ck.params, None).unwrap();
+    let t = Trainer::from_checkpoint(ck, sets).unwrap();
+    assert!(t.is_done());
+    assert_eq!(t.engine().kind(), EngineKind::SteadNet);
+}
