@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use crate::charts::codes::WeightCodes;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
     sps::SpsTrace,
@@ -33,7 +34,6 @@ use crate::engine::{Engine, EngineKind};
 use crate::error::{Error, Result};
 use crate::params::{Params, Task};
 use crate::record::{Probe, Recorder};
-use crate::steadnet::SteadNet;
 use crate::train::{Checkpoint, Metrics, Progress, Trainer, Which, evaluate};
 use crate::urlstate::{self, AppConfig};
 
@@ -92,12 +92,15 @@ pub struct Frame {
     pub potentials: Potentials,
     /// Of the latest validation (classification tasks).
     pub confusion: Option<Confusion>,
+    /// Histogram of the 6-bit weight codes (BSS-2 arithmetic only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<WeightCodes>,
 }
 
 /// An evaluation split into slices.
 struct EvalJob {
     which: Which,
-    net: SteadNet,
+    net: Box<dyn Engine>,
     next: usize,
     se: f64,
     correct: usize,
@@ -106,7 +109,7 @@ struct EvalJob {
 
 /// The decision-region grid, computed row by row.
 struct RegionsJob {
-    net: SteadNet,
+    net: Box<dyn Engine>,
     n: usize,
     next: usize,
     outputs: Vec<f32>,
@@ -346,13 +349,14 @@ impl App {
         self.trainer.engine_mut().set_recorder(Some(blank));
     }
 
-    /// A copy of the current weights as a steady-state network.
-    fn steady(&self) -> SteadNet {
+    /// A copy of the current weights as a steady-state network in the run's
+    /// arithmetic.
+    fn steady(&self) -> Box<dyn Engine> {
         let mut net = self.trainer.engine().network().clone();
         if self.trainer.engine().kind() == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        SteadNet::new(net)
+        crate::engine::build(EngineKind::SteadNet, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {
@@ -391,8 +395,8 @@ impl App {
         let per = (EVAL_SLICE_WORK / self.params().n_synapses().max(1)).clamp(1, n);
         let end = (job.next + per).min(n);
         let slice = set.subset(job.next..end, &set.name)?;
-        let p = job.net.net.params.clone();
-        let m = evaluate(&mut job.net, &slice, &p)?;
+        let p = job.net.network().params.clone();
+        let m = evaluate(job.net.as_mut(), &slice, &p)?;
         let n_out = slice.n_outputs();
         job.se += m.mse * (slice.len() * n_out) as f64;
         if let (Some(total), Some(part)) = (job.confusion.as_mut(), m.confusion.as_ref()) {
@@ -528,6 +532,7 @@ impl App {
             sps,
             potentials,
             confusion,
+            codes: WeightCodes::from_network(self.trainer.engine().network()),
         }
     }
 
@@ -579,7 +584,7 @@ impl App {
             }
         }
         let mut job = self.regions.take().expect("present");
-        let p = &job.net.net.params;
+        let p = &job.net.network().params;
         let (u_low, u_high) = (p.u_low, p.u_high);
         let mut predicted = Vec::with_capacity(self.test.len());
         for i in 0..self.test.len() {
@@ -632,6 +637,7 @@ mod tests {
     use crate::charts::regions;
     use crate::network::Network;
     use crate::pyralnet::PyraLNet;
+    use crate::steadnet::SteadNet;
 
     fn quick(preset: &str, engine: EngineKind) -> AppConfig {
         let mut c = AppConfig::from_preset(preset).unwrap();
@@ -708,9 +714,9 @@ mod tests {
             evaluate(&mut e, &val, &p).unwrap()
         };
         let mut st = app.steady();
-        let p = st.net.params.clone();
+        let p = st.network().params.clone();
         let val = app.val.subset(0..100, "v").unwrap();
-        let steady = evaluate(&mut st, &val, &p).unwrap();
+        let steady = evaluate(st.as_mut(), &val, &p).unwrap();
         assert!(
             (euler.mse - steady.mse).abs() < 1e-3 * euler.mse,
             "{euler:?} {steady:?}"

@@ -5,7 +5,7 @@ use crate::data::yinyang;
 use crate::engine::{self, Engine, EngineKind};
 use crate::error::{Error, Result};
 use crate::network::Network;
-use crate::params::{Preset, Task};
+use crate::params::{Params, Preset, Task};
 use crate::rng::{SimRng, Stream};
 
 /// The `bench` workload, shared by the CLI and the browser benchmark so both time
@@ -20,11 +20,25 @@ pub struct Bench {
 
 impl Bench {
     pub fn new(kind: EngineKind, preset: &str, n: usize, seed: u64) -> Result<Self> {
+        let params = Preset::by_name(preset)?.params;
+        Bench::with_params(kind, preset, params, n, seed)
+    }
+
+    /// The workload of `preset` with its parameters replaced by `params` (e.g. the
+    /// chip's arithmetic).
+    pub fn with_params(
+        kind: EngineKind,
+        preset: &str,
+        params: Params,
+        n: usize,
+        seed: u64,
+    ) -> Result<Self> {
         let preset = Preset::by_name(preset)?;
         if !(1..=1_000_000).contains(&n) {
             return Err(Error::param("patterns", n, "1..=1000000"));
         }
-        let p = &preset.params;
+        params.validate()?;
+        let p = &params;
         let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
         let target = |label: usize| -> Vec<f32> {
             (0..n_out)

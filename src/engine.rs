@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arith::ArithKind;
+use crate::bss2::Bss2;
 use crate::error::Result;
 use crate::network::{Network, State};
 use crate::pyralnet::PyraLNet;
@@ -71,11 +73,22 @@ pub trait Engine: Send {
     fn reset_state(&mut self);
 }
 
-/// Builds the engine of `kind` around `net`; `seed` drives its noise.
-pub fn build(kind: EngineKind, net: Network, seed: u64) -> Box<dyn Engine> {
-    match kind {
-        EngineKind::PyraLNet => Box::new(PyraLNet::new(net, seed)),
-        EngineKind::SteadNet => Box::new(SteadNet::new(net)),
+/// Builds the engine of `kind` around `net`, computing in the arithmetic its
+/// parameters ask for (`params.arith.kind`); `seed` drives its noise and, with the
+/// chip's arithmetic, its stochastic rounding and readout noise. With
+/// [`ArithKind::Bss2`] the weights and traces are first put on their grids.
+pub fn build(kind: EngineKind, mut net: Network, seed: u64) -> Box<dyn Engine> {
+    match (kind, net.params.arith.kind) {
+        (EngineKind::PyraLNet, ArithKind::Float) => Box::new(PyraLNet::new(net, seed)),
+        (EngineKind::SteadNet, ArithKind::Float) => Box::new(SteadNet::new(net)),
+        (kind, ArithKind::Bss2) => {
+            let hw = Bss2::new(&net.params, seed);
+            hw.quantise(&mut net);
+            match kind {
+                EngineKind::PyraLNet => Box::new(PyraLNet::with_arith(net, seed, hw)),
+                EngineKind::SteadNet => Box::new(SteadNet::with_arith(net, hw)),
+            }
+        }
     }
 }
 

@@ -15,7 +15,9 @@ pub mod data;
 pub mod error;
 
 pub use error::{Error, Result};
+pub mod arith;
 pub mod bench;
+pub mod bss2;
 pub mod engine;
 pub mod kernels;
 pub mod network;

@@ -24,6 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arith::{Arith, Float, MatrixId};
 use crate::error::{Error, Result};
 use crate::kernels::{self, matvec, matvec_pair};
 use crate::params::{InitMode, Params, Range};
@@ -127,6 +128,16 @@ impl Projections {
         }
     }
 
+    /// The matrices of one projection, mutable.
+    pub fn get_mut(&mut self, p: Projection) -> &mut [Mat] {
+        match p {
+            Projection::Up => &mut self.up,
+            Projection::Ip => &mut self.ip,
+            Projection::Pi => &mut self.pi,
+            Projection::Down => &mut self.down,
+        }
+    }
+
     /// Checks that every matrix has the shape `p` asks for and finite entries.
     pub fn check_against(&self, p: &Params, what: &str) -> Result<()> {
         let want = Projections::zeros(p);
@@ -201,6 +212,9 @@ pub struct State {
     pub r_i: Vec<Vec<f32>>,
     /// Low-passed target potentials u_trgt.
     pub u_trgt: Vec<f32>,
+    /// Low-passed input of PyraLNet before the synapses quantise it (used by the
+    /// hardware arithmetic; float keeps the low pass in r_0).
+    pub(crate) x_lp: Vec<f32>,
     // Postsynaptic error factors of the plasticity rules (scratch).
     pub(crate) e_up: Vec<Vec<f32>>,
     pub(crate) e_ip: Vec<Vec<f32>>,
@@ -225,6 +239,7 @@ impl State {
             v_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
             r_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
             u_trgt: vec![0.0; n[nl]],
+            x_lp: vec![0.0; n[0]],
             e_up: per_layer(&|k| if k > 0 { n[k] } else { 0 }),
             e_ip: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
             e_pi: per_layer(&|k| if hidden(k) { n[k] } else { 0 }),
@@ -236,6 +251,11 @@ impl State {
 
     /// Back to rest without reallocating.
     pub fn rest(&mut self, p: &Params) {
+        self.rest_with(p, &Float);
+    }
+
+    /// Back to rest, with the rates as arithmetic `a` passes them to synapses.
+    pub fn rest_with<A: Arith>(&mut self, p: &Params, a: &A) {
         for v in self
             .u
             .iter_mut()
@@ -248,6 +268,7 @@ impl State {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
         self.u_trgt.iter_mut().for_each(|x| *x = 0.0);
+        self.x_lp.iter_mut().for_each(|x| *x = 0.0);
         let nl = p.n_layers();
         for k in 1..=nl {
             let n = p.layers[k];
@@ -257,6 +278,9 @@ impl State {
             }
         }
         self.set_bias(p);
+        for r in self.r.iter_mut().chain(&mut self.r_i) {
+            a.synaptic_rates(r);
+        }
     }
 
     fn set_bias(&mut self, p: &Params) {
@@ -397,11 +421,8 @@ impl Network {
         }
     }
 
-    /// `(g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})`, with g_A^{(k+1)} = 0 for the output.
     fn sps_factor(&self, k: usize) -> f32 {
-        let p = &self.params;
-        let g_a_next = if k + 1 == p.n_layers() { 0.0 } else { p.g_a };
-        (p.g_l + p.g_d) / p.g_d * p.g_b / (p.g_l + p.g_b + g_a_next)
+        sps_factor(&self.params, k)
     }
 
     /// Distance from the self-predicting state, summed over hidden layers:
@@ -493,21 +514,27 @@ impl Network {
         solve.population(&mut s.u[nl], g_tot, (p.g_b, &s.v_b[nl]), (g_som, &s.u_trgt));
     }
 
-    /// Pyramidal rates `r_k = φ(u_k)` (the bias entry stays).
-    pub(crate) fn rates(&self, s: &mut State, k: usize) {
+    /// Pyramidal rates `r_k = φ(u_k)` as the synapses receive them (the bias entry
+    /// stays).
+    #[inline(always)]
+    pub(crate) fn rates<A: Arith>(&self, s: &mut State, k: usize, a: &A) {
         let n = self.params.layers[k];
         kernels::phi_into(self.params.transfer, &s.u[k], &mut s.r[k][..n]);
+        a.synaptic_rates(&mut s.r[k][..n]);
     }
 
-    /// Interneuron rates `r^I_k = φ(u^I_k)`.
-    pub(crate) fn rates_inter(&self, s: &mut State, k: usize) {
+    /// Interneuron rates `r^I_k = φ(u^I_k)` as the synapses receive them.
+    #[inline(always)]
+    pub(crate) fn rates_inter<A: Arith>(&self, s: &mut State, k: usize, a: &A) {
         kernels::phi_into(self.params.transfer, &s.u_i[k], &mut s.r_i[k]);
+        a.synaptic_rates(&mut s.r_i[k]);
     }
 
     /// Postsynaptic error factors of every plastic matrix, from the current state:
     /// `φ(u_k) − φ(v̂_B,k)` (up), `φ(u^I_k) − φ(v̂^I_k)` (ip), `−v_A,k` (pi),
-    /// `φ(u_k) − φ(W^down_k r_{k+1})` (down). Needs fresh dendritic potentials.
-    pub(crate) fn errors(&self, s: &mut State) {
+    /// `φ(u_k) − φ(W^down_k r_{k+1})` (down), in the number format of `a`. Needs
+    /// fresh dendritic potentials.
+    pub(crate) fn errors<A: Arith>(&self, s: &mut State, a: &mut A) {
         let p = &self.params;
         let d = self.predictions();
         let nl = p.n_layers();
@@ -517,45 +544,66 @@ impl Network {
             }
             let c = if k == nl { d.c_out } else { d.c_hidden };
             let n = p.layers[k];
-            kernels::prediction_error_into(p.transfer, c, &s.v_b[k], &s.r[k][..n], &mut s.e_up[k]);
+            let (u, r, v) = (&s.u[k], &s.r[k][..n], &s.v_b[k]);
+            let m = MatrixId {
+                proj: Projection::Up,
+                k,
+            };
+            a.prediction_error(m, p.transfer, c, u, r, v, &mut s.e_up[k]);
         }
         for k in 1..nl {
             let h = k - 1;
             if p.eta_ip[h] != 0.0 {
-                let (v, r) = (&s.v_i[k], &s.r_i[k]);
-                kernels::prediction_error_into(p.transfer, d.c_inter, v, r, &mut s.e_ip[k]);
+                let (u, r, v) = (&s.u_i[k], &s.r_i[k], &s.v_i[k]);
+                let m = MatrixId {
+                    proj: Projection::Ip,
+                    k,
+                };
+                a.prediction_error(m, p.transfer, d.c_inter, u, r, v, &mut s.e_ip[k]);
             }
             if p.eta_pi[h] != 0.0 {
-                for (e, v) in s.e_pi[k].iter_mut().zip(&s.v_a[k]) {
-                    *e = -v;
-                }
+                let m = MatrixId {
+                    proj: Projection::Pi,
+                    k,
+                };
+                a.apical_error(m, &s.v_a[k], &mut s.e_pi[k]);
             }
             if p.eta_down[h] != 0.0 {
                 let w = &self.w.down[k];
                 matvec(&w.data, w.rows, w.cols, &s.r[k + 1], &mut s.e_down[k]);
-                kernels::phi_in_place(p.transfer, &mut s.e_down[k]);
                 let n = p.layers[k];
-                for (e, r) in s.e_down[k].iter_mut().zip(&s.r[k][..n]) {
-                    *e = r - *e;
-                }
+                let m = MatrixId {
+                    proj: Projection::Down,
+                    k,
+                };
+                a.down_error(m, p.transfer, &s.u[k], &s.r[k][..n], &mut s.e_down[k]);
             }
         }
     }
 
-    /// Applies `update(W, Δ, post, pre, η)` to every plastic matrix with its
+    /// Applies `update(matrix, W, Δ, post, pre, η)` to every plastic matrix with its
     /// presynaptic rates: r_{k-1} (up), r_k (ip), r^I_k (pi), r_{k+1} (down).
+    #[inline(always)]
     pub(crate) fn plasticity(
         &mut self,
         s: &State,
-        mut update: impl FnMut(&mut [f32], &mut [f32], &[f32], &[f32], f32),
+        mut update: impl FnMut(MatrixId, &mut [f32], &mut [f32], &[f32], &[f32], f32),
     ) {
+        let id = |proj, k| MatrixId { proj, k };
         let nl = self.params.n_layers();
         let n = &self.params.layers;
         for k in 1..=nl {
             let eta = self.params.eta_up[k - 1];
             if eta != 0.0 {
                 let (w, d) = (&mut self.w.up[k], &mut self.delta.up[k]);
-                update(&mut w.data, &mut d.data, &s.e_up[k], &s.r[k - 1], eta);
+                update(
+                    id(Projection::Up, k),
+                    &mut w.data,
+                    &mut d.data,
+                    &s.e_up[k],
+                    &s.r[k - 1],
+                    eta,
+                );
             }
         }
         for k in 1..nl {
@@ -563,17 +611,32 @@ impl Network {
             let eta = self.params.eta_ip[h];
             if eta != 0.0 {
                 let (w, d) = (&mut self.w.ip[k], &mut self.delta.ip[k]);
-                update(&mut w.data, &mut d.data, &s.e_ip[k], &s.r[k], eta);
+                update(
+                    id(Projection::Ip, k),
+                    &mut w.data,
+                    &mut d.data,
+                    &s.e_ip[k],
+                    &s.r[k],
+                    eta,
+                );
             }
             let eta = self.params.eta_pi[h];
             if eta != 0.0 {
                 let (w, d) = (&mut self.w.pi[k], &mut self.delta.pi[k]);
-                update(&mut w.data, &mut d.data, &s.e_pi[k], &s.r_i[k], eta);
+                update(
+                    id(Projection::Pi, k),
+                    &mut w.data,
+                    &mut d.data,
+                    &s.e_pi[k],
+                    &s.r_i[k],
+                    eta,
+                );
             }
             let eta = self.params.eta_down[h];
             if eta != 0.0 {
                 let (w, d) = (&mut self.w.down[k], &mut self.delta.down[k]);
                 update(
+                    id(Projection::Down, k),
                     &mut w.data,
                     &mut d.data,
                     &s.e_down[k],
@@ -631,6 +694,13 @@ impl Network {
         }
         h
     }
+}
+
+/// `(g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})`, with g_A^{(k+1)} = 0 for the output:
+/// the self-predicting `W^ip_k = c_k W^up_{k+1}` (SPEC §2).
+pub(crate) fn sps_factor(p: &Params, k: usize) -> f32 {
+    let g_a_next = if k + 1 == p.n_layers() { 0.0 } else { p.g_a };
+    (p.g_l + p.g_d) / p.g_d * p.g_b / (p.g_l + p.g_b + g_a_next)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arith::ArithConfig;
 use crate::error::{Error, Result};
 
 /// Largest number of synapses (all matrices together) a network may have. Each
@@ -161,6 +162,10 @@ pub struct Params {
     pub n_exposures: usize,
     /// A somatic potential beyond ±this stops the run as diverged.
     pub max_potential: f32,
+    /// Number formats: float (the default, left out of configs) or the BSS-2 chip's
+    /// (SPEC §6, [`crate::bss2`]). Fixed for a run.
+    #[serde(default, skip_serializing_if = "ArithConfig::is_default")]
+    pub arith: ArithConfig,
 }
 
 /// Which task a preset is made for.
@@ -237,6 +242,7 @@ impl Params {
             n_passes: 2,
             n_exposures: 1,
             max_potential: 1e3,
+            arith: ArithConfig::default(),
         }
     }
 
@@ -280,6 +286,7 @@ impl Params {
             n_passes: 2,
             n_exposures: 1,
             max_potential: 1e3,
+            arith: ArithConfig::default(),
         }
     }
 
@@ -389,6 +396,7 @@ impl Params {
             n_passes: 2,
             n_exposures: 1,
             max_potential: 1e3,
+            arith: ArithConfig::default(),
         }
     }
 
@@ -410,6 +418,12 @@ impl Params {
         fit(&mut self.eta_ip, nl.saturating_sub(1));
         fit(&mut self.eta_pi, nl.saturating_sub(1));
         self.eta_down.resize(nl.saturating_sub(1), 0.0);
+        for list in [&mut self.arith.w_up_max, &mut self.arith.error_gain_up]
+            .into_iter()
+            .flatten()
+        {
+            fit(list, nl);
+        }
     }
 
     /// Number of layers above the input, N.
@@ -572,6 +586,7 @@ impl Params {
         count("n_passes", self.n_passes, 1000)?;
         count("n_exposures", self.n_exposures, 1000)?;
         positive("max_potential", self.max_potential)?;
+        self.arith.validate(nl)?;
         Ok(())
     }
 

@@ -16,19 +16,23 @@
 //! 6. rates `r = φ(u(t+dt))`.
 //!
 //! Plasticity is off for the first `learning_lag` ms of each pattern.
+//!
+//! Generic over the arithmetic ([`Arith`]): `PyraLNet` (= `PyraLNet<Float>`) computes
+//! in f32, `PyraLNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
 
+use crate::arith::{Arith, Float};
 use crate::engine::{Engine, EngineKind, check_pattern};
 use crate::error::Result;
-use crate::kernels;
 use crate::network::{Network, Solve, State};
 use crate::record::Recorder;
 use crate::rng::{SimRng, Stream};
 
-/// The Euler-integrated network.
+/// The Euler-integrated network, computing with arithmetic `A`.
 #[derive(Debug, Clone)]
-pub struct PyraLNet {
+pub struct PyraLNet<A: Arith = Float> {
     pub net: Network,
     pub state: State,
+    arith: A,
     noise: SimRng,
     out: Vec<f32>,
     patterns: u64,
@@ -37,13 +41,24 @@ pub struct PyraLNet {
 }
 
 impl PyraLNet {
-    /// Wraps `net` in its resting state; `seed` drives the somatic noise.
+    /// Wraps `net` in its resting state, computing in f32; `seed` drives the somatic
+    /// noise. ([`crate::engine::build`] picks the arithmetic from the parameters.)
     pub fn new(net: Network, seed: u64) -> Self {
-        let state = State::new(&net.params);
+        PyraLNet::with_arith(net, seed, Float)
+    }
+}
+
+impl<A: Arith> PyraLNet<A> {
+    /// Wraps `net` in its resting state, computing with `arith`; `seed` drives the
+    /// somatic noise.
+    pub fn with_arith(net: Network, seed: u64, arith: A) -> Self {
+        let mut state = State::new(&net.params);
+        state.rest_with(&net.params, &arith);
         let n_out = net.params.layers[net.params.n_layers()];
         PyraLNet {
             net,
             state,
+            arith,
             noise: SimRng::new(seed, Stream::Noise),
             out: vec![0.0; n_out],
             patterns: 0,
@@ -59,15 +74,13 @@ impl PyraLNet {
 
     /// One Euler step with input rates `x` (see the module doc for the order).
     pub fn step(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
-        let (net, s) = (&mut self.net, &mut self.state);
+        let (net, s, arith) = (&mut self.net, &mut self.state, &mut self.arith);
         let p = &net.params;
         let nl = p.n_layers();
         let dt = p.dt;
         // τ_0 = 0 (or below dt) means the input switches at once.
         let a0 = if p.tau_0 > dt { dt / p.tau_0 } else { 1.0 };
-        for (r, &xi) in s.r[0].iter_mut().zip(x) {
-            *r += a0 * (xi - *r);
-        }
+        arith.input_lowpass(&mut s.x_lp, &mut s.r[0], x, a0);
         if let Some(t) = target {
             for (u, &ti) in s.u_trgt.iter_mut().zip(t) {
                 *u += a0 * (ti - *u);
@@ -81,7 +94,7 @@ impl PyraLNet {
             net.apical(s, k);
         }
         if plastic {
-            net.errors(s);
+            net.errors(s, arith);
         }
         let euler = Solve::Euler(dt);
         // Interneurons of layer k read u_{k+1}(t): update them before layer k+1.
@@ -101,21 +114,21 @@ impl PyraLNet {
         }
         if plastic {
             let (c_d, dt) = (dt / p.tau_w, dt);
-            net.plasticity(s, |w, d, post, pre, eta| {
-                kernels::lowpass_euler(w, d, post, pre, dt * eta, c_d)
+            net.plasticity(s, |m, w, d, post, pre, eta| {
+                arith.update_euler(m, w, d, post, pre, dt * eta, c_d)
             });
         }
         for k in 1..=nl {
-            net.rates(s, k);
+            net.rates(s, k, arith);
             if k < nl {
-                net.rates_inter(s, k);
+                net.rates_inter(s, k, arith);
             }
         }
         self.steps += 1;
     }
 }
 
-impl Engine for PyraLNet {
+impl<A: Arith> Engine for PyraLNet<A> {
     fn kind(&self) -> EngineKind {
         EngineKind::PyraLNet
     }
@@ -176,6 +189,6 @@ impl Engine for PyraLNet {
     }
 
     fn reset_state(&mut self) {
-        self.state.rest(&self.net.params);
+        self.state.rest_with(&self.net.params, &self.arith);
     }
 }

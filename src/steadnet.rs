@@ -17,29 +17,43 @@
 //!
 //! The fixed points above are those of PyraLNet's equations (both engines call the
 //! same compartment code with [`Solve::Steady`] instead of [`Solve::Euler`]).
+//!
+//! Generic over the arithmetic ([`Arith`]): `SteadNet` (= `SteadNet<Float>`) computes
+//! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
 
+use crate::arith::{Arith, Float};
 use crate::engine::{Engine, EngineKind, check_pattern};
 use crate::error::Result;
-use crate::kernels;
 use crate::network::{Network, Solve, State};
 use crate::record::Recorder;
 
-/// The steady-state network.
+/// The steady-state network, computing with arithmetic `A`.
 #[derive(Debug, Clone)]
-pub struct SteadNet {
+pub struct SteadNet<A: Arith = Float> {
     pub net: Network,
     pub state: State,
+    arith: A,
     patterns: u64,
     recorder: Option<Recorder>,
 }
 
 impl SteadNet {
-    /// Wraps `net` in its resting state.
+    /// Wraps `net` in its resting state, computing in f32 ([`crate::engine::build`]
+    /// picks the arithmetic from the parameters).
     pub fn new(net: Network) -> Self {
-        let state = State::new(&net.params);
+        SteadNet::with_arith(net, Float)
+    }
+}
+
+impl<A: Arith> SteadNet<A> {
+    /// Wraps `net` in its resting state, computing with `arith`.
+    pub fn with_arith(net: Network, arith: A) -> Self {
+        let mut state = State::new(&net.params);
+        state.rest_with(&net.params, &arith);
         SteadNet {
             net,
             state,
+            arith,
             patterns: 0,
             recorder: None,
         }
@@ -47,7 +61,7 @@ impl SteadNet {
 
     /// Runs `n_passes` up-and-down passes with the current input (r_0) and target.
     pub fn settle(&mut self, nudged: bool) {
-        let (net, s) = (&self.net, &mut self.state);
+        let (net, s, a) = (&self.net, &mut self.state, &self.arith);
         let nl = net.params.n_layers();
         let st = Solve::Steady;
         for pass in 0..net.params.n_passes {
@@ -59,24 +73,24 @@ impl SteadNet {
             for k in first..nl {
                 net.basal(s, k);
                 net.soma_hidden(s, k, st, pass > 0);
-                net.rates(s, k);
+                net.rates(s, k, a);
             }
             net.basal(s, nl);
             net.soma_out(s, st, nudged);
-            net.rates(s, nl);
+            net.rates(s, nl, a);
             for k in (1..nl).rev() {
                 net.inter_dendrite(s, k);
                 net.soma_inter(s, k, st);
-                net.rates_inter(s, k);
+                net.rates_inter(s, k, a);
                 net.apical(s, k);
                 net.soma_hidden(s, k, st, true);
-                net.rates(s, k);
+                net.rates(s, k, a);
             }
         }
     }
 }
 
-impl Engine for SteadNet {
+impl<A: Arith> Engine for SteadNet<A> {
     fn kind(&self) -> EngineKind {
         EngineKind::SteadNet
     }
@@ -101,6 +115,7 @@ impl Engine for SteadNet {
         check_pattern(&self.net, x, target)?;
         let n0 = x.len();
         self.state.r[0][..n0].copy_from_slice(x);
+        self.arith.synaptic_rates(&mut self.state.r[0][..n0]);
         if let Some(t) = target {
             self.state.u_trgt.copy_from_slice(t);
         }
@@ -114,9 +129,10 @@ impl Engine for SteadNet {
             let dt_big = (p.t_pattern - p.learning_lag) / p.n_exposures as f32;
             let a = dt_big / (p.tau_w + dt_big);
             for _ in 0..p.n_exposures {
-                self.net.errors(&mut self.state);
-                self.net.plasticity(&self.state, |w, d, post, pre, eta| {
-                    kernels::lowpass_discrete(w, d, post, pre, dt_big * eta, a)
+                self.net.errors(&mut self.state, &mut self.arith);
+                let arith = &mut self.arith;
+                self.net.plasticity(&self.state, |m, w, d, post, pre, eta| {
+                    arith.update_discrete(m, w, d, post, pre, dt_big * eta, a)
                 });
                 self.settle(nudged);
             }
@@ -143,6 +159,6 @@ impl Engine for SteadNet {
     }
 
     fn reset_state(&mut self) {
-        self.state.rest(&self.net.params);
+        self.state.rest_with(&self.net.params, &self.arith);
     }
 }

@@ -293,7 +293,8 @@ impl Trainer {
     }
 
     /// Changes parameters between patterns (learning rates, conductances, timing,
-    /// passes). The layer sizes and the bias, which fix the weight shapes, must stay.
+    /// passes). The layer sizes and the bias, which fix the weight shapes, and the
+    /// number formats, which fix the engine's type, must stay.
     pub fn set_params(&mut self, p: Params) -> Result<()> {
         p.validate()?;
         let old = &self.engine.network().params;
@@ -305,6 +306,17 @@ impl Trainer {
                     "the running network's {:?} with bias {}",
                     old.layers,
                     if old.bias.is_some() { "on" } else { "off" }
+                ),
+            ));
+        }
+        if p.arith != old.arith {
+            // The engine was built for its number formats (engine::build).
+            return Err(Error::param(
+                "arith",
+                format!("{:?}", p.arith.kind),
+                format!(
+                    "the running network's arithmetic ({}); change it with a new run",
+                    old.arith.describe()
                 ),
             ));
         }

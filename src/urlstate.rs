@@ -8,6 +8,9 @@
 //!  &g_l=0.1&g_b=1&g_a=0.28&...&eta_up=6.07,0.000724&...&embed=1
 //! ```
 //!
+//! The chip's number formats (SPEC §6) add `&arith=bss2&rounding=stochastic
+//! &readout_noise=0.5`; a hash without them means float.
+//!
 //! [`parse`] never fails: whatever it cannot use (an unknown key, a value that is not
 //! a number, a value outside the allowed range) is left out and listed in
 //! [`Parsed::ignored`] with the reason, and the preset's value stays. [`print`] gives
@@ -26,6 +29,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::arith::{ArithKind, Rounding};
 use crate::engine::EngineKind;
 use crate::error::{Error, Result};
 use crate::params::{Params, Preset, Schedule, Task};
@@ -79,6 +83,10 @@ enum Kind {
     /// Comma-separated numbers.
     F32List,
     UsizeList,
+    /// `float` or `bss2`.
+    Arith,
+    /// `floor` or `stochastic`.
+    Rounding,
 }
 
 /// The parameters the page edits, in the order the hash lists them.
@@ -101,7 +109,14 @@ const PARAM_KEYS: &[(&str, Kind)] = &[
     ("noise", Kind::F32),
     ("n_passes", Kind::Usize),
     ("n_exposures", Kind::Usize),
+    ("arith", Kind::Arith),
+    ("rounding", Kind::Rounding),
+    ("readout_noise", Kind::F32),
 ];
+
+/// The keys of the number formats ([`Params::arith`]); the hash holds them only when
+/// they differ from float, so links without them still mean float.
+const ARITH_KEYS: [&str; 3] = ["arith", "rounding", "readout_noise"];
 
 /// Parameter keys the page lets one edit (in hash order).
 pub fn param_keys() -> Vec<&'static str> {
@@ -111,7 +126,7 @@ pub fn param_keys() -> Vec<&'static str> {
 /// Keys that can change while a run goes on ([`crate::train::Trainer::set_params`]);
 /// the others (layer sizes, seed, schedule, engine, preset) start a new run.
 pub fn is_live(key: &str) -> bool {
-    PARAM_KEYS.iter().any(|(k, _)| *k == key) && key != "hidden"
+    PARAM_KEYS.iter().any(|(k, _)| *k == key) && key != "hidden" && !ARITH_KEYS.contains(&key)
 }
 
 /// A parsed value of one key.
@@ -122,6 +137,8 @@ enum Value {
     Bool(bool),
     F32List(Vec<f32>),
     UsizeList(Vec<usize>),
+    Arith(ArithKind),
+    Rounding(Rounding),
 }
 
 impl AppConfig {
@@ -359,6 +376,9 @@ pub fn print(c: &AppConfig) -> String {
         c.val_every
     );
     for (key, _) in PARAM_KEYS {
+        if ARITH_KEYS.contains(key) && p.arith.is_default() {
+            continue;
+        }
         let v = match *key {
             "hidden" => hidden.clone(),
             "g_l" => p.g_l.to_string(),
@@ -378,6 +398,9 @@ pub fn print(c: &AppConfig) -> String {
             "noise" => p.noise.to_string(),
             "n_passes" => p.n_passes.to_string(),
             "n_exposures" => p.n_exposures.to_string(),
+            "arith" => p.arith.kind.name().to_string(),
+            "rounding" => p.arith.rounding.name().to_string(),
+            "readout_noise" => p.arith.readout_noise.to_string(),
             _ => unreachable!("every key of PARAM_KEYS is printed"),
         };
         s.push_str(&format!("&{key}={v}"));
@@ -426,6 +449,8 @@ fn error_field(e: &Error) -> String {
 
 /// Whether hash key `key` sets the parameter an error calls `field`.
 fn key_matches(key: &str, field: &str) -> bool {
+    // `arith.readout_noise` is set by the key `readout_noise`.
+    let field = field.strip_prefix("arith.").unwrap_or(field);
     let base = field.split(['[', '.', ' ']).next().unwrap_or(field);
     key == base || (key == "hidden" && base == "layers")
 }
@@ -459,6 +484,8 @@ fn parse_value(key: &str, v: &str, kind: Kind) -> Result<Value> {
         Kind::F32 => Value::F32(parse_f32(key, v)?),
         Kind::Usize => Value::Usize(parse_num(key, v, "a positive integer")?),
         Kind::Bool => Value::Bool(parse_bool(key, v)?),
+        Kind::Arith => Value::Arith(v.trim().parse()?),
+        Kind::Rounding => Value::Rounding(v.trim().parse()?),
         Kind::F32List => Value::F32List(
             items()
                 .map(|x| parse_f32(key, x))
@@ -497,6 +524,9 @@ fn set_param(p: &mut Params, key: &str, val: &Value) {
         ("noise", Value::F32(x)) => p.noise = *x,
         ("n_passes", Value::Usize(n)) => p.n_passes = *n,
         ("n_exposures", Value::Usize(n)) => p.n_exposures = *n,
+        ("arith", Value::Arith(k)) => p.arith.kind = *k,
+        ("rounding", Value::Rounding(r)) => p.arith.rounding = *r,
+        ("readout_noise", Value::F32(x)) => p.arith.readout_noise = *x,
         _ => {}
     }
 }
@@ -606,6 +636,35 @@ mod tests {
         let p = parse("preset=yin_yang&hidden=0");
         assert_eq!(p.config.params.layers, vec![4, 120, 3]);
         assert_eq!(p.ignored[0].key, "hidden");
+    }
+
+    #[test]
+    fn the_number_formats_round_trip_and_are_checked() {
+        let p = parse("#preset=yin_yang&arith=bss2&rounding=stochastic&readout_noise=0.5");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        let a = &p.config.params.arith;
+        assert_eq!(
+            (a.kind, a.rounding, a.readout_noise),
+            (ArithKind::Bss2, Rounding::Stochastic, 0.5)
+        );
+        let h = print(&p.config);
+        assert!(
+            h.contains("&arith=bss2&rounding=stochastic&readout_noise=0.5"),
+            "{h}"
+        );
+        assert_eq!(parse(&h).config, p.config);
+        // Float is the default and not written.
+        assert!(!print(&AppConfig::from_preset("yin_yang").unwrap()).contains("arith"));
+        let p = parse("#arith=bss2&readout_noise=-2&rounding=up");
+        assert_eq!(p.config.params.arith.kind, ArithKind::Bss2);
+        let keys: Vec<&str> = p.ignored.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["rounding", "readout_noise"], "{:?}", p.ignored);
+        assert!(
+            p.ignored[1].reason.contains("arith.readout_noise"),
+            "{:?}",
+            p.ignored
+        );
+        assert!(!is_live("arith") && !is_live("rounding") && !is_live("readout_noise"));
     }
 
     #[test]

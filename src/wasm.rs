@@ -228,6 +228,8 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
         lambda_hidden: f32,
         tau_ms: f32,
         synapses: usize,
+        /// The number formats in one line (float or the BSS-2 chip's).
+        arith: String,
     }
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
@@ -238,6 +240,7 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
         lambda_hidden: p.lambda_hidden(),
         tau_ms: 1.0 / p.g_tot_hidden(),
         synapses: p.n_synapses(),
+        arith: p.arith.describe(),
     })
 }
 
@@ -320,6 +323,13 @@ pub fn draw_potentials(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), J
 #[wasm_bindgen(js_name = drawConfusion)]
 pub fn draw_confusion(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
     let c: Confusion = from_js("confusion", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
+/// Draws the histogram of 6-bit weight codes (BSS-2 arithmetic) on a canvas.
+#[wasm_bindgen(js_name = drawCodes)]
+pub fn draw_codes(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+    let c: crate::charts::codes::WeightCodes = from_js("codes", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 

@@ -176,3 +176,43 @@ fn confusion_and_digits_render() {
     assert!(s.contains("1 → 1 ✓") && s.contains("1 → 7 ✗"));
     assert!(s.matches("<rect").count() >= 40);
 }
+
+#[test]
+fn weight_codes_show_the_six_bit_grid() {
+    use microcircuit::charts::codes::WeightCodes;
+    let mut c = AppConfig::from_preset("yin_yang").unwrap();
+    c.engine = EngineKind::SteadNet;
+    c.val_every = 1_000_000;
+    // Float arithmetic has no codes.
+    let app = App::new(c.clone()).unwrap();
+    assert!(app.frame().codes.is_none());
+    c.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
+    let mut app = App::new(c).unwrap();
+    app.advance(200, &mut || false).unwrap();
+    let codes = app.frame().codes.expect("codes with the chip's arithmetic");
+    assert!(
+        codes.format.starts_with("BSS-2: weights 6-bit"),
+        "{}",
+        codes.format
+    );
+    let names: Vec<&str> = codes.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["W^up_1", "W^up_2", "W^ip_1", "W^pi_1", "W^down_1"]);
+    // Every synapse counted once, in 127 bins.
+    let net = app.trainer().engine().network();
+    let total: u64 = codes.series.iter().flat_map(|s| s.counts.iter()).sum();
+    assert_eq!(total as usize, net.params.n_synapses());
+    assert!(codes.series.iter().all(|s| s.counts.len() == 127));
+    // In the self-predicting state W^ip_1 holds the codes of W^up_2, W^pi_1 those
+    // of −W^down_1 (the bins reversed).
+    assert_eq!(codes.series[2].counts.len(), codes.series[1].counts.len());
+    let rev: Vec<u64> = codes.series[4].counts.iter().rev().copied().collect();
+    assert_eq!(codes.series[3].counts, rev);
+    let s = svg("codes", |a| codes.draw(a).unwrap());
+    assert!(
+        s.contains("6-bit weight codes") && s.contains("W^up_1"),
+        "title and legend"
+    );
+    assert!(s.matches("<rect").count() > 50, "bars drawn");
+    let empty = svg("codes-empty", |a| WeightCodes::default().draw(a).unwrap());
+    assert!(empty.contains("float arithmetic"));
+}

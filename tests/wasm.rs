@@ -14,8 +14,9 @@
 use microcircuit::engine::EngineKind;
 use microcircuit::urlstate::AppConfig;
 
-/// Short runs covering both engines, noise, random and SPS initialisation, and the
-/// embedded MNIST subset: (name, configuration, training patterns).
+/// Short runs covering both engines, noise, random and SPS initialisation, the
+/// embedded MNIST subset and the BSS-2 arithmetic: (name, configuration, training
+/// patterns).
 fn cases() -> Vec<(&'static str, AppConfig, usize)> {
     let cfg = |preset: &str, engine: EngineKind| {
         let mut c = AppConfig::from_preset(preset).unwrap();
@@ -26,6 +27,14 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
     };
     let mut noisy = cfg("mimic", EngineKind::PyraLNet);
     noisy.params.noise = 0.05;
+    // The chip's arithmetic: stochastic rounding and readout noise draw from the
+    // hardware stream, the formats run through integer and fixed-point code.
+    let mut chip = cfg("yin_yang", EngineKind::SteadNet);
+    chip.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
+    chip.params.arith.rounding = microcircuit::arith::Rounding::Stochastic;
+    chip.params.arith.readout_noise = 0.5;
+    let mut chip_euler = cfg("yin_yang", EngineKind::PyraLNet);
+    chip_euler.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
     vec![
         (
             "yin_yang-pyralnet",
@@ -39,6 +48,8 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
         ),
         ("mimic-pyralnet-noise", noisy, 20),
         ("mnist-steadnet", cfg("mnist", EngineKind::SteadNet), 2),
+        ("yin_yang-steadnet-bss2-stochastic", chip, 300),
+        ("yin_yang-pyralnet-bss2-floor", chip_euler, 2),
     ]
 }
 

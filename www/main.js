@@ -6,7 +6,7 @@
 
 import init, {
   parseHash, printHash, presets as listPresets, describe, paramKeys, freshSeed,
-  drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits,
+  drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes,
 } from './pkg/microcircuit.js';
 
 const $ = (id) => document.getElementById(id);
@@ -106,11 +106,23 @@ function fillForm() {
     if (input.type === 'checkbox') input.checked = !!c.params[input.name];
     else input.value = formValue(input.name, c.params);
   }
+  fillArith(c.params.arith);
   showDerived();
   $('regions-fig').hidden = app.task !== 'yin_yang';
   $('confusion-fig').hidden = app.task !== 'mnist';
   $('digits-fig').hidden = app.task !== 'mnist';
   document.body.classList.toggle('embed', !!c.embed);
+}
+
+// The number formats (float, or the BSS-2 chip's); configs leave out the default.
+function fillArith(a = {}) {
+  const hw = (a.kind ?? 'float') === 'bss2';
+  $('arith').value = a.kind ?? 'float';
+  $('rounding').value = a.rounding ?? 'floor';
+  $('readout-noise').value = num(a.readout_noise ?? 0);
+  $('rounding').disabled = !hw;
+  $('readout-noise').disabled = !hw;
+  $('codes-fig').hidden = !hw;
 }
 
 function showDerived() {
@@ -119,6 +131,7 @@ function showDerived() {
     const f = (x) => x.toFixed(3);
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
       `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.`;
+    $('arith-format').textContent = `Number formats: ${d.arith}.`;
   } catch (e) {
     $('derived').textContent = '';
   }
@@ -161,7 +174,8 @@ function edit(key, raw) {
   const next = parsed.config;
   next.embed = old.embed;
   app.config = next;
-  const changed = Object.keys(next.params).filter(
+  // Keys of both: a default left out of one (the float arithmetic) is a change too.
+  const changed = [...new Set([...Object.keys(next.params), ...Object.keys(old.params)])].filter(
     (k) => JSON.stringify(next.params[k]) !== JSON.stringify(old.params[k]));
   const restart = RUN_KEYS.some((k) => next[k] !== old[k]) || changed.some((k) => !app.live.has(k));
   fillForm();
@@ -330,6 +344,9 @@ function wire() {
   $('task').onchange = (e) => choosePreset(app.presets.find((p) => p.task === e.target.value).name);
   $('preset').onchange = (e) => choosePreset(e.target.value);
   $('engine').onchange = (e) => edit('engine', e.target.value);
+  $('arith').onchange = (e) => edit('arith', e.target.value);
+  $('rounding').onchange = (e) => edit('rounding', e.target.value);
+  $('readout-noise').onchange = (e) => edit('readout_noise', e.target.value);
   $('seed').onchange = (e) => edit('seed', e.target.value);
   $('epochs').onchange = (e) => edit('epochs', e.target.value);
   $('new-seed').onclick = () => edit('seed', String(freshSeed()));
@@ -395,10 +412,12 @@ function queueCharts() {
   const charts = f ? { curves: f.curves, sps: f.sps, potentials: f.potentials } : {};
   if (app.task === 'mnist' && f?.confusion) charts.confusion = f.confusion;
   if (app.task === 'mnist' && app.digits) charts.digits = app.digits;
+  if (f?.codes) charts.codes = f.codes;
   for (const [id, data] of Object.entries(charts)) {
     // Curves and confusion change only with a validation; the rest with training.
     const sig = id === 'curves' ? `${data.points.length}/${data.test?.patterns}/${data.points.at(-1)?.mse}`
-      : id === 'confusion' ? JSON.stringify(data.counts) : id === 'digits' ? JSON.stringify(data.predicted) + data.images.length
+      : id === 'confusion' ? JSON.stringify(data.counts)
+      : id === 'codes' ? JSON.stringify(data.series.map((s) => s.counts)) : id === 'digits' ? JSON.stringify(data.predicted) + data.images.length
       : `${data.t_s?.length ?? data.t_ms.length}/${(data.t_s ?? data.t_ms).at(-1)}`;
     if (signature[id] !== sig) {
       signature[id] = sig;
@@ -408,7 +427,10 @@ function queueCharts() {
   requestDraw();
 }
 
-const DRAW = { curves: drawCurves, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits };
+const DRAW = {
+  curves: drawCurves, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits,
+  codes: drawCodes,
+};
 
 function requestDraw() {
   if (app.drawPending || !dirty.size) return;
@@ -423,6 +445,7 @@ function requestDraw() {
       if (!data) return requestDraw();
       DRAW[id]($(id), data);
       app.draws += id === 'potentials' ? 1 : 0;
+      if (id === 'codes') $(id).dataset.drawn = String(+($(id).dataset.drawn || 0) + 1);
       if (id === 'potentials') app.timing.frame ??= performance.now();
     } catch (e) {
       message(`Cannot draw the ${id} chart: ${e.message}`, 'error', 'draw');

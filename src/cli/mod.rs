@@ -39,6 +39,12 @@ enum Cmd {
         patterns: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Number formats to time: float or bss2 (the chip's, SPEC §6).
+        #[arg(long, default_value = "float")]
+        arith: microcircuit::arith::ArithKind,
+        /// Write-back rounding with --arith bss2: floor or stochastic.
+        #[arg(long, default_value = "floor")]
+        rounding: microcircuit::arith::Rounding,
     },
     /// Prints every preset (parameters, schedule, source) as JSON.
     Presets,
@@ -59,7 +65,9 @@ pub fn main() -> ExitCode {
             preset,
             patterns,
             seed,
-        } => bench(engine, &preset, patterns, seed),
+            arith,
+            rounding,
+        } => bench(engine, &preset, patterns, seed, arith, rounding),
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
         Cmd::Presets => serde_json::to_value(Preset::all()).map_err(|e| Error::Json {
@@ -97,6 +105,8 @@ fn bench(
     preset: &str,
     patterns: Option<usize>,
     seed: u64,
+    arith: microcircuit::arith::ArithKind,
+    rounding: microcircuit::arith::Rounding,
 ) -> microcircuit::Result<serde_json::Value> {
     let preset = Preset::by_name(preset)?;
     let big = preset.params.n_synapses() > 1_000_000;
@@ -109,7 +119,10 @@ fn bench(
         return Err(Error::param("--patterns", n, "1..=10000000"));
     }
     // Builds the network and trains one untimed warm-up pattern.
-    let mut work = Bench::new(kind, &preset.name, n, seed)?;
+    let mut params = preset.params.clone();
+    params.arith.kind = arith;
+    params.arith.rounding = rounding;
+    let mut work = Bench::with_params(kind, &preset.name, params, n, seed)?;
     eprintln!("bench: {n} patterns of {} ...", preset.name);
     let start = Instant::now();
     work.run()?;
@@ -121,6 +134,7 @@ fn bench(
         "seconds": seconds,
         "us_per_pattern": seconds * 1e6 / n as f64,
         "synapses": preset.params.n_synapses(),
+        "arith": arith,
     });
     if kind == EngineKind::PyraLNet {
         let steps = work.steps() as f64;

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 
+use microcircuit::arith::{ArithKind, Rounding};
 use microcircuit::data::{self, mnist};
 use microcircuit::engine::EngineKind;
 use microcircuit::params::{Params, Preset, Task};
@@ -47,6 +48,15 @@ pub struct TrainArgs {
     /// Resume from a checkpoint (its parameters and schedule replace the preset's).
     #[arg(long)]
     load: Option<PathBuf>,
+    /// Number formats: float, or bss2 (the BrainScaleS-2 chip's, SPEC §6).
+    #[arg(long)]
+    arith: Option<ArithKind>,
+    /// Weight write-back rounding with --arith bss2: floor or stochastic.
+    #[arg(long)]
+    rounding: Option<Rounding>,
+    /// Gaussian noise of the 8-bit readouts with --arith bss2, in LSB (>= 0).
+    #[arg(long, value_name = "SIGMA")]
+    readout_noise: Option<f32>,
     /// Directory with the standard MNIST IDX files (optionally .gz) instead of the
     /// embedded subset.
     #[arg(long)]
@@ -85,6 +95,33 @@ pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
     Ok(p)
 }
 
+/// Sets the number formats from the command line (flags left out keep the
+/// preset's or the config's values); the result is validated.
+pub fn apply_arith(
+    params: &mut Params,
+    kind: Option<ArithKind>,
+    rounding: Option<Rounding>,
+    readout_noise: Option<f32>,
+) -> Result<()> {
+    if let Some(k) = kind {
+        params.arith.kind = k;
+    }
+    if params.arith.kind == ArithKind::Float && (rounding.is_some() || readout_noise.is_some()) {
+        return Err(Error::param(
+            "--rounding/--readout-noise",
+            "with float arithmetic",
+            "only with --arith bss2",
+        ));
+    }
+    if let Some(r) = rounding {
+        params.arith.rounding = r;
+    }
+    if let Some(s) = readout_noise {
+        params.arith.readout_noise = s;
+    }
+    params.validate()
+}
+
 fn mnist_sets(dir: &Path) -> Result<(data::Dataset, data::Dataset)> {
     mnist::mnist_from_files(|name| std::fs::read(dir.join(name)).ok())
 }
@@ -95,6 +132,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     if let Some(path) = &a.config {
         params = params_with_overrides(&params, path)?;
     }
+    apply_arith(&mut params, a.arith, a.rounding, a.readout_noise)?;
     let mut schedule = preset.schedule.clone();
     if let Some(e) = a.epochs {
         schedule.epochs = e;
@@ -112,6 +150,15 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         Some(path) => Some(Checkpoint::from_json(&read_text(path)?)?),
         None => None,
     };
+    if checkpoint.is_some()
+        && (a.arith.is_some() || a.rounding.is_some() || a.readout_noise.is_some())
+    {
+        return Err(Error::param(
+            "--arith/--rounding/--readout-noise",
+            "with --load",
+            "none: a checkpoint keeps the number formats of its run",
+        ));
+    }
     let mnist = match (&a.mnist_dir, preset.task) {
         (Some(dir), Task::Mnist) => Some(mnist_sets(dir)?),
         (Some(_), task) => {

@@ -265,3 +265,45 @@ test('MNIST shows digits with predictions and a confusion matrix', { timeout: 90
   assert.equal(await page.isVisible('#regions-fig'), false);
   await context.close();
 });
+
+test('the BSS-2 emulation toggle restarts the run, shows the formats, the regions and the weight codes', { timeout: 90000 }, async () => {
+  const { page, context, errors } = await open('#preset=yin_yang&engine=steadnet&seed=5');
+  await waitPatterns(page, 50);
+  assert.match(await page.textContent('#arith-format'), /float/);
+  assert.ok(await page.isHidden('#codes-fig'), 'no weight codes in float');
+  assert.ok(await page.isDisabled('#rounding'), 'rounding only with the chip');
+  await page.selectOption('#arith', 'bss2');
+  await page.waitForFunction(() => location.hash.includes('arith=bss2'));
+  assert.match(await page.textContent('#arith-format'),
+    /BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0\.7\/Q0\.15, floor rounding/);
+  await page.selectOption('#rounding', 'stochastic');
+  await page.fill('#readout-noise', '0.5');
+  await page.press('#readout-noise', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('rounding=stochastic') && location.hash.includes('readout_noise=0.5'));
+  assert.match(await page.textContent('#arith-format'), /N\(0, 0\.5²\) LSB.*stochastic rounding/);
+  // The new run trains in the chip's formats and its decision regions are drawn.
+  await page.waitForFunction(() => window.__app.config.params.arith?.kind === 'bss2' && window.__app.progress?.patterns >= 100,
+    null, { timeout: 30000 });
+  const before = await page.evaluate(() => +document.getElementById('regions').dataset.drawn || 0);
+  await page.waitForFunction((n) => +document.getElementById('regions').dataset.drawn > n, before, { timeout: 30000 });
+  assert.ok(await inked(page, 'regions') > 0.5, 'decision regions drawn with emulation on');
+  // The histogram of the 6-bit codes appears.
+  assert.ok(await page.isVisible('#codes-fig'));
+  await page.waitForFunction(() => +document.getElementById('codes').dataset.drawn >= 1, null, { timeout: 30000 });
+  assert.ok(await inked(page, 'codes') > 0.02, 'weight codes drawn');
+  const codes = await page.evaluate(() => window.__app.frame.codes);
+  assert.equal(codes.series[0].counts.length, 127);
+  assert.equal(codes.series[0].name, 'W^up_1');
+  // A bad noise level is refused with the field and range; the run keeps its setting.
+  await page.fill('#readout-noise', '-1');
+  await page.press('#readout-noise', 'Enter');
+  await page.waitForFunction(() => /readout_noise/.test(document.getElementById('messages').textContent));
+  assert.match(await messages(page), /arith\.readout_noise.*allowed/);
+  // Back to float (the hash keeps the chip settings for the way back): no histogram.
+  await page.selectOption('#arith', 'float');
+  await page.waitForFunction(() => location.hash.includes('arith=float'));
+  assert.match(await page.textContent('#arith-format'), /float/);
+  assert.ok(await page.isHidden('#codes-fig'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

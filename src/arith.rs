@@ -1,0 +1,341 @@
+//! The arithmetic the engines compute with: plain `f32` ([`Float`]) or the number
+//! formats of the BrainScaleS-2 chip ([`crate::bss2::Bss2`], SPEC §6).
+//!
+//! Both engines are generic over [`Arith`] (`PyraLNet<A>`, `SteadNet<A>`) and call
+//! it at the few points where the chip's formats enter the model:
+//!
+//! | where                        | float                         | BSS-2                                      |
+//! |------------------------------|-------------------------------|--------------------------------------------|
+//! | presynaptic rates `r`        | `r = φ(u)`                    | 5-bit: `r = round(31 r/r_max) r_max/31`    |
+//! | error factors (what plasticity reads) | `r − φ(c v)`, `−v_A` | from 8-bit readouts of `u`, `v`, in Q0.7 |
+//! | consolidation `Δ`, `W`       | `f32` low pass, `W += c_w Δ`  | Q0.15 low pass, 6-bit weight codes × scale |
+//!
+//! [`engine::build`](crate::engine::build) picks the monomorphised engine from
+//! [`Params::arith`](crate::params::Params::arith), behind `Box<dyn Engine>`, so the
+//! driver, the CLI and the browser do not change shape and the model code holds no
+//! `if hardware` branch. [`Float`]'s methods are the kernels the engines called
+//! before, inlined: the float path is the same code (benchmark in the README).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::kernels;
+use crate::network::Projection;
+use crate::params::Transfer;
+
+/// Which arithmetic a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArithKind {
+    /// IEEE-754 single precision throughout.
+    #[default]
+    Float,
+    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::bss2`]).
+    Bss2,
+}
+
+/// How a weight update below one LSB is written back to a 6-bit weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    /// Clear the low bits (toward −∞), the hardware default: sub-LSB potentiation
+    /// vanishes, sub-LSB depression costs a whole LSB.
+    #[default]
+    Floor,
+    /// Add a uniform draw in `[0, 2^k)` to the `k` fractional bits, then clear them:
+    /// unbiased, `E[round(x)] = x`.
+    Stochastic,
+}
+
+impl std::str::FromStr for ArithKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "float" => Ok(ArithKind::Float),
+            "bss2" => Ok(ArithKind::Bss2),
+            _ => Err(Error::param("arith", format!("{s:?}"), "float or bss2")),
+        }
+    }
+}
+
+impl std::str::FromStr for Rounding {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "floor" => Ok(Rounding::Floor),
+            "stochastic" => Ok(Rounding::Stochastic),
+            _ => Err(Error::param(
+                "rounding",
+                format!("{s:?}"),
+                "floor or stochastic",
+            )),
+        }
+    }
+}
+
+impl ArithKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ArithKind::Float => "float",
+            ArithKind::Bss2 => "bss2",
+        }
+    }
+}
+
+impl Rounding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::Floor => "floor",
+            Rounding::Stochastic => "stochastic",
+        }
+    }
+}
+
+/// The arithmetic settings of a run ([`Params::arith`](crate::params::Params::arith)).
+/// Everything but `kind` matters only with [`ArithKind::Bss2`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArithConfig {
+    pub kind: ArithKind,
+    /// Write-back rounding of the 6-bit weights.
+    pub rounding: Rounding,
+    /// Standard deviation of the Gaussian noise added to every 8-bit readout, in LSB.
+    pub readout_noise: f32,
+    /// Per-projection weight scale rule: the 6-bit grid covers
+    /// `±headroom · max|initial range|` (see [`crate::bss2::WeightScales`]).
+    pub headroom: f32,
+    /// Largest representable |W^up_k| per layer k = 1..N, replacing the headroom
+    /// rule for W^up (and the W^ip that mirror it); `None`: the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub w_up_max: Option<Vec<f32>>,
+    /// Gain of the postsynaptic error factor of W^up_k per layer k = 1..N before it
+    /// is stored as Q0.7 (the factor's unit becomes `rate_max / gain`); W^ip_k, which
+    /// mirrors W^up_{k+1}, takes the gain of layer k+1. `None`: 1.
+    /// Hidden errors are far below one Q0.7 LSB (1/128) without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_gain_up: Option<Vec<f32>>,
+    /// Rate of the largest 5-bit input code 31 (rates are clamped to `[0, rate_max]`).
+    pub rate_max: f32,
+    /// Potential of the readout code 128: potentials and dendritic sums are read as
+    /// int8 codes `round(128 x / potential_range)` in −128..127.
+    pub potential_range: f32,
+}
+
+impl Default for ArithConfig {
+    fn default() -> Self {
+        ArithConfig {
+            kind: ArithKind::Float,
+            rounding: Rounding::Floor,
+            readout_noise: 0.0,
+            headroom: 4.0,
+            w_up_max: None,
+            error_gain_up: None,
+            rate_max: 1.0,
+            potential_range: 4.0,
+        }
+    }
+}
+
+impl ArithConfig {
+    /// True for the default (float) configuration, which configs leave out.
+    pub fn is_default(&self) -> bool {
+        *self == ArithConfig::default()
+    }
+
+    /// Checks every value; `n_layers` = N, the number of W^up matrices.
+    pub fn validate(&self, n_layers: usize) -> Result<()> {
+        let in_range = |field: &str, v: f32, lo: f32, hi: f32, open_lo: bool| {
+            let ok = v.is_finite() && v <= hi && if open_lo { v > lo } else { v >= lo };
+            if ok {
+                Ok(())
+            } else {
+                let op = if open_lo { "<" } else { "<=" };
+                Err(Error::param(
+                    format!("arith.{field}"),
+                    v,
+                    format!("a finite number with {lo} {op} {field} <= {hi}"),
+                ))
+            }
+        };
+        in_range("readout_noise", self.readout_noise, 0.0, 128.0, false)?;
+        in_range("headroom", self.headroom, 0.0, 1e6, true)?;
+        in_range("rate_max", self.rate_max, 0.0, 1e6, true)?;
+        in_range("potential_range", self.potential_range, 0.0, 1e6, true)?;
+        for (name, list, hi) in [
+            ("w_up_max", &self.w_up_max, 1e6),
+            ("error_gain_up", &self.error_gain_up, 32768.0),
+        ] {
+            let Some(m) = list else { continue };
+            if m.len() != n_layers {
+                return Err(Error::param(
+                    format!("arith.{name}"),
+                    format!("{m:?}"),
+                    format!("{n_layers} value(s), one per W^up matrix"),
+                ));
+            }
+            for (i, &x) in m.iter().enumerate() {
+                in_range(&format!("{name}[{i}]"), x, 0.0, hi, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One line describing the formats, for the page and the CLI.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            ArithKind::Float => "float: IEEE-754 f32 weights, rates and traces".into(),
+            ArithKind::Bss2 => {
+                let noise = if self.readout_noise > 0.0 {
+                    format!(" + N(0, {}²) LSB", self.readout_noise)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
+                     PPU Q0.7/Q0.15, {} rounding",
+                    self.rounding.name()
+                )
+            }
+        }
+    }
+}
+
+/// Identifies a plastic matrix: projection and layer k.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatrixId {
+    pub proj: Projection,
+    pub k: usize,
+}
+
+/// The operations whose number format differs between float and the chip. The
+/// error-factor methods write the postsynaptic factor of a dendritic prediction
+/// rule (SPEC §2) into `out`; the update methods apply one consolidation step to a
+/// matrix `W`, its trace `Δ`, with `E = post · preᵀ`.
+pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
+    /// Presynaptic rates as the synapses receive them, in place.
+    fn synaptic_rates(&self, r: &mut [f32]);
+
+    /// The low-pass input of PyraLNet, `lp += a (x − lp)`, and the rates `r_0` the
+    /// synapses see. (Float keeps the low pass in `r_0` itself.)
+    fn input_lowpass(&self, lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32);
+
+    /// `out = φ(u) − φ(c v)`: soma `u` (with its rate `r = φ(u)`) against the
+    /// dendritic prediction from the dendritic potential `v`.
+    #[allow(clippy::too_many_arguments)]
+    fn prediction_error(
+        &mut self,
+        m: MatrixId,
+        f: Transfer,
+        c: f32,
+        u: &[f32],
+        r: &[f32],
+        v: &[f32],
+        out: &mut [f32],
+    );
+
+    /// `out = −v_A` (the inter→pyr rule).
+    fn apical_error(&mut self, m: MatrixId, v_a: &[f32], out: &mut [f32]);
+
+    /// `out = φ(u) − φ(out)`, where `out` holds `W^down r_{k+1}` on entry.
+    fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], r: &[f32], out: &mut [f32]);
+
+    /// PyraLNet: `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`.
+    #[allow(clippy::too_many_arguments)]
+    fn update_euler(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        c_d: f32,
+    );
+
+    /// SteadNet: `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` (new Δ).
+    #[allow(clippy::too_many_arguments)]
+    fn update_discrete(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        a: f32,
+    );
+}
+
+/// Single-precision arithmetic: every method is the float kernel, inlined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Float;
+
+impl Arith for Float {
+    #[inline(always)]
+    fn synaptic_rates(&self, _r: &mut [f32]) {}
+
+    #[inline(always)]
+    fn input_lowpass(&self, _lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32) {
+        for (r, &xi) in r0.iter_mut().zip(x) {
+            *r += a * (xi - *r);
+        }
+    }
+
+    #[inline(always)]
+    fn prediction_error(
+        &mut self,
+        _m: MatrixId,
+        f: Transfer,
+        c: f32,
+        _u: &[f32],
+        r: &[f32],
+        v: &[f32],
+        out: &mut [f32],
+    ) {
+        // r = φ(u) is already known.
+        kernels::prediction_error_into(f, c, v, r, out);
+    }
+
+    #[inline(always)]
+    fn apical_error(&mut self, _m: MatrixId, v_a: &[f32], out: &mut [f32]) {
+        for (e, v) in out.iter_mut().zip(v_a) {
+            *e = -v;
+        }
+    }
+
+    #[inline(always)]
+    fn down_error(&mut self, _m: MatrixId, f: Transfer, _u: &[f32], r: &[f32], out: &mut [f32]) {
+        kernels::phi_in_place(f, out);
+        for (e, r) in out.iter_mut().zip(r) {
+            *e = r - *e;
+        }
+    }
+
+    #[inline(always)]
+    fn update_euler(
+        &mut self,
+        _m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        c_d: f32,
+    ) {
+        kernels::lowpass_euler(w, delta, post, pre, c_w, c_d);
+    }
+
+    #[inline(always)]
+    fn update_discrete(
+        &mut self,
+        _m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        a: f32,
+    ) {
+        kernels::lowpass_discrete(w, delta, post, pre, c_w, a);
+    }
+}

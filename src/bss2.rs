@@ -1,0 +1,562 @@
+//! BrainScaleS-2 number formats (SPEC §6) and the arithmetic [`Bss2`] that makes
+//! both engines compute with them.
+//!
+//! Formats, each with its equation:
+//! - **weight**: signed code `w ∈ −63..=63` (6-bit magnitude, sign by row) times a
+//!   per-projection scale `s` fixed at initialisation, `W = s · w`; updates saturate
+//!   at ±63, never wrap ([`WeightScales`] gives `s`).
+//! - **synaptic input** (rate): 5-bit `x = clamp(round(31 r / r_max), 0, 31)`,
+//!   `r = x · r_max / 31` ([`rate_code`]).
+//! - **readout** (CADC, offset-corrected): int8
+//!   `q = clamp(round(128 v / V + σ ξ), −128, 127)`, `v = q V / 128`, with the
+//!   potential range `V` and Gaussian noise `σ` in LSB ([`Bss2::read`]).
+//! - **PPU fractions**: Q0.7 (int8, value `x / 2^7`) and Q0.15 (int16, value
+//!   `x / 2^15`), the `fixed` crate's [`I1F7`] and [`I1F15`]: saturating add and
+//!   subtract are theirs; the multiply is the PPU's `floor(a · b / 2^(n−1))`
+//!   ([`mul_q7`], [`mul_q15`]), which truncates toward −∞ and saturates only for
+//!   (−1)·(−1).
+//! - **write-back**: the weight change is computed with `k = 15` fractional bits
+//!   below one weight LSB, `u`, and written back as `floor(u / 2^k)` (floor) or
+//!   `floor((u + U) / 2^k)` with `U` uniform in `[0, 2^k)` from the seeded
+//!   generator's [`Stream::Hardware`] (stochastic; unbiased: `E = u / 2^k`).
+//!
+//! Plasticity (SPEC §2) on the chip, per synapse of a plastic matrix:
+//! ```text
+//! e  = Q0.7( g (φ(read u) − φ(read c v)) / r_max )   postsynaptic factor, gain g (−read v_A / V for W^pi)
+//! ρ  = 4 x_pre                                          presynaptic factor, Q0.7 (= x / 32)
+//! E  = mul15(e << 8, ρ << 8)                            = 2 e ρ exactly, Q0.15
+//! SteadNet: Δ ← mul15(1 − a, Δ) ⊕ mul15(a, E)           ⊕: saturating Q0.15 add
+//! PyraLNet: Δ ← Δ ⊕ mul15(dt/τ_w, E ⊖ Δ)                 (after the weight update)
+//! u  = floor(Λ Δ / 2^15),  Λ = round(2^15 λ),  λ = c_w · unit(e) · unit(ρ) / s
+//! w  ← clamp(w + round_k(u), −63, 63)
+//! ```
+//! `λ` converts a Q0.15 trace into weight LSB: `unit(e)` is `r_max` (rate errors)
+//! or `V` (the apical potential), `unit(ρ) = 32 r_max / 31`, `c_w = dT η`
+//! (SteadNet) or `dt η` (PyraLNet). In expectation (stochastic rounding, no
+//! saturation) the code moves by `c_w E / s`, the float update in LSB.
+//!
+//! The dynamics stay analog (f32): the somas integrate dendritic sums of 6-bit
+//! weights times 5-bit rates, as the chip's analog multiply-accumulate does.
+//! Weights and traces are stored as `f32` values on their grids (`s · w`,
+//! `Δ / 2^15`), so checkpoints, charts and the driver are unchanged.
+
+use fixed::types::{I1F7, I1F15};
+
+use crate::arith::{Arith, ArithConfig, MatrixId, Rounding};
+use crate::kernels::phi;
+use crate::network::{Network, Projection, sps_factor};
+use crate::params::{InitMode, Params, Range, Transfer};
+use crate::rng::{SimRng, Stream};
+
+/// Largest weight code (6-bit magnitude).
+pub const W_MAX: i32 = 63;
+/// Largest synaptic input code (5 bits).
+pub const RATE_MAX: i32 = 31;
+/// Fractional bits of the weight change below one LSB.
+pub const UPDATE_FRAC_BITS: u32 = 15;
+
+/// The PPU multiply in Q0.7: `floor(a · b / 2^7)`, saturating only for (−1)·(−1).
+#[inline]
+pub fn mul_q7(a: I1F7, b: I1F7) -> I1F7 {
+    let p = (i16::from(a.to_bits()) * i16::from(b.to_bits())) >> 7;
+    I1F7::from_bits(p.min(i16::from(i8::MAX)) as i8)
+}
+
+/// The PPU multiply in Q0.15: `floor(a · b / 2^15)`, saturating only for (−1)·(−1).
+#[inline]
+pub fn mul_q15(a: I1F15, b: I1F15) -> I1F15 {
+    let p = (i32::from(a.to_bits()) * i32::from(b.to_bits())) >> 15;
+    I1F15::from_bits(p.min(i32::from(i16::MAX)) as i16)
+}
+
+/// A real number as Q0.7, rounded to nearest and saturated (NaN → 0).
+#[inline]
+pub fn q7(x: f32) -> I1F7 {
+    if x.is_nan() {
+        I1F7::ZERO
+    } else {
+        I1F7::saturating_from_num(x)
+    }
+}
+
+/// A real number as Q0.15, rounded to nearest and saturated (NaN → 0).
+#[inline]
+pub fn q15(x: f32) -> I1F15 {
+    if x.is_nan() {
+        I1F15::ZERO
+    } else {
+        I1F15::saturating_from_num(x)
+    }
+}
+
+/// `round(x)` (half away from zero) as an integer, saturating, NaN → 0. Exact for
+/// |x| < 2^22 (adding ½ is exact there); beyond, callers clamp anyway. Not
+/// `f32::round`, which is a library call on the baseline x86-64 target and took a
+/// third of the emulation's time.
+#[inline(always)]
+fn round_i32(x: f32) -> i32 {
+    (x + 0.5f32.copysign(x)) as i32
+}
+
+/// 5-bit input code of rate `r`: `clamp(round(31 r / r_max), 0, 31)` (NaN → 0).
+#[inline]
+pub fn rate_code(r: f32, r_max: f32) -> i32 {
+    round_i32(r * (RATE_MAX as f32 / r_max)).clamp(0, RATE_MAX)
+}
+
+/// 6-bit weight code of `w` with scale `s`: `clamp(round(w / s), −63, 63)`.
+#[inline]
+pub fn weight_code(w: f32, inv_scale: f32) -> i32 {
+    round_i32(w * inv_scale).clamp(-W_MAX, W_MAX)
+}
+
+/// `floor(u / 2^k)` (floor) or `floor((u + U) / 2^k)`, U uniform in `[0, 2^k)`
+/// (stochastic), for `k` in 1..=31.
+#[inline]
+pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 {
+    match rounding {
+        Rounding::Floor => u >> k,
+        Rounding::Stochastic => {
+            let noise = i64::from(rng.bits32() & ((1u32 << k) - 1));
+            (u + noise) >> k
+        }
+    }
+}
+
+/// The per-projection weight scales `s` (value of one weight LSB), fixed at
+/// initialisation from the parameters alone (so a checkpoint needs no extra field).
+///
+/// Rule: the grid covers `±headroom · max(|lo|, |hi|)` of the projection's initial
+/// range, `s = headroom · max(|lo|, |hi|) / 63` (a zero range counts as 1), so that
+/// learning can grow weights `headroom` times beyond their initial extent before
+/// they saturate. `arith.w_up_max[k−1]` replaces it for W^up_k: `s = w_up_max / 63`.
+/// In the self-predicting mode W^ip_k and W^pi_k mirror W^up_{k+1} and W^down_k, so
+/// their scales are `c_k s(W^up_{k+1})` and `s(W^down_k)`, and the SPS holds code
+/// for code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightScales {
+    pub up: Vec<f32>,
+    pub ip: Vec<f32>,
+    pub pi: Vec<f32>,
+    pub down: Vec<f32>,
+}
+
+impl WeightScales {
+    pub fn new(p: &Params) -> Self {
+        let h = p.arith.headroom;
+        let rule = |r: Range| {
+            let m = r.lo.abs().max(r.hi.abs());
+            h * if m > 0.0 { m } else { 1.0 } / W_MAX as f32
+        };
+        let nl = p.n_layers();
+        let mut s = WeightScales {
+            up: vec![0.0; nl + 1],
+            ip: vec![0.0; nl],
+            pi: vec![0.0; nl],
+            down: vec![0.0; nl],
+        };
+        for k in 1..=nl {
+            s.up[k] = match &p.arith.w_up_max {
+                Some(m) => m[k - 1] / W_MAX as f32,
+                None => rule(p.init.up_range(k, nl)),
+            };
+        }
+        for k in 1..nl {
+            s.down[k] = rule(p.init.down_range(k, nl));
+            (s.ip[k], s.pi[k]) = match p.init.mode {
+                InitMode::SelfPredicting => (sps_factor(p, k) * s.up[k + 1], s.down[k]),
+                InitMode::Random => (rule(p.init.w_ip), rule(p.init.w_pi)),
+            };
+        }
+        s
+    }
+
+    /// The scale of matrix `m`.
+    pub fn get(&self, m: MatrixId) -> f32 {
+        match m.proj {
+            Projection::Up => self.up[m.k],
+            Projection::Ip => self.ip[m.k],
+            Projection::Pi => self.pi[m.k],
+            Projection::Down => self.down[m.k],
+        }
+    }
+}
+
+/// Counts of the weight codes −63..=63 (index `code + 63`) of every matrix of a
+/// projection, over all layers.
+pub fn code_counts(net: &Network, proj: Projection) -> Vec<u64> {
+    let scales = WeightScales::new(&net.params);
+    let mut counts = vec![0u64; (2 * W_MAX + 1) as usize];
+    for (k, m) in net.w.get(proj).iter().enumerate() {
+        if m.data.is_empty() {
+            continue;
+        }
+        let inv = 1.0 / scales.get(MatrixId { proj, k });
+        for &w in &m.data {
+            counts[(weight_code(w, inv) + W_MAX) as usize] += 1;
+        }
+    }
+    counts
+}
+
+/// The chip's arithmetic: configuration, weight scales and the hardware stream of
+/// the seeded generator (stochastic rounding, readout noise).
+#[derive(Debug, Clone)]
+pub struct Bss2 {
+    cfg: ArithConfig,
+    scales: WeightScales,
+    rng: SimRng,
+    // Q0.7 factors of the matrix being updated, widened to Q0.15 (scratch).
+    post_q: Vec<I1F15>,
+    pre_q: Vec<I1F15>,
+}
+
+impl Bss2 {
+    /// For a network with parameters `p`; `seed` is the run's seed.
+    pub fn new(p: &Params, seed: u64) -> Self {
+        Bss2 {
+            cfg: p.arith.clone(),
+            scales: WeightScales::new(p),
+            rng: SimRng::new(seed, Stream::Hardware),
+            post_q: Vec::new(),
+            pre_q: Vec::new(),
+        }
+    }
+
+    pub fn scales(&self) -> &WeightScales {
+        &self.scales
+    }
+
+    /// Puts every weight on its 6-bit grid (`s · clamp(round(W / s), −63, 63)`) and
+    /// every trace on the Q0.15 grid; values already on them stay.
+    pub fn quantise(&self, net: &mut Network) {
+        for proj in [
+            Projection::Up,
+            Projection::Ip,
+            Projection::Pi,
+            Projection::Down,
+        ] {
+            let n = net.w.get(proj).len();
+            for k in 0..n {
+                let s = self.scales.get(MatrixId { proj, k });
+                let (w, d) = (net.w.get_mut(proj), net.delta.get_mut(proj));
+                if w[k].data.is_empty() {
+                    continue;
+                }
+                for x in w[k].data.iter_mut() {
+                    *x = weight_code(*x, 1.0 / s) as f32 * s;
+                }
+                for x in d[k].data.iter_mut() {
+                    *x = q15(*x).to_num::<f32>();
+                }
+            }
+        }
+    }
+
+    /// 8-bit readout code of potential `v` (with the configured noise).
+    #[inline]
+    pub fn read(&mut self, v: f32) -> i32 {
+        let mut y = v * (128.0 / self.cfg.potential_range);
+        if self.cfg.readout_noise > 0.0 {
+            y += self.cfg.readout_noise * self.rng.normal();
+        }
+        round_i32(y).clamp(-128, 127)
+    }
+
+    /// The potential a readout code stands for.
+    #[inline]
+    fn potential(&self, code: i32) -> f32 {
+        code as f32 * (self.cfg.potential_range / 128.0)
+    }
+
+    /// A postsynaptic factor of matrix `m` as the Q0.7 number the PPU holds, back
+    /// in its units.
+    #[inline]
+    fn factor(&self, m: MatrixId, e: f32) -> f32 {
+        let unit = self.post_unit(m);
+        q7(e / unit).to_num::<f32>() * unit
+    }
+
+    /// Unit of the postsynaptic factor of matrix `m` (value of Q0.7 code 128):
+    /// `V` for the apical potential, `r_max / gain` for rate errors.
+    fn post_unit(&self, m: MatrixId) -> f32 {
+        match (m.proj, &self.cfg.error_gain_up) {
+            (Projection::Pi, _) => self.cfg.potential_range,
+            (Projection::Up, Some(g)) => self.cfg.rate_max / g[m.k - 1],
+            // W^ip_k learns to mirror W^up_{k+1}; its error has that layer's size.
+            (Projection::Ip, Some(g)) => self.cfg.rate_max / g[m.k],
+            _ => self.cfg.rate_max,
+        }
+    }
+
+    /// `Λ = round(2^15 λ)`, `λ = c_w · unit(e) · unit(ρ) / s` (weight LSB per unit of
+    /// Q0.15 trace), clamped to 2^40.
+    fn lambda(&self, m: MatrixId, c_w: f32) -> i64 {
+        let unit_pre = 32.0 * self.cfg.rate_max / RATE_MAX as f32;
+        let lambda =
+            c_w as f64 * self.post_unit(m) as f64 * unit_pre as f64 / self.scales.get(m) as f64;
+        (lambda * 32768.0).round().clamp(0.0, (1u64 << 40) as f64) as i64
+    }
+
+    /// The Q0.7 factors of a matrix: posts as codes, pres as `4 x`.
+    fn factors(&mut self, m: MatrixId, post: &[f32], pre: &[f32]) {
+        let pu = 128.0 / self.post_unit(m);
+        let r_max = self.cfg.rate_max;
+        self.post_q.clear();
+        self.post_q.extend(post.iter().map(|&e| {
+            let c = round_i32(e * pu).clamp(-128, 127) as i16;
+            I1F15::from_bits(c << 8)
+        }));
+        self.pre_q.clear();
+        self.pre_q.extend(
+            pre.iter()
+                .map(|&r| I1F15::from_bits(((4 * rate_code(r, r_max)) as i16) << 8)),
+        );
+    }
+
+    /// Applies `step(Δ, E) -> (Δ for the weight, new Δ)` to every synapse, then the
+    /// weight change `floor(Λ Δ_w / 2^15)` written back with the configured rounding.
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        step: impl Fn(I1F15, I1F15) -> (I1F15, I1F15),
+    ) {
+        self.factors(m, post, pre);
+        let (e, rho) = (
+            std::mem::take(&mut self.post_q),
+            std::mem::take(&mut self.pre_q),
+        );
+        let big_lambda = self.lambda(m, c_w);
+        let s = self.scales.get(m);
+        let inv = 1.0 / s;
+        let cols = pre.len();
+        let rounding = self.cfg.rounding;
+        for (i, &e_i) in e.iter().enumerate() {
+            let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
+            for ((wij, dij), &rho_j) in wr.iter_mut().zip(dr.iter_mut()).zip(&rho) {
+                let big_e = mul_q15(e_i, rho_j);
+                // Δ is on the Q0.15 grid (Bss2::quantise), so this is exact.
+                let d_old = I1F15::from_bits((*dij * 32768.0) as i16);
+                let (d_w, d_new) = step(d_old, big_e);
+                *dij = d_new.to_num::<f32>();
+                let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
+                let dw = round_shift(u, UPDATE_FRAC_BITS, rounding, &mut self.rng);
+                let code = (i64::from(weight_code(*wij, inv)) + dw)
+                    .clamp(-i64::from(W_MAX), i64::from(W_MAX));
+                *wij = code as f32 * s;
+            }
+        }
+        (self.post_q, self.pre_q) = (e, rho);
+    }
+}
+
+impl Arith for Bss2 {
+    fn synaptic_rates(&self, r: &mut [f32]) {
+        let r_max = self.cfg.rate_max;
+        for x in r.iter_mut() {
+            *x = rate_code(*x, r_max) as f32 * (r_max / RATE_MAX as f32);
+        }
+    }
+
+    fn input_lowpass(&self, lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32) {
+        for ((l, r), &xi) in lp.iter_mut().zip(r0.iter_mut()).zip(x) {
+            *l += a * (xi - *l);
+            *r = *l;
+        }
+        self.synaptic_rates(&mut r0[..x.len()]);
+    }
+
+    fn prediction_error(
+        &mut self,
+        m: MatrixId,
+        f: Transfer,
+        c: f32,
+        u: &[f32],
+        _r: &[f32],
+        v: &[f32],
+        out: &mut [f32],
+    ) {
+        for ((o, &ui), &vi) in out.iter_mut().zip(u).zip(v) {
+            // The prediction v̂ = c v is read, not c times a read of v: a clamped
+            // readout then clamps soma and prediction alike.
+            let (cu, cv) = (self.read(ui), self.read(c * vi));
+            let e = phi(f, self.potential(cu)) - phi(f, self.potential(cv));
+            *o = self.factor(m, e);
+        }
+    }
+
+    fn apical_error(&mut self, _m: MatrixId, v_a: &[f32], out: &mut [f32]) {
+        for (o, &v) in out.iter_mut().zip(v_a) {
+            // −(−128) saturates to 127.
+            let code = (-self.read(v)).min(127);
+            *o = self.potential(code);
+        }
+    }
+
+    fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], _r: &[f32], out: &mut [f32]) {
+        for (o, &ui) in out.iter_mut().zip(u) {
+            let (cu, cv) = (self.read(ui), self.read(*o));
+            let e = phi(f, self.potential(cu)) - phi(f, self.potential(cv));
+            *o = self.factor(m, e);
+        }
+    }
+
+    fn update_euler(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        c_d: f32,
+    ) {
+        let c_d = q15(c_d);
+        // The weight moves with the old Δ.
+        self.update(m, w, delta, post, pre, c_w, |d, e| {
+            (d, d.saturating_add(mul_q15(c_d, e.saturating_sub(d))))
+        });
+    }
+
+    fn update_discrete(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        c_w: f32,
+        a: f32,
+    ) {
+        let (keep, a) = (q15(1.0 - a), q15(a));
+        // The weight moves with the new Δ.
+        self.update(m, w, delta, post, pre, c_w, |d, e| {
+            let d1 = mul_q15(keep, d).saturating_add(mul_q15(a, e));
+            (d1, d1)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b7(x: i8) -> I1F7 {
+        I1F7::from_bits(x)
+    }
+    fn b15(x: i16) -> I1F15 {
+        I1F15::from_bits(x)
+    }
+
+    #[test]
+    fn floor_multiply_matches_the_worked_examples() {
+        assert_eq!(mul_q7(b7(-12), b7(42)).to_bits(), -4);
+        assert_eq!(mul_q7(b7(-4), b7(42)).to_bits(), -2);
+        assert_eq!(mul_q15(b15(-3000), b15(20000)).to_bits(), -1832);
+        // Only (−1)·(−1) saturates.
+        assert_eq!(mul_q7(b7(-128), b7(-128)).to_bits(), 127);
+        assert_eq!(mul_q15(b15(i16::MIN), b15(i16::MIN)).to_bits(), i16::MAX);
+        assert_eq!(mul_q7(b7(-128), b7(127)).to_bits(), -127);
+        assert_eq!(mul_q7(b7(127), b7(127)).to_bits(), 126);
+        // Truncation toward −∞, not toward zero.
+        assert_eq!(mul_q7(b7(-1), b7(1)).to_bits(), -1);
+        assert_eq!(mul_q7(b7(1), b7(1)).to_bits(), 0);
+        // Exhaustively: floor(a b / 128), saturating only at (−1)(−1).
+        for a in i8::MIN..=i8::MAX {
+            for b in i8::MIN..=i8::MAX {
+                let want = ((a as i32 * b as i32) as f64 / 128.0).floor() as i32;
+                let got = mul_q7(b7(a), b7(b)).to_bits() as i32;
+                assert_eq!(got, want.min(127), "{a} * {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn add_and_sub_saturate_at_both_ends() {
+        assert_eq!(b7(68).saturating_add(b7(80)).to_bits(), 127);
+        assert_eq!(b7(-68).saturating_add(b7(-80)).to_bits(), -128);
+        assert_eq!(b7(-100).saturating_sub(b7(100)).to_bits(), -128);
+        assert_eq!(b7(100).saturating_sub(b7(-100)).to_bits(), 127);
+        assert_eq!(b15(30000).saturating_add(b15(3000)).to_bits(), i16::MAX);
+        assert_eq!(b15(-30000).saturating_sub(b15(3000)).to_bits(), i16::MIN);
+        assert_eq!(b7(5).saturating_add(b7(-7)).to_bits(), -2);
+        // Conversions saturate too.
+        assert_eq!(q7(3.0).to_bits(), 127);
+        assert_eq!(q7(-3.0).to_bits(), -128);
+        assert_eq!(q15(1.0).to_bits(), i16::MAX);
+        assert_eq!(q7(f32::NAN).to_bits(), 0);
+    }
+
+    #[test]
+    fn round_trips_stay_within_one_lsb() {
+        for i in -1000..=1000 {
+            let x = i as f32 / 1000.0 * 0.999;
+            assert!((q7(x).to_num::<f32>() - x).abs() <= 1.0 / 128.0, "{x}");
+            assert!((q15(x).to_num::<f32>() - x).abs() <= 1.0 / 32768.0, "{x}");
+            let r = (x + 1.0) / 2.0;
+            let back = rate_code(r, 1.0) as f32 / 31.0;
+            assert!((back - r).abs() <= 1.0 / 31.0, "{r}");
+            let s = 0.01;
+            let w = x * 0.63;
+            let back = weight_code(w, 1.0 / s) as f32 * s;
+            assert!((back - w).abs() <= s, "{w}");
+        }
+        // Codes map back to themselves exactly.
+        for c in -63..=63 {
+            assert_eq!(weight_code(c as f32 * 0.0137, 1.0 / 0.0137), c);
+        }
+        // Weights saturate, never wrap.
+        assert_eq!(weight_code(1e9, 1.0), 63);
+        assert_eq!(weight_code(-1e9, 1.0), -63);
+        assert_eq!(rate_code(2.0, 1.0), 31);
+        assert_eq!(rate_code(-0.5, 1.0), 0);
+    }
+
+    #[test]
+    fn readout_is_offset_corrected_int8() {
+        let mut p = Params::yin_yang();
+        p.arith.kind = crate::arith::ArithKind::Bss2;
+        let mut b = Bss2::new(&p, 1);
+        assert_eq!(b.read(0.0), 0);
+        assert_eq!(b.read(1.0), 32);
+        assert_eq!(b.read(-4.0), -128);
+        assert_eq!(b.read(100.0), 127);
+        assert_eq!(b.read(-100.0), -128);
+        // Readout noise in LSB: mean 0, sd σ.
+        p.arith.readout_noise = 2.0;
+        let mut b = Bss2::new(&p, 1);
+        let n = 20_000;
+        let xs: Vec<f64> = (0..n).map(|_| b.read(1.0) as f64 - 32.0).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        assert!(mean.abs() < 0.05, "{mean}");
+        // Rounding to the integer grid adds 1/12 LSB² of variance.
+        assert!((sd - (4.0f64 + 1.0 / 12.0).sqrt()).abs() < 0.05, "{sd}");
+    }
+
+    #[test]
+    fn stochastic_rounding_is_unbiased_and_floor_is_not() {
+        let mut rng = SimRng::new(9, Stream::Hardware);
+        let k = UPDATE_FRAC_BITS;
+        for x in [0.3f64, -0.3, 0.01, -2.75, 0.5] {
+            let u = (x * (1u64 << k) as f64).round() as i64;
+            let exact = u as f64 / (1u64 << k) as f64;
+            let n = 100_000;
+            let sum: i64 = (0..n)
+                .map(|_| round_shift(u, k, Rounding::Stochastic, &mut rng))
+                .sum();
+            let err = sum as f64 / n as f64 - exact;
+            assert!(err.abs() < 0.05, "x {x}: mean error {err} LSB");
+            assert_eq!(
+                round_shift(u, k, Rounding::Floor, &mut rng) as f64,
+                exact.floor()
+            );
+        }
+    }
+}
