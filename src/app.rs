@@ -56,6 +56,30 @@ pub const N_DIGITS: usize = 8;
 /// Synapse-patterns per evaluation slice (bounds the time of one slice).
 const EVAL_SLICE_WORK: usize = 2_000_000;
 
+/// Most validation results the app keeps. A tab left training validates every
+/// `val_every` patterns without end in sight; past this many entries every second
+/// one is dropped (the first and the last stay), so the curve still spans the
+/// whole run, and memory, frame payload and checkpoint size stay bounded.
+pub const MAX_HISTORY: usize = 2000;
+
+/// Longest checkpoint the page imports ([`App::from_checkpoint`]): a network of
+/// [`urlstate::MAX_APP_SYNAPSES`] writes ~130 MB.
+pub const MAX_IMPORT_BYTES: usize = 200_000_000;
+
+/// Halves `h` (keeping its first and last entries) while it is longer than
+/// [`MAX_HISTORY`].
+pub fn thin_history(h: &mut Vec<Metrics>) {
+    while h.len() > MAX_HISTORY {
+        let last = h.len() - 1;
+        let mut i = 0;
+        h.retain(|_| {
+            let keep = i % 2 == 0 || i == last;
+            i += 1;
+            keep
+        });
+    }
+}
+
 /// What the session is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -153,6 +177,15 @@ impl App {
     /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
     /// the CLI's `--save`); refuses a bad file with the reason.
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Self> {
+        if text.len() > MAX_IMPORT_BYTES {
+            return Err(Error::data(
+                "checkpoint",
+                format!(
+                    "{} bytes, more than the page's limit of {MAX_IMPORT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
         let defaults = AppConfig::from_preset(&urlstate::preset_for(run.task, &ck.params))?;
@@ -174,7 +207,8 @@ impl App {
             .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
         let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
-        let history = ck.history.clone();
+        let mut history = ck.history.clone();
+        thin_history(&mut history);
         let trainer = Trainer::from_checkpoint(ck, sets)?;
         App::around(config, trainer, val, test, history)
     }
@@ -427,6 +461,7 @@ impl App {
                     self.history.pop();
                 }
                 self.history.push(metrics.clone());
+                thin_history(&mut self.history);
             }
         }
         Ok(Some(Evaluated {

@@ -19,6 +19,11 @@ use crate::rng::{SimRng, Stream};
 pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
 pub const CHECKPOINT_VERSION: u32 = 1;
 
+/// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
+/// largest network ([`crate::params::MAX_SYNAPSES`]) at up to ~14 characters a
+/// number, with room for the history.
+pub const MAX_CHECKPOINT_BYTES: usize = 600_000_000;
+
 /// How a run is organised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -432,6 +437,15 @@ fn check_sets(p: &Params, sets: &Splits) -> Result<()> {
 impl Checkpoint {
     /// Parses and checks a checkpoint (format, version, parameters, shapes, values).
     pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > MAX_CHECKPOINT_BYTES {
+            return Err(Error::data(
+                "checkpoint",
+                format!(
+                    "{} bytes, more than the limit of {MAX_CHECKPOINT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
         // Read the header first so a wrong format or version is named as such rather
         // than as a missing field.
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {

@@ -35,6 +35,17 @@ use crate::train::RunConfig;
 /// 2^53 − 1, so a seed passes through the page unchanged.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
+/// Longest hash [`parse`] reads. The canonical hash of a preset is ~400
+/// characters and one with [`crate::params::MAX_LAYERS`] layers and their learning
+/// rates stays under 4000; a longer one is refused as a whole, before it is split.
+pub const MAX_HASH_LEN: usize = 8192;
+
+/// Most synapses a network may have in the page (the CLI allows
+/// [`crate::params::MAX_SYNAPSES`]): the worker holds the weights and traces, two
+/// evaluation copies and a checkpoint JSON of ~26 bytes per synapse, so 5 M
+/// synapses stay within a few hundred MB (MNIST's 784-500-500-10 has 1.4 M).
+pub const MAX_APP_SYNAPSES: usize = 5_000_000;
+
 /// The preset a page without a hash starts with.
 pub const DEFAULT_PRESET: &str = "yin_yang";
 
@@ -185,6 +196,14 @@ impl AppConfig {
                 format!("{n_in} inputs and {n_out} outputs for the task"),
             ));
         }
+        let syn = self.params.n_synapses();
+        if syn > MAX_APP_SYNAPSES {
+            return Err(Error::param(
+                "layers",
+                format!("{l:?} ({syn} synapses)"),
+                format!("at most {MAX_APP_SYNAPSES} synapses in all in the browser"),
+            ));
+        }
         if self.seed > MAX_SEED {
             return Err(Error::param("seed", self.seed, format!("0..={MAX_SEED}")));
         }
@@ -236,6 +255,21 @@ pub fn preset_for(task: Task, params: &Params) -> String {
 /// Reads a hash (with or without the leading `#`). Never fails: see the module doc.
 pub fn parse(hash: &str) -> Parsed {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
+    if hash.len() > MAX_HASH_LEN {
+        let start: String = hash.chars().take(40).collect();
+        return Parsed {
+            config: AppConfig::from_preset(DEFAULT_PRESET).expect("the default preset exists"),
+            ignored: vec![ignore(
+                "(address)",
+                &format!("{start}…"),
+                &format!(
+                    "the address state is {} characters long, more than the limit of \
+                     {MAX_HASH_LEN}; none of it was used",
+                    hash.len()
+                ),
+            )],
+        };
+    }
     let mut ignored = Vec::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for part in hash.split('&').filter(|s| !s.is_empty()) {
