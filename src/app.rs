@@ -454,6 +454,16 @@ impl App {
                 .map(|_| job.correct as f64 / n as f64),
             confusion: job.confusion,
         };
+        // Non-finite weights show here first (the engines check potentials during
+        // training); such a state must not be recorded or autosaved as good.
+        if !metrics.mse.is_finite() {
+            return Err(Error::Diverged {
+                layer: self.params().n_layers(),
+                quantity: format!("{:?} MSE of the output u", job.which).to_lowercase(),
+                value: metrics.mse.to_string(),
+                pattern: progress.patterns,
+            });
+        }
         match job.which {
             Which::Test => self.test_metrics = Some(metrics.clone()),
             _ => {
