@@ -25,7 +25,11 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         // Failures are kept as files under tests/data/fuzz/ instead.
         failure_persistence: None,
-        cases: 1000,
+        // 1000 cases per property in CI; PROPTEST_CASES=100000 for a long sweep.
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000),
         // Shrinking a JSON document can take long; the first failure is enough.
         max_shrink_iters: 200,
         ..ProptestConfig::default()
