@@ -373,12 +373,7 @@ pub fn parse(hash: &str) -> Parsed {
 /// The canonical hash (with the leading `#`) of a configuration.
 pub fn print(c: &AppConfig) -> String {
     let p = &c.params;
-    let list = |v: &[f32]| {
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let list = |v: &[f32]| v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(",");
     let hidden = p.layers[1..p.layers.len().saturating_sub(1)]
         .iter()
         .map(|n| n.to_string())
@@ -395,21 +390,21 @@ pub fn print(c: &AppConfig) -> String {
     for (key, _) in PARAM_KEYS {
         let v = match *key {
             "hidden" => hidden.clone(),
-            "g_l" => p.g_l.to_string(),
-            "g_b" => p.g_b.to_string(),
-            "g_a" => p.g_a.to_string(),
-            "g_d" => p.g_d.to_string(),
-            "g_som" => p.g_som.to_string(),
+            "g_l" => short(p.g_l),
+            "g_b" => short(p.g_b),
+            "g_a" => short(p.g_a),
+            "g_d" => short(p.g_d),
+            "g_som" => short(p.g_som),
             "eta_up" => list(&p.eta_up),
             "eta_ip" => list(&p.eta_ip),
             "eta_pi" => list(&p.eta_pi),
-            "tau_w" => p.tau_w.to_string(),
-            "tau_0" => p.tau_0.to_string(),
-            "t_pattern" => p.t_pattern.to_string(),
-            "learning_lag" => p.learning_lag.to_string(),
-            "out_lag" => p.out_lag.to_string(),
+            "tau_w" => short(p.tau_w),
+            "tau_0" => short(p.tau_0),
+            "t_pattern" => short(p.t_pattern),
+            "learning_lag" => short(p.learning_lag),
+            "out_lag" => short(p.out_lag),
             "reset_deltas" => u8::from(p.reset_deltas).to_string(),
-            "noise" => p.noise.to_string(),
+            "noise" => short(p.noise),
             "n_passes" => p.n_passes.to_string(),
             "n_exposures" => p.n_exposures.to_string(),
             _ => unreachable!("every key of PARAM_KEYS is printed"),
@@ -420,6 +415,18 @@ pub fn print(c: &AppConfig) -> String {
         s.push_str("&embed=1");
     }
     s
+}
+
+/// `x` as the shortest text that reads back to it: plain decimals, or the
+/// exponent form where that is shorter by much (`1e-30`, `3e38`), which keeps the
+/// hash of any valid configuration far below [`MAX_HASH_LEN`].
+fn short(x: f32) -> String {
+    let plain = x.to_string();
+    if plain.len() > 12 {
+        format!("{x:e}")
+    } else {
+        plain
+    }
 }
 
 /// The name of an engine as the hash writes it.

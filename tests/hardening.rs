@@ -178,6 +178,28 @@ fn the_url_state_has_a_length_cap() {
 }
 
 #[test]
+fn the_longest_valid_configuration_prints_a_hash_under_the_cap() {
+    // The most layers, the widest ones the page allows, and learning rates whose
+    // plain decimals are longest (tiny values): the canonical hash must still read
+    // back, so it must stay under the cap.
+    let mut c = AppConfig::from_preset("mimic").unwrap();
+    c.params.set_hidden(&vec![100; MAX_LAYERS - 2]);
+    let n = c.params.n_layers();
+    c.params.eta_up = (0..n).map(|i| -1.1754942e-38 * -(i as f32 + 1.0)).collect();
+    c.params.eta_ip = vec![1e-45; n - 1];
+    c.params.eta_pi = vec![1.2345678e-30; n - 1];
+    c.params.tau_w = 3.4028235e38;
+    c.params.noise = 1.2345678e-20;
+    c.seed = urlstate::MAX_SEED;
+    c.validate().unwrap();
+    let h = urlstate::print(&c);
+    assert!(h.len() < MAX_HASH_LEN / 2, "{} characters", h.len());
+    let back = urlstate::parse(&h);
+    assert!(back.ignored.is_empty(), "{:?}", back.ignored);
+    assert_eq!(back.config, c);
+}
+
+#[test]
 fn oversized_texts_are_refused_before_parsing() {
     let e = Params::from_json(&" ".repeat(MAX_CONFIG_BYTES + 1))
         .unwrap_err()
