@@ -140,7 +140,9 @@ impl Trainer {
         ck.check()?;
         let net = Network::from_weights(ck.params, ck.weights, Some(ck.deltas))?;
         let mut t = Trainer::with_network(net, sets, ck.config)?;
-        if ck.epoch > t.cfg.schedule.epochs || ck.pos > t.sets.train.len() {
+        // A run never stops at pos == len (the epoch ends and pos returns to 0), and
+        // training from there would index past the epoch's order.
+        if ck.epoch > t.cfg.schedule.epochs || ck.pos >= t.sets.train.len() {
             return Err(Error::data(
                 "checkpoint",
                 format!(

@@ -13,10 +13,11 @@
 #![allow(dead_code)]
 
 use microcircuit::Error;
+use microcircuit::data::{Dataset, Splits, Targets};
 use microcircuit::data::{mnist, npy};
 use microcircuit::network::Network;
 use microcircuit::params::Params;
-use microcircuit::train::Checkpoint;
+use microcircuit::train::{Checkpoint, Trainer};
 use microcircuit::urlstate;
 
 /// A property check of one parser: panics when the property fails.
@@ -72,8 +73,44 @@ pub fn check_checkpoint_json(data: &[u8]) {
             .expect("an accepted checkpoint builds its network");
             let back = Checkpoint::from_json(&ck.to_json()).expect("round trip");
             assert_eq!(back.to_json(), ck.to_json());
+            resume_and_step(ck);
         }
         Err(e) => refused("checkpoint", &e),
+    }
+}
+
+/// Resumes an accepted checkpoint on synthetic data of its shapes and schedule
+/// (what the CLI and the page do with real data) and trains a few patterns: a
+/// refusal or a divergence is fine, a panic is not.
+fn resume_and_step(ck: Checkpoint) {
+    let p = &ck.params;
+    let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
+    let n = ck.config.schedule.train_size;
+    // Large schedules (or networks) would only make the target slow.
+    if n == 0 || n > 2000 || n_in * n > 1_000_000 || p.n_synapses() > 200_000 {
+        return;
+    }
+    let set = |len: usize, name: &str| Dataset {
+        name: name.into(),
+        n_inputs: n_in,
+        inputs: (0..len * n_in).map(|i| (i % 7) as f32 / 7.0).collect(),
+        targets: Targets::Values {
+            n_outputs: n_out,
+            values: (0..len * n_out).map(|i| (i % 3) as f32 / 3.0).collect(),
+        },
+    };
+    let sets = Splits {
+        train: set(n, "train"),
+        val: set(3, "val"),
+        test: set(3, "test"),
+    };
+    // Few Euler steps per pattern, so that a long t_pattern does not stall.
+    if p.steps_per_pattern() > 5000 {
+        return;
+    }
+    if let Ok(mut t) = Trainer::from_checkpoint(ck, sets) {
+        t.set_auto_validate(false);
+        let _ = t.run(3);
     }
 }
 
