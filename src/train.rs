@@ -483,6 +483,49 @@ impl Checkpoint {
             .check_against(&self.params, "checkpoint weights")?;
         self.deltas
             .check_against(&self.params, "checkpoint traces")?;
+        self.check_history()
+    }
+
+    /// The history is drawn as curves and a confusion matrix: every entry must be
+    /// a possible evaluation (finite, in range, square confusion of the output
+    /// size, patterns increasing up to the checkpoint's).
+    fn check_history(&self) -> Result<()> {
+        let n_out = self.params.layers[self.params.n_layers()];
+        let mut prev: Option<u64> = None;
+        for (i, m) in self.history.iter().enumerate() {
+            let bad = |reason: String| {
+                Err(Error::data(
+                    "checkpoint",
+                    format!("history entry {i}: {reason}"),
+                ))
+            };
+            if prev.is_some_and(|p| m.patterns <= p) || m.patterns > self.patterns {
+                return bad(format!(
+                    "patterns {} out of order (entries increase, up to the checkpoint's {})",
+                    m.patterns, self.patterns
+                ));
+            }
+            prev = Some(m.patterns);
+            if !(m.mse.is_finite() && m.mse >= 0.0) || !(m.epoch.is_finite() && m.epoch >= 0.0) {
+                return bad(format!(
+                    "mse {} and epoch {} must be finite and >= 0",
+                    m.mse, m.epoch
+                ));
+            }
+            if let Some(a) = m.accuracy.filter(|a| !(0.0..=1.0).contains(a)) {
+                return bad(format!("accuracy {a}, allowed 0..=1"));
+            }
+            if let Some(c) = &m.confusion {
+                let total: u64 = c.iter().flatten().map(|&x| u64::from(x)).sum();
+                if c.len() != n_out || c.iter().any(|r| r.len() != n_out) || total > u32::MAX as u64
+                {
+                    return bad(format!(
+                        "confusion matrix must be {n_out}x{n_out} with at most {} counts",
+                        u32::MAX
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

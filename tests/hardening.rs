@@ -295,9 +295,39 @@ fn the_validation_history_is_thinned_not_lost() {
     app.advance(5, &mut || false).unwrap();
     let mut ck: serde_json::Value = serde_json::from_str(&app.checkpoint_json()).unwrap();
     ck["history"] = serde_json::to_value((0..6000).map(m).collect::<Vec<_>>()).unwrap();
+    ck["patterns"] = serde_json::json!(6000);
     let back = App::from_checkpoint(&ck.to_string(), false).unwrap();
     assert!(back.history().len() <= MAX_HISTORY);
     assert_eq!(back.history()[0].patterns, 0);
+}
+
+#[test]
+fn a_checkpoint_history_that_cannot_be_drawn_is_refused() {
+    let mut c = AppConfig::from_preset("yin_yang").unwrap();
+    c.engine = EngineKind::SteadNet;
+    let mut app = App::new(c).unwrap();
+    app.advance(5, &mut || false).unwrap();
+    app.advance(0, &mut || false).unwrap();
+    let good: serde_json::Value = serde_json::from_str(&app.checkpoint_json()).unwrap();
+    App::from_checkpoint(&good.to_string(), false).unwrap();
+    for (field, value, why) in [
+        (
+            "confusion",
+            serde_json::json!([[1, 2], [3]]),
+            "confusion matrix must be 3x3",
+        ),
+        ("mse", serde_json::json!(-1.0), "must be finite and >= 0"),
+        ("accuracy", serde_json::json!(1.5), "accuracy 1.5"),
+        ("patterns", serde_json::json!(99), "out of order"),
+    ] {
+        let mut ck = good.clone();
+        ck["history"][0][field] = value;
+        let e = App::from_checkpoint(&ck.to_string(), false)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("history entry 0") && e.contains(why), "{e}");
+    }
 }
 
 #[test]

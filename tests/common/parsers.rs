@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 use microcircuit::Error;
+use microcircuit::charts::{confusion::Confusion, curves::Curves};
 use microcircuit::data::{Dataset, Splits, Targets};
 use microcircuit::data::{mnist, npy};
 use microcircuit::network::Network;
@@ -73,9 +74,29 @@ pub fn check_checkpoint_json(data: &[u8]) {
             .expect("an accepted checkpoint builds its network");
             let back = Checkpoint::from_json(&ck.to_json()).expect("round trip");
             assert_eq!(back.to_json(), ck.to_json());
+            draw_history(&ck);
             resume_and_step(ck);
         }
         Err(e) => refused("checkpoint", &e),
+    }
+}
+
+/// Draws an accepted checkpoint's history as the page does (curves, and the last
+/// confusion matrix), here with the SVG backend.
+fn draw_history(ck: &Checkpoint) {
+    use plotters::prelude::*;
+    let total = ck.config.schedule.train_size as u64 * ck.config.schedule.epochs as u64;
+    let curves = Curves::new(&ck.history, None, total, "yin_yang");
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (320, 200)).into_drawing_area();
+        let _ = curves.draw(&root);
+    }
+    if let Some(counts) = ck.history.last().and_then(|m| m.confusion.clone()) {
+        let labels = (0..counts.len()).map(|i| i.to_string()).collect();
+        let c = Confusion::new(counts, labels);
+        let root = SVGBackend::with_string(&mut svg, (320, 200)).into_drawing_area();
+        let _ = c.draw(&root);
     }
 }
 
