@@ -506,7 +506,8 @@ impl Checkpoint {
                 ));
             }
             prev = Some(m.patterns);
-            if !(m.mse.is_finite() && m.mse >= 0.0) || !(m.epoch.is_finite() && m.epoch >= 0.0) {
+            let sane = |x: f64| x.is_finite() && x >= 0.0;
+            if !(sane(m.mse) && sane(m.epoch)) {
                 return bad(format!(
                     "mse {} and epoch {} must be finite and >= 0",
                     m.mse, m.epoch
