@@ -246,7 +246,8 @@ function onWorker(m) {
       drawRegions(m.regions);
       break;
     case 'checkpoint':
-      app.lastCheckpoint = { text: m.text, patterns: m.patterns };
+      // After a divergence only a new run (or reset) saves again: the last good state stays.
+      if (!app.diverged) app.lastCheckpoint = { text: m.text, patterns: m.patterns };
       break;
     case 'export':
       if (m.what === 'csv') download(new Blob([m.text], { type: 'text/csv' }), `metrics-${app.config.preset}-${m.patterns}.csv`);
