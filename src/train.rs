@@ -19,6 +19,9 @@ use crate::rng::{SimRng, Stream};
 pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
 pub const CHECKPOINT_VERSION: u32 = 1;
 
+/// Most epochs of a schedule.
+pub const MAX_EPOCHS: usize = 100_000;
+
 /// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
 /// largest network ([`crate::params::MAX_SYNAPSES`]) at up to ~14 characters a
 /// number, with room for the history.
@@ -113,8 +116,12 @@ impl Trainer {
     /// A run around an existing network (weights from a checkpoint, say).
     pub fn with_network(net: Network, sets: Splits, cfg: RunConfig) -> Result<Self> {
         check_sets(&net.params, &sets)?;
-        if cfg.schedule.epochs == 0 || cfg.schedule.epochs > 100_000 {
-            return Err(Error::param("epochs", cfg.schedule.epochs, "1..=100000"));
+        if cfg.schedule.epochs == 0 || cfg.schedule.epochs > MAX_EPOCHS {
+            return Err(Error::param(
+                "epochs",
+                cfg.schedule.epochs,
+                format!("1..={MAX_EPOCHS}"),
+            ));
         }
         let n_out = net.params.layers[net.params.n_layers()];
         let engine = engine::build(cfg.engine, net, cfg.seed);
@@ -479,6 +486,27 @@ impl Checkpoint {
     /// Checks parameters, shapes and values.
     pub fn check(&self) -> Result<()> {
         self.params.validate()?;
+        let s = &self.config.schedule;
+        if !(1..=MAX_EPOCHS).contains(&s.epochs) {
+            return Err(Error::param(
+                "epochs",
+                s.epochs,
+                format!("1..={MAX_EPOCHS}"),
+            ));
+        }
+        for (name, v) in [
+            ("train_size", s.train_size),
+            ("val_size", s.val_size),
+            ("test_size", s.test_size),
+        ] {
+            if !(1..=crate::data::MAX_SET_SIZE).contains(&v) {
+                return Err(Error::param(
+                    name,
+                    v,
+                    format!("1..={}", crate::data::MAX_SET_SIZE),
+                ));
+            }
+        }
         self.weights
             .check_against(&self.params, "checkpoint weights")?;
         self.deltas

@@ -119,6 +119,9 @@ pub struct Splits {
 /// Seed of the mimic teacher, fixed so that every run learns the same map.
 pub const MIMIC_TEACHER_SEED: u64 = 1;
 
+/// Most patterns of one data set.
+pub const MAX_SET_SIZE: usize = 10_000_000;
+
 /// Most values (inputs and targets of all patterns) one generated data set may
 /// hold: 100 M `f32`, 400 MB. Yin-Yang's largest sets (10 M × 7) fit; a mimic
 /// task of a wide network with millions of patterns would not.
@@ -147,8 +150,8 @@ pub fn splits_for(
         ("val_size", s.val_size),
         ("test_size", s.test_size),
     ] {
-        if v == 0 || v > 10_000_000 {
-            return Err(Error::param(name, v, "1..=10000000"));
+        if v == 0 || v > MAX_SET_SIZE {
+            return Err(Error::param(name, v, format!("1..={MAX_SET_SIZE}")));
         }
         let (n_in, n_out) = (
             params.layers.first().copied().unwrap_or(0),

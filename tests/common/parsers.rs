@@ -85,7 +85,8 @@ pub fn check_checkpoint_json(data: &[u8]) {
 /// confusion matrix), here with the SVG backend.
 fn draw_history(ck: &Checkpoint) {
     use plotters::prelude::*;
-    let total = ck.config.schedule.train_size as u64 * ck.config.schedule.epochs as u64;
+    let s = &ck.config.schedule;
+    let total = (s.train_size as u64).saturating_mul(s.epochs as u64);
     let curves = Curves::new(&ck.history, None, total, "yin_yang");
     let mut svg = String::new();
     {
