@@ -56,6 +56,30 @@ pub const N_DIGITS: usize = 8;
 /// Synapse-patterns per evaluation slice (bounds the time of one slice).
 const EVAL_SLICE_WORK: usize = 2_000_000;
 
+/// Most validation results the app keeps. A tab left training validates every
+/// `val_every` patterns without end in sight; past this many entries every second
+/// one is dropped (the first and the last stay), so the curve still spans the
+/// whole run, and memory, frame payload and checkpoint size stay bounded.
+pub const MAX_HISTORY: usize = 2000;
+
+/// Longest checkpoint the page imports ([`App::from_checkpoint`]): a network of
+/// [`urlstate::MAX_APP_SYNAPSES`] writes ~130 MB.
+pub const MAX_IMPORT_BYTES: usize = 200_000_000;
+
+/// Halves `h` (keeping its first and last entries) while it is longer than
+/// [`MAX_HISTORY`].
+pub fn thin_history(h: &mut Vec<Metrics>) {
+    while h.len() > MAX_HISTORY {
+        let last = h.len() - 1;
+        let mut i = 0;
+        h.retain(|_| {
+            let keep = i % 2 == 0 || i == last;
+            i += 1;
+            keep
+        });
+    }
+}
+
 /// What the session is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -156,6 +180,15 @@ impl App {
     /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
     /// the CLI's `--save`); refuses a bad file with the reason.
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Self> {
+        if text.len() > MAX_IMPORT_BYTES {
+            return Err(Error::data(
+                "checkpoint",
+                format!(
+                    "{} bytes, more than the page's limit of {MAX_IMPORT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
         let defaults = AppConfig::from_preset(&urlstate::preset_for(run.task, &ck.params))?;
@@ -177,7 +210,8 @@ impl App {
             .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
         let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
-        let history = ck.history.clone();
+        let mut history = ck.history.clone();
+        thin_history(&mut history);
         let trainer = Trainer::from_checkpoint(ck, sets)?;
         App::around(config, trainer, val, test, history)
     }
@@ -424,6 +458,16 @@ impl App {
                 .map(|_| job.correct as f64 / n as f64),
             confusion: job.confusion,
         };
+        // Non-finite weights show here first (the engines check potentials during
+        // training); such a state must not be recorded or autosaved as good.
+        if !metrics.mse.is_finite() {
+            return Err(Error::Diverged {
+                layer: self.params().n_layers(),
+                quantity: format!("{:?} MSE of the output u", job.which).to_lowercase(),
+                value: metrics.mse.to_string(),
+                pattern: progress.patterns,
+            });
+        }
         match job.which {
             Which::Test => self.test_metrics = Some(metrics.clone()),
             _ => {
@@ -431,6 +475,7 @@ impl App {
                     self.history.pop();
                 }
                 self.history.push(metrics.clone());
+                thin_history(&mut self.history);
             }
         }
         Ok(Some(Evaluated {

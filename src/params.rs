@@ -18,6 +18,14 @@ pub const MAX_SYNAPSES: usize = 20_000_000;
 /// Largest population size of one layer.
 pub const MAX_LAYER_SIZE: usize = 100_000;
 
+/// Most layer sizes `[n_0, ..., n_N]` a network may have. Every layer costs a few
+/// vectors and matrix headers whatever its size, so without a bound a list of a
+/// million 1-neuron layers (within [`MAX_SYNAPSES`]) would still exhaust memory.
+pub const MAX_LAYERS: usize = 64;
+
+/// Longest JSON config [`Params::from_json`] reads (a config is a few hundred bytes).
+pub const MAX_CONFIG_BYTES: usize = 1_000_000;
+
 /// Somatic transfer function φ: rate as a function of potential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -499,6 +507,13 @@ impl Params {
                 "at least 2 sizes: [input, ..., output]",
             ));
         }
+        if n.len() > MAX_LAYERS {
+            return Err(Error::param(
+                "layers",
+                format!("{} sizes", n.len()),
+                format!("at most {MAX_LAYERS} sizes (input, hidden layers and output)"),
+            ));
+        }
         for (k, &size) in n.iter().enumerate() {
             if size == 0 || size > MAX_LAYER_SIZE {
                 return Err(Error::param(
@@ -592,6 +607,15 @@ impl Params {
 
     /// Parses a JSON config and validates it.
     pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(Error::data(
+                "config",
+                format!(
+                    "{} bytes, more than the limit of {MAX_CONFIG_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
         let p: Params = serde_json::from_str(text).map_err(|e| Error::Json {
             what: "config".into(),
             reason: e.to_string(),

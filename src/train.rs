@@ -19,6 +19,14 @@ use crate::rng::{SimRng, Stream};
 pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
 pub const CHECKPOINT_VERSION: u32 = 1;
 
+/// Most epochs of a schedule.
+pub const MAX_EPOCHS: usize = 100_000;
+
+/// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
+/// largest network ([`crate::params::MAX_SYNAPSES`]) at up to ~14 characters a
+/// number, with room for the history.
+pub const MAX_CHECKPOINT_BYTES: usize = 600_000_000;
+
 /// How a run is organised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,8 +116,12 @@ impl Trainer {
     /// A run around an existing network (weights from a checkpoint, say).
     pub fn with_network(net: Network, sets: Splits, cfg: RunConfig) -> Result<Self> {
         check_sets(&net.params, &sets)?;
-        if cfg.schedule.epochs == 0 || cfg.schedule.epochs > 100_000 {
-            return Err(Error::param("epochs", cfg.schedule.epochs, "1..=100000"));
+        if cfg.schedule.epochs == 0 || cfg.schedule.epochs > MAX_EPOCHS {
+            return Err(Error::param(
+                "epochs",
+                cfg.schedule.epochs,
+                format!("1..={MAX_EPOCHS}"),
+            ));
         }
         let n_out = net.params.layers[net.params.n_layers()];
         let engine = engine::build(cfg.engine, net, cfg.seed);
@@ -135,7 +147,9 @@ impl Trainer {
         ck.check()?;
         let net = Network::from_weights(ck.params, ck.weights, Some(ck.deltas))?;
         let mut t = Trainer::with_network(net, sets, ck.config)?;
-        if ck.epoch > t.cfg.schedule.epochs || ck.pos > t.sets.train.len() {
+        // A run never stops at pos == len (the epoch ends and pos returns to 0), and
+        // training from there would index past the epoch's order.
+        if ck.epoch > t.cfg.schedule.epochs || ck.pos >= t.sets.train.len() {
             return Err(Error::data(
                 "checkpoint",
                 format!(
@@ -444,6 +458,15 @@ fn check_sets(p: &Params, sets: &Splits) -> Result<()> {
 impl Checkpoint {
     /// Parses and checks a checkpoint (format, version, parameters, shapes, values).
     pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > MAX_CHECKPOINT_BYTES {
+            return Err(Error::data(
+                "checkpoint",
+                format!(
+                    "{} bytes, more than the limit of {MAX_CHECKPOINT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
         // Read the header first so a wrong format or version is named as such rather
         // than as a missing field.
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {
@@ -475,10 +498,75 @@ impl Checkpoint {
     /// Checks parameters, shapes and values.
     pub fn check(&self) -> Result<()> {
         self.params.validate()?;
+        let s = &self.config.schedule;
+        if !(1..=MAX_EPOCHS).contains(&s.epochs) {
+            return Err(Error::param(
+                "epochs",
+                s.epochs,
+                format!("1..={MAX_EPOCHS}"),
+            ));
+        }
+        for (name, v) in [
+            ("train_size", s.train_size),
+            ("val_size", s.val_size),
+            ("test_size", s.test_size),
+        ] {
+            if !(1..=crate::data::MAX_SET_SIZE).contains(&v) {
+                return Err(Error::param(
+                    name,
+                    v,
+                    format!("1..={}", crate::data::MAX_SET_SIZE),
+                ));
+            }
+        }
         self.weights
             .check_against(&self.params, "checkpoint weights")?;
         self.deltas
             .check_against(&self.params, "checkpoint traces")?;
+        self.check_history()
+    }
+
+    /// The history is drawn as curves and a confusion matrix: every entry must be
+    /// a possible evaluation (finite, in range, square confusion of the output
+    /// size, patterns increasing up to the checkpoint's).
+    fn check_history(&self) -> Result<()> {
+        let n_out = self.params.layers[self.params.n_layers()];
+        let mut prev: Option<u64> = None;
+        for (i, m) in self.history.iter().enumerate() {
+            let bad = |reason: String| {
+                Err(Error::data(
+                    "checkpoint",
+                    format!("history entry {i}: {reason}"),
+                ))
+            };
+            if prev.is_some_and(|p| m.patterns <= p) || m.patterns > self.patterns {
+                return bad(format!(
+                    "patterns {} out of order (entries increase, up to the checkpoint's {})",
+                    m.patterns, self.patterns
+                ));
+            }
+            prev = Some(m.patterns);
+            let sane = |x: f64| x.is_finite() && x >= 0.0;
+            if !(sane(m.mse) && sane(m.epoch)) {
+                return bad(format!(
+                    "mse {} and epoch {} must be finite and >= 0",
+                    m.mse, m.epoch
+                ));
+            }
+            if let Some(a) = m.accuracy.filter(|a| !(0.0..=1.0).contains(a)) {
+                return bad(format!("accuracy {a}, allowed 0..=1"));
+            }
+            if let Some(c) = &m.confusion {
+                let total: u64 = c.iter().flatten().map(|&x| u64::from(x)).sum();
+                if c.len() != n_out || c.iter().any(|r| r.len() != n_out) || total > u32::MAX as u64
+                {
+                    return bad(format!(
+                        "confusion matrix must be {n_out}x{n_out} with at most {} counts",
+                        u32::MAX
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

@@ -39,6 +39,17 @@ use crate::train::RunConfig;
 /// 2^53 − 1, so a seed passes through the page unchanged.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
+/// Longest hash [`parse`] reads. The canonical hash of a preset is ~400
+/// characters and one with [`crate::params::MAX_LAYERS`] layers and their learning
+/// rates stays under 4000; a longer one is refused as a whole, before it is split.
+pub const MAX_HASH_LEN: usize = 8192;
+
+/// Most synapses a network may have in the page (the CLI allows
+/// [`crate::params::MAX_SYNAPSES`]): the worker holds the weights and traces, two
+/// evaluation copies and a checkpoint JSON of ~26 bytes per synapse, so 5 M
+/// synapses stay within a few hundred MB (MNIST's 784-500-500-10 has 1.4 M).
+pub const MAX_APP_SYNAPSES: usize = 5_000_000;
+
 /// The preset a page without a hash starts with.
 pub const DEFAULT_PRESET: &str = "yin_yang";
 
@@ -202,6 +213,14 @@ impl AppConfig {
                 format!("{n_in} inputs and {n_out} outputs for the task"),
             ));
         }
+        let syn = self.params.n_synapses();
+        if syn > MAX_APP_SYNAPSES {
+            return Err(Error::param(
+                "layers",
+                format!("{l:?} ({syn} synapses)"),
+                format!("at most {MAX_APP_SYNAPSES} synapses in all in the browser"),
+            ));
+        }
         if self.seed > MAX_SEED {
             return Err(Error::param("seed", self.seed, format!("0..={MAX_SEED}")));
         }
@@ -253,6 +272,21 @@ pub fn preset_for(task: Task, params: &Params) -> String {
 /// Reads a hash (with or without the leading `#`). Never fails: see the module doc.
 pub fn parse(hash: &str) -> Parsed {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
+    if hash.len() > MAX_HASH_LEN {
+        let start: String = hash.chars().take(40).collect();
+        return Parsed {
+            config: AppConfig::from_preset(DEFAULT_PRESET).expect("the default preset exists"),
+            ignored: vec![ignore(
+                "(address)",
+                &format!("{start}…"),
+                &format!(
+                    "the address state is {} characters long, more than the limit of \
+                     {MAX_HASH_LEN}; none of it was used",
+                    hash.len()
+                ),
+            )],
+        };
+    }
     let mut ignored = Vec::new();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for part in hash.split('&').filter(|s| !s.is_empty()) {
@@ -356,12 +390,7 @@ pub fn parse(hash: &str) -> Parsed {
 /// The canonical hash (with the leading `#`) of a configuration.
 pub fn print(c: &AppConfig) -> String {
     let p = &c.params;
-    let list = |v: &[f32]| {
-        v.iter()
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let list = |v: &[f32]| v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(",");
     let hidden = p.layers[1..p.layers.len().saturating_sub(1)]
         .iter()
         .map(|n| n.to_string())
@@ -381,21 +410,21 @@ pub fn print(c: &AppConfig) -> String {
         }
         let v = match *key {
             "hidden" => hidden.clone(),
-            "g_l" => p.g_l.to_string(),
-            "g_b" => p.g_b.to_string(),
-            "g_a" => p.g_a.to_string(),
-            "g_d" => p.g_d.to_string(),
-            "g_som" => p.g_som.to_string(),
+            "g_l" => short(p.g_l),
+            "g_b" => short(p.g_b),
+            "g_a" => short(p.g_a),
+            "g_d" => short(p.g_d),
+            "g_som" => short(p.g_som),
             "eta_up" => list(&p.eta_up),
             "eta_ip" => list(&p.eta_ip),
             "eta_pi" => list(&p.eta_pi),
-            "tau_w" => p.tau_w.to_string(),
-            "tau_0" => p.tau_0.to_string(),
-            "t_pattern" => p.t_pattern.to_string(),
-            "learning_lag" => p.learning_lag.to_string(),
-            "out_lag" => p.out_lag.to_string(),
+            "tau_w" => short(p.tau_w),
+            "tau_0" => short(p.tau_0),
+            "t_pattern" => short(p.t_pattern),
+            "learning_lag" => short(p.learning_lag),
+            "out_lag" => short(p.out_lag),
             "reset_deltas" => u8::from(p.reset_deltas).to_string(),
-            "noise" => p.noise.to_string(),
+            "noise" => short(p.noise),
             "n_passes" => p.n_passes.to_string(),
             "n_exposures" => p.n_exposures.to_string(),
             "arith" => p.arith.kind.name().to_string(),
@@ -409,6 +438,18 @@ pub fn print(c: &AppConfig) -> String {
         s.push_str("&embed=1");
     }
     s
+}
+
+/// `x` as the shortest text that reads back to it: plain decimals, or the
+/// exponent form where that is shorter by much (`1e-30`, `3e38`), which keeps the
+/// hash of any valid configuration far below [`MAX_HASH_LEN`].
+fn short(x: f32) -> String {
+    let plain = x.to_string();
+    if plain.len() > 12 {
+        format!("{x:e}")
+    } else {
+        plain
+    }
 }
 
 /// The name of an engine as the hash writes it.

@@ -339,3 +339,17 @@ pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsErr
     let c: Digits = from_js("digits", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
+
+/// The size limits the page checks before it reads a file or applies an edit
+/// (the Rust side refuses the same sizes again), for messages that give them.
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, JsError> {
+    to_js(&serde_json::json!({
+        "import_bytes": crate::app::MAX_IMPORT_BYTES,
+        "hash_chars": urlstate::MAX_HASH_LEN,
+        "synapses": urlstate::MAX_APP_SYNAPSES,
+        "layer_size": crate::params::MAX_LAYER_SIZE,
+        "layers": crate::params::MAX_LAYERS,
+        "history": crate::app::MAX_HISTORY,
+    }))
+}

@@ -6,7 +6,7 @@
 
 import init, {
   parseHash, printHash, presets as listPresets, describe, paramKeys, freshSeed,
-  drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes,
+  drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +21,9 @@ const app = {
   running: false,
   autoPaused: false,    // paused because the tab was hidden
   lastCheckpoint: null, // {text, patterns}: what a crashed worker restarts from
+  diverged: false,      // the run diverged: export gives lastCheckpoint, the last good state
+  limits: null,         // size limits (Rust), for messages before a file is read
+  stats: null,          // latest worker stats (wasm memory), for the soak benchmark
   crashes: [],
   frame: null,
   digits: null,
@@ -37,6 +40,7 @@ window.__app = app; // for the end-to-end tests and the curious
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) app.longTasks.push({ start: e.startTime, duration: e.duration });
+    if (app.longTasks.length > 1000) app.longTasks.splice(0, app.longTasks.length - 1000); // bounded in long runs
   }).observe({ type: 'longtask', buffered: true });
 } catch { /* not supported */ }
 
@@ -221,6 +225,7 @@ function newRun(play = app.running) {
 function onWorker(m) {
   switch (m.type) {
     case 'ready':
+      app.diverged = false;
       if (m.fromCheckpoint) {
         app.config = m.config;
         fillForm();
@@ -255,7 +260,8 @@ function onWorker(m) {
       drawRegions(m.regions);
       break;
     case 'checkpoint':
-      app.lastCheckpoint = { text: m.text, patterns: m.patterns };
+      // After a divergence only a new run (or reset) saves again: the last good state stays.
+      if (!app.diverged) app.lastCheckpoint = { text: m.text, patterns: m.patterns };
       break;
     case 'export':
       if (m.what === 'csv') download(new Blob([m.text], { type: 'text/csv' }), `metrics-${app.config.preset}-${m.patterns}.csv`);
@@ -263,6 +269,9 @@ function onWorker(m) {
       break;
     case 'error':
       onWorkerError(m);
+      break;
+    case 'stats':
+      app.stats = m;
       break;
   }
 }
@@ -287,7 +296,31 @@ function onWorkerError(m) {
     config: 'Configuration refused: ',
     set: 'Change refused: ',
   }[m.kind] || 'Error: ';
-  message(prefix + m.message, 'error', m.kind);
+  const p = message(prefix + m.message, 'error', m.kind);
+  if (m.kind === 'diverged') offerLastGood(p);
+}
+
+// After a divergence the worker's weights are no use; the last autosave (taken
+// after a validation, before the divergence) is what export gives from now on.
+function offerLastGood(p) {
+  app.diverged = true;
+  const ck = app.lastCheckpoint;
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'export-good';
+  b.disabled = !ck;
+  b.textContent = ck ? `Export the last good checkpoint (${ck.patterns} patterns)` : 'No checkpoint was saved yet';
+  b.onclick = exportCheckpoint;
+  p.insertBefore(b, p.lastChild);
+}
+
+function exportCheckpoint() {
+  const ck = app.lastCheckpoint;
+  if (app.diverged && ck) {
+    download(new Blob([ck.text], { type: 'application/json' }), `checkpoint-${app.config.preset}-${ck.patterns}.json`);
+  } else {
+    app.worker.postMessage({ cmd: 'export', what: 'checkpoint' });
+  }
 }
 
 // ---------- status and controls ----------
@@ -355,14 +388,16 @@ function wire() {
     edit(t.name, t.type === 'checkbox' ? (t.checked ? '1' : '0') : t.value);
   });
   $('params').addEventListener('submit', (e) => e.preventDefault());
-  $('export-checkpoint').onclick = () => app.worker.postMessage({ cmd: 'export', what: 'checkpoint' });
+  $('export-checkpoint').onclick = exportCheckpoint;
   $('export-csv').onclick = () => app.worker.postMessage({ cmd: 'export', what: 'csv' });
   $('import').onchange = async (e) => {
     const file = e.target.files[0];
     e.target.value = '';
     if (!file) return;
-    if (file.size > 500e6) {
-      message(`Checkpoint refused: ${file.name} is ${(file.size / 1e6).toFixed(0)} MB, more than 500 MB.`);
+    const limit = app.limits.import_bytes;
+    if (file.size > limit) {
+      message(`Checkpoint refused: ${file.name} is ${file.size} bytes, more than the limit of ${limit} bytes.`,
+        'error', 'checkpoint');
       return;
     }
     app.worker.postMessage({ cmd: 'init', checkpoint: await file.text(), embed: app.config.embed });
@@ -501,6 +536,7 @@ function drawRegions(r) {
 async function main() {
   await init();
   app.presets = listPresets();
+  app.limits = limits();
   app.live = new Set(paramKeys().filter(([, live]) => live).map(([k]) => k));
   const parsed = parseHash(location.hash);
   app.config = parsed.config;

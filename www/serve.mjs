@@ -22,6 +22,14 @@ const types = {
   '.ico': 'image/x-icon',
 };
 
+// Content-Security-Policy of every response (index.html repeats it in a meta tag
+// for other servers): only this origin's scripts and wasm ('wasm-unsafe-eval' lets
+// WebAssembly compile, nothing else), workers from this origin, no inline script,
+// no plugins, no <base>. Style sheets only from this origin; style *attributes* are
+// allowed because plotters measures chart text with a <span style=...> (attributes
+// cannot run script). A worker's policy comes from its script's header.
+export const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 export function server() {
   return createServer(async (req, res) => {
     try {
@@ -36,6 +44,8 @@ export function server() {
       res.writeHead(200, {
         'Content-Type': types[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-cache',
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
       });
       res.end(body);
     } catch {

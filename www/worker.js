@@ -5,9 +5,10 @@
 // buffer), checkpoints on request.
 //
 // Commands in:  init {config | checkpoint, embed}, play, pause, step, reset,
-//               set {params}, speed {value}, export {what}, crash (test hook).
+//               set {params}, speed {value}, export {what}, crash (test hook),
+//               stats (wasm memory, for the soak benchmark).
 // Events out:   ready, state, progress, metrics, frame, regions, digits, params,
-//               checkpoint (autosave), export, error {kind, message, fatal}.
+//               checkpoint (autosave), export, error {kind, message, fatal}, stats.
 
 import init, { Sim, presets, triggerPanic } from './pkg/microcircuit.js';
 
@@ -90,7 +91,9 @@ function install(newSim, fromCheckpoint) {
   regionsWanted = task === 'yin_yang';
   regionsBusy = false;
   lastDigits = -1e9;
-  lastAutosave = performance.now();
+  // The first autosave follows the first validation, so that a run diverging
+  // early still leaves a good checkpoint to export.
+  lastAutosave = -1e9;
   lastReport = { progress: sim.progress(), phase: 'validating', evaluated: [], trained: 0 };
   post({ type: 'ready', config: cfg, progress: lastReport.progress, fromCheckpoint });
   post({ type: 'state', running });
@@ -169,6 +172,10 @@ function handle(msg) {
     case 'crash':
       triggerPanic();
       break;
+    case 'stats':
+      // For the soak benchmark (www/soak.mjs): the wasm memory only grows.
+      post({ type: 'stats', wasmBytes: wasm ? wasm.memory.buffer.byteLength : null });
+      break;
   }
 }
 
@@ -185,8 +192,11 @@ function regionsSlice() {
 }
 
 function advanceSlice(training) {
-  // Paused runs still finish a pending validation or test (max 0 patterns).
-  const max = !training ? 0 : stepsLeft > 0 ? stepsLeft : (speed > 0 ? speed : 0xffffffff);
+  // Paused runs still finish a pending validation or test (max 0 patterns). A
+  // pending evaluation is finished on its own first, so that its report (and the
+  // autosave after it) gets out before more training can diverge.
+  const pending = lastReport.phase === 'validating' || lastReport.phase === 'testing';
+  const max = !training || pending ? 0 : stepsLeft > 0 ? stepsLeft : (speed > 0 ? speed : 0xffffffff);
   const report = sim.advance(max, BUDGET_MS);
   lastReport = report;
   if (stepsLeft > 0) stepsLeft = Math.max(0, stepsLeft - report.trained);
@@ -250,11 +260,12 @@ function dispatch(msg) {
 
 // Messages that arrive while the wasm module loads wait for it.
 let loaded = false;
+let wasm = null;
 const early = [];
 onmessage = (e) => (loaded ? dispatch(e.data) : early.push(e.data));
 
 try {
-  await init();
+  wasm = await init();
   loaded = true;
   post({ type: 'loaded' });
   early.splice(0).forEach(dispatch);

@@ -9,8 +9,8 @@ use serde_json::json;
 use microcircuit::arith::{ArithKind, Rounding};
 use microcircuit::data::{self, mnist};
 use microcircuit::engine::EngineKind;
-use microcircuit::params::{Params, Preset, Task};
-use microcircuit::train::{Checkpoint, RunConfig, Trainer};
+use microcircuit::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
+use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
 
 #[derive(Args)]
@@ -63,18 +63,21 @@ pub struct TrainArgs {
     mnist_dir: Option<PathBuf>,
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+/// Reads a file of at most `limit` bytes; a larger one is refused before it is
+/// read, with the limit.
+fn read(path: &Path, limit: usize) -> Result<Vec<u8>> {
+    read_limit_check(path, limit)?;
     std::fs::read(path).map_err(|e| Error::data(path.display().to_string(), e.to_string()))
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    String::from_utf8(read(path)?)
+fn read_text(path: &Path, limit: usize) -> Result<String> {
+    String::from_utf8(read(path, limit)?)
         .map_err(|_| Error::data(path.display().to_string(), "not UTF-8 text"))
 }
 
 /// The preset's parameters with the fields of the JSON object in `path` replaced.
 pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
-    let text = read_text(path)?;
+    let text = read_text(path, MAX_CONFIG_BYTES)?;
     let what = path.display().to_string();
     let json_err = |e: serde_json::Error| Error::Json {
         what: what.clone(),
@@ -123,7 +126,29 @@ pub fn apply_arith(
 }
 
 fn mnist_sets(dir: &Path) -> Result<(data::Dataset, data::Dataset)> {
+    // An IDX file larger than the largest decompressed size is refused up front.
+    for base in mnist::IDX_FILES {
+        for name in mnist::idx_file_candidates(base) {
+            let path = dir.join(name);
+            if path.is_file() {
+                read_limit_check(&path, mnist::MAX_DECOMPRESSED_BYTES)?;
+            }
+        }
+    }
     mnist::mnist_from_files(|name| std::fs::read(dir.join(name)).ok())
+}
+
+fn read_limit_check(path: &Path, limit: usize) -> Result<()> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?
+        .len();
+    if len > limit as u64 {
+        return Err(Error::data(
+            path.display().to_string(),
+            format!("the file is {len} bytes, more than the limit of {limit} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
@@ -147,7 +172,10 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         schedule.test_size = n;
     }
     let checkpoint = match &a.load {
-        Some(path) => Some(Checkpoint::from_json(&read_text(path)?)?),
+        Some(path) => Some(Checkpoint::from_json(&read_text(
+            path,
+            MAX_CHECKPOINT_BYTES,
+        )?)?),
         None => None,
     };
     if checkpoint.is_some()

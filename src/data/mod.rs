@@ -119,6 +119,14 @@ pub struct Splits {
 /// Seed of the mimic teacher, fixed so that every run learns the same map.
 pub const MIMIC_TEACHER_SEED: u64 = 1;
 
+/// Most patterns of one data set.
+pub const MAX_SET_SIZE: usize = 10_000_000;
+
+/// Most values (inputs and targets of all patterns) one generated data set may
+/// hold: 100 M `f32`, 400 MB. Yin-Yang's largest sets (10 M × 7) fit; a mimic
+/// task of a wide network with millions of patterns would not.
+pub const MAX_DATASET_VALUES: usize = 100_000_000;
+
 /// The sets of `task` with the sizes of `schedule`.
 ///
 /// - Yin-Yang: drawn with the published seeds (train 42, validation 41, test 40),
@@ -142,8 +150,24 @@ pub fn splits_for(
         ("val_size", s.val_size),
         ("test_size", s.test_size),
     ] {
-        if v == 0 || v > 10_000_000 {
-            return Err(Error::param(name, v, "1..=10000000"));
+        if v == 0 || v > MAX_SET_SIZE {
+            return Err(Error::param(name, v, format!("1..={MAX_SET_SIZE}")));
+        }
+        let (n_in, n_out) = (
+            params.layers.first().copied().unwrap_or(0),
+            params.layers.last().copied().unwrap_or(0),
+        );
+        let values = v.saturating_mul(n_in.saturating_add(n_out));
+        if task == Task::Mimic && values > MAX_DATASET_VALUES {
+            return Err(Error::param(
+                name,
+                v,
+                format!(
+                    "at most {} patterns of {n_in} inputs and {n_out} targets \
+                     ({MAX_DATASET_VALUES} values per set)",
+                    MAX_DATASET_VALUES / (n_in + n_out).max(1)
+                ),
+            ));
         }
     }
     match task {
