@@ -17,6 +17,8 @@ pub mod error;
 pub use error::{Error, Result};
 pub mod bench;
 pub mod engine;
+/// Named experiments (the seed's figures): points, runs, result lines, figures.
+pub mod experiments;
 pub mod kernels;
 pub mod network;
 pub mod params;
