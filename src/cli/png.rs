@@ -17,18 +17,28 @@ pub fn from_svg(svg: &str) -> Result<Vec<u8>> {
         .faces()
         .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
         .collect();
-    let sans = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans", "Arial"]
-        .into_iter()
-        .find(|want| families.iter().any(|f| f == want))
-        .map(str::to_string)
-        .or_else(|| families.first().cloned())
-        .ok_or_else(|| err(&"no system fonts found (Debian: apt-get install fonts-dejavu-core)"))?;
+    let sans = [
+        "DejaVu Sans",
+        "Liberation Sans",
+        "Noto Sans",
+        "FreeSans",
+        "Arial",
+    ]
+    .into_iter()
+    .find(|want| families.iter().any(|f| f == want))
+    .map(str::to_string)
+    .or_else(|| families.first().cloned())
+    .ok_or_else(|| err(&"no system fonts found (Debian: apt-get install fonts-dejavu-core)"))?;
     opt.fontdb_mut().set_sans_serif_family(sans);
     let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| err(&e))?;
     let scale = 2.0;
-    let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| err(&"empty figure"))?;
-    let mut pixmap =
-        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| err(&"figure too large"))?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or_else(|| err(&"empty figure"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| err(&"figure too large"))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,

@@ -182,10 +182,7 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
         .open(&a.out)
         .map_err(|e| io_err(&a.out, e))?;
     let file = Mutex::new(file);
-    let threads = a
-        .threads
-        .unwrap_or_else(|| rayon::current_num_threads())
-        .max(1);
+    let threads = a.threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -204,13 +201,14 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
                 Ok(outcome) => {
                     let rec = Record::new(p.clone(), outcome, t0.elapsed().as_secs_f64());
                     let line = format!("{}\n", rec.to_line());
-                    let res = file.lock().map_err(|_| io_err(&a.out, "lock poisoned")).and_then(
-                        |mut f| {
+                    let res = file
+                        .lock()
+                        .map_err(|_| io_err(&a.out, "lock poisoned"))
+                        .and_then(|mut f| {
                             f.write_all(line.as_bytes())
                                 .and_then(|_| f.flush())
                                 .map_err(|e| io_err(&a.out, e))
-                        },
-                    );
+                        });
                     if let Err(e) = res
                         && let Ok(mut w) = write_err.lock()
                     {
@@ -319,6 +317,8 @@ fn emit_slurm(a: &SweepArgs, script: &Path) -> Result<serde_json::Value> {
     let args: Vec<String> = args.iter().map(|s| sh(s)).collect();
     let n = a.shards;
     let job = format!("mc-{}", a.experiment.name());
+    let prefix = dir.join(format!("{stem}.shard-"));
+    let shard_out = format!("{}\"$id\".jsonl", sh(&prefix.display().to_string()));
     let text = format!(
         r#"#!/bin/bash
 # Slurm array job written by `microcircuit sweep {exp} --emit-slurm`: {total} points
@@ -347,11 +347,7 @@ exec "$MICROCIRCUIT" {args} --shard "$id/{n}" --out {shard_out}
         log = dir.join(format!("{stem}.shard-%a.log")).display(),
         exe = sh(&exe.display().to_string()),
         args = args.join(" "),
-        shard_out = format!(
-            "{}\"$id\"{}",
-            sh(&dir.join(format!("{stem}.shard-")).display().to_string()),
-            ".jsonl"
-        ),
+        shard_out = shard_out,
     );
     std::fs::write(script, text).map_err(|e| io_err(script, e))?;
     #[cfg(unix)]
@@ -374,11 +370,7 @@ pub fn plot(a: PlotArgs) -> Result<serde_json::Value> {
         let (recs, _) = load(path, false)?;
         records.extend(recs);
     }
-    let merged = experiments::merge(
-        records
-            .into_iter()
-            .map(|r| (String::from("inputs"), r)),
-    )?;
+    let merged = experiments::merge(records.into_iter().map(|r| (String::from("inputs"), r)))?;
     let records = merged.records;
     let exp = a.experiment;
     let used = experiments::select(exp, &records).len();

@@ -326,7 +326,8 @@ pub fn frame<DB: DrawingBackend>(
 
 /// Finishes a figure.
 pub fn present<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<()> {
-    area.present().map_err(|e| Error::data("experiment chart", e.to_string()))
+    area.present()
+        .map_err(|e| Error::data("experiment chart", e.to_string()))
 }
 
 /// Mean and sd per x of `(x, value)` pairs, sorted by x.

@@ -105,7 +105,14 @@ fn trace(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<Tr
     };
     let rows = TRACE_PATTERNS * if euler { p.steps_per_pattern() } else { 1 } + 2;
     let mut eng = engine::build(kind, net.clone(), seed);
-    let rec = Recorder::new(net, vec![Probe::SomaP { layer: p.n_layers() }], every, rows)?;
+    let rec = Recorder::new(
+        net,
+        vec![Probe::SomaP {
+            layer: p.n_layers(),
+        }],
+        every,
+        rows,
+    )?;
     eng.set_recorder(Some(rec));
     let n = TRACE_PATTERNS.min(val.len());
     let mut targets = vec![Vec::with_capacity(n); n_out];
@@ -191,6 +198,9 @@ pub fn run(p: &Point) -> Result<MimicOutcome> {
     Ok(out)
 }
 
+/// One series of a [`MimicOutcome`].
+type Field = dyn Fn(&MimicOutcome) -> &Vec<f64>;
+
 fn engine_label(p: &Point) -> &'static str {
     match p.engine() {
         Some(EngineKind::SteadNet) => "SteadNet",
@@ -204,7 +214,7 @@ fn draw_trace<DB: DrawingBackend>(
     tr: &Trace,
 ) -> Result<()> {
     let mut panel = Panel::new(title, "time (ms)", "potential");
-    panel.legend = SeriesLabelPosition::UpperRight;
+    panel.legend = SeriesLabelPosition::MiddleRight;
     let steady = tr.t_ms.len() <= tr.targets.first().map_or(0, Vec::len);
     for (j, (out, tgt)) in tr.outputs.iter().zip(&tr.targets).enumerate() {
         let mut s = Series::new(format!("u_N[{j}]"), j);
@@ -223,7 +233,11 @@ fn draw_trace<DB: DrawingBackend>(
                 })
                 .collect()
         } else {
-            tr.t_ms.iter().zip(out).map(|(&t, &v)| (t, v, 0.0)).collect()
+            tr.t_ms
+                .iter()
+                .zip(out)
+                .map(|(&t, &v)| (t, v, 0.0))
+                .collect()
         };
         panel.series.push(s);
         let mut s = Series::new(format!("target[{j}]"), j);
@@ -246,7 +260,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
     let seeds = recs.iter().map(|r| r.point.seed).max().unwrap_or(0);
     let scale = recs.first().map_or("", |r| r.point.scale.name());
     let title = format!(
-        "Mimic task 2-3-2 from random initialisation ({scale}, {seeds} seed(s), mean ± sd)"
+        "Mimic task 2-3-2 from random initialisation ({scale}, {seeds} seed(s), every seed drawn)"
     );
     let body = figure::frame(area, &title)?;
     let panels = body.split_evenly((2, 2));
@@ -262,7 +276,11 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
                 unreachable!()
             };
             let who = format!("{} seed {}", engine_label(&r.point), r.point.seed);
-            draw_trace(&panels[0], &format!("(a) before training ({who})"), &m.before)?;
+            draw_trace(
+                &panels[0],
+                &format!("(a) before training ({who})"),
+                &m.before,
+            )?;
             draw_trace(&panels[1], &format!("(b) after training ({who})"), &m.after)?;
         }
         None => {
@@ -287,7 +305,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
         v.sort_by_key(|(s, _)| *s);
         v
     };
-    let line = |m: &MimicOutcome, f: &dyn Fn(&MimicOutcome) -> &Vec<f64>| {
+    let line = |m: &MimicOutcome, f: &Field| {
         m.patterns
             .iter()
             .zip(f(m))
@@ -320,7 +338,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
     );
     sps.y_scale = figure::Scale::Log;
     sps.legend = SeriesLabelPosition::UpperRight;
-    let quantities: [(&str, &dyn Fn(&MimicOutcome) -> &Vec<f64>); 3] = [
+    let quantities: [(&str, &Field); 3] = [
         ("mean |v_A|", &|m| &m.apical),
         ("‖W^ip − W^ip_SPS‖", &|m| &m.d_ip),
         ("‖W^pi + W^down‖", &|m| &m.d_pi),

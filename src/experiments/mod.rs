@@ -92,14 +92,17 @@ impl Experiment {
             Experiment::YinYangTauW => {
                 "Yin-Yang test accuracy against the plasticity time constant τ_w"
             }
-            Experiment::Mnist => "MNIST 784-500-500-10 with SteadNet: validation accuracy during training",
+            Experiment::Mnist => {
+                "MNIST 784-500-500-10 with SteadNet: validation accuracy during training"
+            }
         }
     }
 
     /// Figure size in pixels (width, height).
     pub fn figure_size(self) -> (u32, u32) {
         match self {
-            Experiment::Mimic | Experiment::SteadyState => (1100, 820),
+            Experiment::Mimic => (1100, 820),
+            Experiment::SteadyState => (1700, 820),
             Experiment::YinYangLag => (1100, 460),
             _ => (760, 480),
         }
@@ -450,10 +453,7 @@ pub fn parse_results(text: &str, name: &str) -> Result<Parsed> {
             Ok(r) => out.records.push(r),
             Err(_) if !terminated => out.truncated_tail = Some(start),
             Err(e) => {
-                return Err(Error::data(
-                    format!("{name} line {}", i + 1),
-                    e.to_string(),
-                ));
+                return Err(Error::data(format!("{name} line {}", i + 1), e.to_string()));
             }
         }
     }
@@ -507,7 +507,13 @@ pub fn shard(points: Vec<Point>, i: usize, n: usize) -> Result<Vec<Point>> {
 
 /// Parses `I/N` (a shard of a sweep).
 pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
-    let bad = || Error::param("--shard", format!("{s:?}"), "I/N with N >= 1 and 0 <= I < N");
+    let bad = || {
+        Error::param(
+            "--shard",
+            format!("{s:?}"),
+            "I/N with N >= 1 and 0 <= I < N",
+        )
+    };
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
     let (i, n): (usize, usize) = (
         i.trim().parse().map_err(|_| bad())?,
@@ -607,7 +613,11 @@ pub fn select(exp: Experiment, records: &[Record]) -> Vec<&Record> {
             .collect()
     };
     let full = of(Scale::Full);
-    if full.is_empty() { of(Scale::Quick) } else { full }
+    if full.is_empty() {
+        of(Scale::Quick)
+    } else {
+        full
+    }
 }
 
 /// One row of an experiment's summary table: a group of points differing only in

@@ -52,7 +52,10 @@ fn experiment_names_round_trip_and_unknown_names_are_refused() {
         assert_eq!(e.name().parse::<Experiment>().unwrap(), e);
     }
     let e = "yinyang".parse::<Experiment>().unwrap_err().to_string();
-    assert!(e.contains("yinyang-lag") && e.contains("\"yinyang\""), "{e}");
+    assert!(
+        e.contains("yinyang-lag") && e.contains("\"yinyang\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -96,14 +99,20 @@ fn malformed_lines_are_refused_with_the_reason() {
         (edit(&|v| v["version"] = 2.into()), "version"),
         (edit(&|v| v["key"] = "x".into()), "does not match"),
         (edit(&|v| v["point"]["seed"] = 9.into()), "does not match"),
-        (edit(&|v| v["point"]["experiment"] = "nope".into()), "experiment"),
+        (
+            edit(&|v| v["point"]["experiment"] = "nope".into()),
+            "experiment",
+        ),
         (edit(&|v| v["extra"] = 1.into()), "unknown field"),
         (edit(&|v| v["seconds"] = (-1).into()), "seconds"),
         (
             edit(&|v| v["outcome"]["data"]["test_accuracy"] = serde_json::Value::Null),
             "exactly one of",
         ),
-        (edit(&|v| v["outcome"]["kind"] = "curve".into()), "invalid type"),
+        (
+            edit(&|v| v["outcome"]["kind"] = "curve".into()),
+            "invalid type",
+        ),
         (
             edit(&|v| v["outcome"]["data"]["test_accuracy"] = 1.5.into()),
             "fraction",

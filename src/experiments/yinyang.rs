@@ -17,7 +17,7 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::figure::{self, HLine, Marker, Panel, Series};
-use super::{Experiment, Point, Record, Scale, Settings, num, make, text};
+use super::{Experiment, Point, Record, Scale, Settings, make, num, text};
 use crate::data::splits_for;
 use crate::engine::EngineKind;
 use crate::error::{Error, Result};
@@ -212,14 +212,16 @@ fn accuracies<'a>(
     keep: impl Fn(&Point) -> bool + 'a,
     x: impl Fn(&Point) -> f64 + 'a,
 ) -> impl Iterator<Item = (f64, f64)> + 'a {
-    recs.iter().filter(move |r| keep(&r.point)).filter_map(move |r| {
-        let super::Outcome::Accuracy(a) = &r.outcome else {
-            return None;
-        };
-        // A diverged run counts as chance level (1/3) in the figure.
-        let acc = a.test_accuracy.unwrap_or(1.0 / 3.0);
-        Some((x(&r.point), 100.0 * acc))
-    })
+    recs.iter()
+        .filter(move |r| keep(&r.point))
+        .filter_map(move |r| {
+            let super::Outcome::Accuracy(a) = &r.outcome else {
+                return None;
+            };
+            // A diverged run counts as chance level (1/3) in the figure.
+            let acc = a.test_accuracy.unwrap_or(1.0 / 3.0);
+            Some((x(&r.point), 100.0 * acc))
+        })
 }
 
 fn engine_of(p: &Point) -> &str {
