@@ -51,7 +51,8 @@ fn steadnet_approaches_pyralnet_with_more_passes() {
     let s2 = pot("sps", "2.0");
     assert!(s2.mean < 0.05, "SPS init, 2 passes: {}", s2.mean);
     assert!(s2.mean < r1.mean);
-    // With plasticity on, the weights drift apart as patterns accumulate.
+    // With plasticity on, the weights drift apart as patterns accumulate (the
+    // seed's figure; mimic task, the seed's setting).
     let w = deviation(&find(
         &pts,
         &["measure=weights", "init=sps", "n_passes=2.0"],

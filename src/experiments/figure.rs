@@ -133,12 +133,13 @@ impl Panel {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(&f)?;
         let (xs, ys) = (self.x_scale, self.y_scale);
+        let (x_span, y_span) = (x1 - x0, y1 - y0);
         chart
             .configure_mesh()
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
-            .x_label_formatter(&|v| label(xs, *v))
-            .y_label_formatter(&|v| label(ys, *v))
+            .x_label_formatter(&|v| label(xs, *v, x_span))
+            .y_label_formatter(&|v| label(ys, *v, y_span))
             .light_line_style(RGBColor(235, 235, 235))
             .label_style((FONT, 12))
             .draw()
@@ -254,8 +255,18 @@ fn transform(s: Scale, v: f64) -> f64 {
     }
 }
 
-/// Tick label: plain numbers, or the decades of a log axis (blank between).
-fn label(s: Scale, v: f64) -> String {
+/// Tick label: plain numbers, or the decades of a log axis (blank between; every
+/// tick with two significant digits when the axis spans less than two decades).
+fn label(s: Scale, v: f64, span: f64) -> String {
+    if s == Scale::Log && span < 2.0 {
+        let x = 10f64.powf(v);
+        return if (0.01..1e4).contains(&x) {
+            let digits = (1 - x.log10().floor() as i32).max(0) as usize;
+            format!("{x:.digits$}")
+        } else {
+            format!("{x:.1e}")
+        };
+    }
     match s {
         Scale::Linear => {
             if v.abs() < 1e-9 {
@@ -350,11 +361,11 @@ pub fn by_x(pairs: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64, f64)>
 }
 
 /// Mean and sd over runs of equally sampled curves `[(x, y)]` (the x of the
-/// shortest run; runs are cut to it). Error bars are kept at about 25 evenly
+/// shortest run; runs are cut to it). Error bars are kept at about 12 evenly
 /// spaced points so that long curves stay readable.
 pub fn mean_curve(curves: &[Vec<(f64, f64)>]) -> Vec<(f64, f64, f64)> {
     let n = curves.iter().map(Vec::len).min().unwrap_or(0);
-    let step = (n / 25).max(1);
+    let step = (n / 12).max(1);
     (0..n)
         .map(|i| {
             let ys: Vec<f64> = curves.iter().map(|c| c[i].1).collect();
