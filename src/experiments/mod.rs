@@ -643,7 +643,7 @@ pub fn summary(exp: Experiment, records: &[Record]) -> Vec<SummaryRow> {
     for r in select(exp, records) {
         groups.entry(r.point.group()).or_default().push(r);
     }
-    groups
+    let mut rows: Vec<SummaryRow> = groups
         .into_iter()
         .map(|(group, rs)| {
             let (measure, vals, diverged) = headline(&rs);
@@ -659,7 +659,21 @@ pub fn summary(exp: Experiment, records: &[Record]) -> Vec<SummaryRow> {
                 seconds: rs.iter().map(|r| r.seconds).sum(),
             }
         })
-        .collect()
+        .collect();
+    // Numbers in numeric order (learning_lag 2.5 before 10), the rest as text.
+    rows.sort_by(|a, b| {
+        let order = |v: &Value, w: &Value| match (v.as_f64(), w.as_f64()) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => v.to_string().cmp(&w.to_string()),
+        };
+        a.settings
+            .iter()
+            .zip(&b.settings)
+            .map(|((ka, va), (kb, vb))| ka.cmp(kb).then_with(|| order(va, vb)))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    rows
 }
 
 fn headline(rs: &[&Record]) -> (&'static str, Vec<f64>, usize) {

@@ -259,6 +259,11 @@ pub fn draw<DB: DrawingBackend>(
     match exp {
         Experiment::YinYangLag => {
             let panels = body.split_evenly((1, 2));
+            // One y range for both panels, so that they compare at a glance.
+            let lo = accuracies(recs, |_| true, |_| 0.0)
+                .map(|(_, a)| a)
+                .fold(PUBLISHED, f64::min);
+            let y_range = ((lo / 5.0).floor() * 5.0 - 1.0, 100.0);
             for (reset, area) in [false, true].into_iter().zip(&panels) {
                 let mut panel = Panel::new(
                     format!("reset_deltas {}", if reset { "on" } else { "off" }),
@@ -266,6 +271,7 @@ pub fn draw<DB: DrawingBackend>(
                     y_desc,
                 );
                 panel.legend = SeriesLabelPosition::LowerRight;
+                panel.y_range = Some(y_range);
                 let mut ts: Vec<f64> = recs
                     .iter()
                     .filter_map(|r| r.point.num("t_pattern").ok())
