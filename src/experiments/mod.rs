@@ -726,7 +726,25 @@ pub fn draw<DB: plotters::prelude::DrawingBackend>(
     records: &[Record],
     area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
 ) -> Result<()> {
-    let recs = select(exp, records);
+    let mut recs = select(exp, records);
+    // The Yin-Yang sweeps share one configuration: add the runs of the others
+    // that are exactly this sweep's points (see `yinyang::same_run_in`).
+    let extra: Vec<Record> = match exp {
+        Experiment::YinYangLag | Experiment::YinYangTau0 | Experiment::YinYangTauW => {
+            let have = recs.iter().map(|r| r.key.clone()).collect::<BTreeSet<_>>();
+            let scale = recs.first().map(|r| r.point.scale);
+            let mut extra: Vec<Record> = records
+                .iter()
+                .filter_map(|r| yinyang::same_run_in(exp, r))
+                .filter(|r| !have.contains(&r.key) && scale.is_none_or(|s| s == r.point.scale))
+                .collect();
+            extra.sort_by(|a, b| a.key.cmp(&b.key));
+            extra.dedup_by(|a, b| a.key == b.key);
+            extra
+        }
+        _ => Vec::new(),
+    };
+    recs.extend(extra.iter());
     match exp {
         Experiment::Mimic => mimic::draw(&recs, area),
         Experiment::SteadyState => steady::draw(&recs, area),

@@ -227,3 +227,33 @@ fn summary_gives_mean_and_sd_over_seeds() {
     assert_eq!(rows[0].seeds, vec![1, 2, 3]);
     assert_eq!(mean_sd(&[2.0]), (2.0, 0.0));
 }
+
+#[test]
+fn the_yinyang_sweeps_share_the_study_configuration() {
+    let lag = points(Experiment::YinYangLag, Scale::Full, 1).unwrap();
+    let outcome = record(1, 0.9).outcome;
+    let at = |parts: &[&str]| {
+        let p = lag
+            .iter()
+            .find(|p| parts.iter().all(|s| p.key().contains(s)))
+            .unwrap()
+            .clone();
+        Record::new(p, outcome.clone(), 1.0)
+    };
+    let study = at(&["pyralnet", "learning_lag=20.0,", "reset_deltas=false", "t_pattern=100.0"]);
+    let r = yinyang::same_run_in(Experiment::YinYangTau0, &study).unwrap();
+    assert_eq!(r.key, "yinyang-tau0/full/engine=pyralnet,tau_0=3.0/seed=1");
+    assert_eq!(r.outcome, study.outcome);
+    assert_eq!(
+        yinyang::params(&r.point).unwrap(),
+        yinyang::params(&study.point).unwrap()
+    );
+    let back = yinyang::same_run_in(Experiment::YinYangLag, &r).unwrap();
+    assert_eq!(back.key, study.key);
+    let w = yinyang::same_run_in(Experiment::YinYangTauW, &study).unwrap();
+    assert_eq!(w.key, "yinyang-tauw/full/engine=pyralnet,tau_w=30.0/seed=1");
+    // Any other setting is a different run.
+    let other = at(&["pyralnet", "learning_lag=10.0,", "reset_deltas=false", "t_pattern=100.0"]);
+    assert!(yinyang::same_run_in(Experiment::YinYangTau0, &other).is_none());
+    assert!(yinyang::same_run_in(Experiment::YinYangLag, &study).is_none());
+}

@@ -153,6 +153,50 @@ pub fn params(p: &Point) -> Result<Params> {
     Ok(params)
 }
 
+/// The point of `exp` that runs exactly what `r` ran, if there is one: the three
+/// sweeps share the study's configuration (t_pattern 100 ms, learning_lag 20 ms
+/// without reset_deltas, τ_0 3 ms, τ_w 30 ms), so such a point of one sweep is also
+/// a point of the others (same parameters, schedule, engine and seed: the same
+/// run, bit for bit). The figures of τ_0 and τ_w use this to show PyraLNet's run at
+/// the study's values without running it twice.
+pub fn same_run_in(exp: Experiment, r: &Record) -> Option<Record> {
+    let p = &r.point;
+    let from = p.experiment().ok()?;
+    if from == exp
+        || !matches!(
+            from,
+            Experiment::YinYangLag | Experiment::YinYangTau0 | Experiment::YinYangTauW
+        )
+    {
+        return None;
+    }
+    let settings = match exp {
+        Experiment::YinYangLag => make(&[
+            ("engine", text(p.text("engine").ok()?)),
+            ("t_pattern", num(100.0)),
+            ("learning_lag", num(20.0)),
+            ("reset_deltas", false.into()),
+        ]),
+        Experiment::YinYangTau0 => make(&[
+            ("engine", text(p.text("engine").ok()?)),
+            ("tau_0", num(3.0)),
+        ]),
+        Experiment::YinYangTauW => make(&[
+            ("engine", text(p.text("engine").ok()?)),
+            ("tau_w", num(30.0)),
+        ]),
+        _ => return None,
+    };
+    let q = Point {
+        experiment: exp.name().into(),
+        scale: p.scale,
+        settings,
+        seed: p.seed,
+    };
+    let same = params(p).ok()? == params(&q).ok()?;
+    same.then(|| Record::new(q, r.outcome.clone(), r.seconds))
+}
+
 /// Trains the point's network and tests it.
 pub fn run(p: &Point) -> Result<AccuracyOutcome> {
     let engine: EngineKind = p.text("engine")?.parse()?;
