@@ -240,7 +240,12 @@ fn the_yinyang_sweeps_share_the_study_configuration() {
             .clone();
         Record::new(p, outcome.clone(), 1.0)
     };
-    let study = at(&["pyralnet", "learning_lag=20.0,", "reset_deltas=false", "t_pattern=100.0"]);
+    let study = at(&[
+        "pyralnet",
+        "learning_lag=20.0,",
+        "reset_deltas=false",
+        "t_pattern=100.0",
+    ]);
     let r = yinyang::same_run_in(Experiment::YinYangTau0, &study).unwrap();
     assert_eq!(r.key, "yinyang-tau0/full/engine=pyralnet,tau_0=3.0/seed=1");
     assert_eq!(r.outcome, study.outcome);
@@ -253,7 +258,12 @@ fn the_yinyang_sweeps_share_the_study_configuration() {
     let w = yinyang::same_run_in(Experiment::YinYangTauW, &study).unwrap();
     assert_eq!(w.key, "yinyang-tauw/full/engine=pyralnet,tau_w=30.0/seed=1");
     // Any other setting is a different run.
-    let other = at(&["pyralnet", "learning_lag=10.0,", "reset_deltas=false", "t_pattern=100.0"]);
+    let other = at(&[
+        "pyralnet",
+        "learning_lag=10.0,",
+        "reset_deltas=false",
+        "t_pattern=100.0",
+    ]);
     assert!(yinyang::same_run_in(Experiment::YinYangTau0, &other).is_none());
     assert!(yinyang::same_run_in(Experiment::YinYangLag, &study).is_none());
 }
