@@ -102,9 +102,22 @@ fn figures_render_with_and_without_points() {
     for exp in Experiment::ALL {
         let svg = experiments::svg(exp, &recs).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{exp}");
-        let has = recs.iter().any(|r| r.point.experiment == exp.name());
-        assert_eq!(!svg.contains("no points yet"), has, "{exp}");
+        // A Yin-Yang figure also shows the runs another sweep shares with it (the
+        // quick τ_0 = 3 ms SteadNet point is also the τ_w = 30 ms one).
+        let has = recs.iter().any(|r| {
+            r.point.experiment == exp.name() || experiments::yinyang::same_run_in(exp, r).is_some()
+        });
+        if has {
+            assert!(
+                svg.contains("SteadNet") || svg.contains("PyraLNet"),
+                "{exp}"
+            );
+        } else {
+            assert!(svg.contains("no points yet"), "{exp}");
+        }
     }
+    let tauw = experiments::svg(Experiment::YinYangTauW, &recs).unwrap();
+    assert!(!tauw.contains("no points yet") && tauw.contains("SteadNet"));
     let svg = experiments::svg(Experiment::Mnist, &recs).unwrap();
     assert!(svg.contains("validation accuracy during training"));
     assert!(svg.contains("paper: 98.04 %"));
