@@ -19,6 +19,8 @@ pub mod arith;
 pub mod bench;
 pub mod bss2;
 pub mod engine;
+/// Named experiments (the seed's figures): points, runs, result lines, figures.
+pub mod experiments;
 pub mod kernels;
 pub mod network;
 pub mod params;

@@ -6,6 +6,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod dataset;
+mod png;
+mod sweep;
 mod train;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -53,6 +55,13 @@ enum Cmd {
     /// Prints a data set (Yin-Yang as CSV) or facts about one (MNIST).
     #[command(subcommand)]
     Dataset(dataset::DatasetCmd),
+    /// Runs the points of a named experiment on all cores, appending one JSON line per
+    /// finished point and skipping points already in the file (resumable, shardable).
+    Sweep(sweep::SweepArgs),
+    /// Draws an experiment's figure (SVG or PNG) from result files.
+    Plot(sweep::PlotArgs),
+    /// Joins result files: one line per point; refuses points with different results.
+    Merge(sweep::MergeArgs),
 }
 
 /// Runs the CLI; the exit code is 0 on success, 1 on a model or input error and 2
@@ -70,6 +79,9 @@ pub fn main() -> ExitCode {
         } => bench(engine, &preset, patterns, seed, arith, rounding),
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
+        Cmd::Sweep(args) => sweep::sweep(args),
+        Cmd::Plot(args) => sweep::plot(args),
+        Cmd::Merge(args) => sweep::merge(args),
         Cmd::Presets => serde_json::to_value(Preset::all()).map_err(|e| Error::Json {
             what: "presets".into(),
             reason: e.to_string(),
