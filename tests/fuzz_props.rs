@@ -8,6 +8,9 @@
 //! inputs and damage them (a field replaced by any JSON value, a cut, a flipped
 //! byte) so that most cases get past the first check, which random bytes rarely do.
 
+// proptest is a native dev-dependency; `wasm-pack test` builds every test target.
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "common/parsers.rs"]
 mod parsers;
 
