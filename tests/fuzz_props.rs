@@ -147,6 +147,12 @@ fn damaged(doc: Value) -> impl Strategy<Value = String> {
         })
 }
 
+/// The first line of the committed τ_w sweep.
+fn sweep_line() -> Value {
+    let text = include_str!("../results/sweeps/yinyang-tauw.jsonl");
+    serde_json::from_str(text.lines().next().unwrap()).unwrap()
+}
+
 fn small_checkpoint() -> Value {
     let p = Params::mimic();
     let net = Network::new(p.clone(), 3).unwrap();
@@ -197,6 +203,23 @@ proptest! {
     #[test]
     fn checkpoint_json_damaged(text in damaged(small_checkpoint())) {
         parsers::check_checkpoint_json(text.as_bytes());
+    }
+
+    /// A real result line (SteadNet, τ_w sweep) damaged anywhere, alone or after
+    /// a good line, with or without its newline (an interrupted writer).
+    #[test]
+    fn sweep_lines_damaged(
+        text in damaged(sweep_line()),
+        before in any::<bool>(),
+        newline in any::<bool>(),
+    ) {
+        let good = serde_json::to_string(&sweep_line()).unwrap();
+        let mut file = if before { format!("{good}\n") } else { String::new() };
+        file.push_str(&text);
+        if newline {
+            file.push('\n');
+        }
+        parsers::check_sweep_lines(file.as_bytes());
     }
 
     #[test]

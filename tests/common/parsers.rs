@@ -16,6 +16,7 @@ use microcircuit::Error;
 use microcircuit::charts::{confusion::Confusion, curves::Curves};
 use microcircuit::data::{Dataset, Splits, Targets};
 use microcircuit::data::{mnist, npy};
+use microcircuit::experiments;
 use microcircuit::network::Network;
 use microcircuit::params::Params;
 use microcircuit::train::{Checkpoint, Trainer};
@@ -32,6 +33,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("url_state", check_url_state),
     ("idx", check_idx),
     ("npy", check_npy),
+    ("sweep_lines", check_sweep_lines),
 ];
 
 /// A refusal must be one of the crate's errors with a message a user can act on.
@@ -194,5 +196,36 @@ pub fn check_npy(data: &[u8]) {
             assert_eq!(npy::write(&b), bytes);
         }
         Err(e) => refused("npy", &e),
+    }
+}
+
+/// Sweep result files (`microcircuit sweep`/`merge`/`plot` and the page's
+/// Experiments view read them): accepted records read back the same from their
+/// own lines, a truncated tail lies inside the text, and merging, summarising and
+/// drawing the accepted records never panics.
+pub fn check_sweep_lines(data: &[u8]) {
+    let text = text(data);
+    match experiments::parse_results(&text, "fuzz.jsonl") {
+        Ok(parsed) => {
+            if let Some(at) = parsed.truncated_tail {
+                assert!(at < text.len() && text.is_char_boundary(at), "tail at {at}");
+            }
+            for r in &parsed.records {
+                let back = experiments::parse_line(&r.to_line()).expect("own line parses");
+                assert!(back.same_result(r) && back.key == r.key, "{}", r.to_line());
+            }
+            let _ = experiments::merge(
+                parsed
+                    .records
+                    .iter()
+                    .map(|r| ("fuzz.jsonl".to_string(), r.clone())),
+            );
+            for r in parsed.records.iter().take(1) {
+                let exp = r.point.experiment().expect("checked on parse");
+                let _ = experiments::summary(exp, &parsed.records);
+                let _ = experiments::svg(exp, &parsed.records);
+            }
+        }
+        Err(e) => refused("sweep lines", &e),
     }
 }
