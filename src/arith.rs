@@ -119,6 +119,16 @@ pub struct ArithConfig {
     /// Potential of the readout code 128: potentials and dendritic sums are read as
     /// int8 codes `round(128 x / potential_range)` in −128..127.
     pub potential_range: f32,
+    /// Write-back interval: the weight change of each synapse accumulates (at 2^-15
+    /// LSB, in a 32-bit PPU register) over this many updates of its matrix (SteadNet:
+    /// exposures, PyraLNet: Euler steps) before it is rounded and written back once.
+    /// 1: every update is written back (left out of configs).
+    #[serde(skip_serializing_if = "is_one")]
+    pub write_back_every: u32,
+}
+
+fn is_one(x: &u32) -> bool {
+    *x == 1
 }
 
 impl Default for ArithConfig {
@@ -132,6 +142,7 @@ impl Default for ArithConfig {
             error_gain_up: None,
             rate_max: 1.0,
             potential_range: 4.0,
+            write_back_every: 1,
         }
     }
 }
@@ -161,6 +172,13 @@ impl ArithConfig {
         in_range("headroom", self.headroom, 0.0, 1e6, true)?;
         in_range("rate_max", self.rate_max, 0.0, 1e6, true)?;
         in_range("potential_range", self.potential_range, 0.0, 1e6, true)?;
+        if !(1..=1_000_000).contains(&self.write_back_every) {
+            return Err(Error::param(
+                "arith.write_back_every",
+                self.write_back_every,
+                "an integer with 1 <= write_back_every <= 1000000",
+            ));
+        }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
             ("error_gain_up", &self.error_gain_up, 32768.0),

@@ -30,6 +30,10 @@
 //! u  = floor(Λ Δ / 2^15),  Λ = round(2^15 λ),  λ = c_w · unit(e) · unit(ρ) / s
 //! w  ← clamp(w + round_k(u), −63, 63)
 //! ```
+//! With a write-back interval `B = arith.write_back_every > 1`, `u` is summed per
+//! synapse (saturating 32-bit) over `B` updates of the matrix and only the sum is
+//! rounded and written: `w ← clamp(w + round_k(Σ u), −63, 63)`. The sum is not part
+//! of a checkpoint; a resumed run starts it at zero.
 //! `λ` converts a Q0.15 trace into weight LSB: `unit(e)` is `r_max` (rate errors)
 //! or `V` (the apical potential), `unit(ρ) = 32 r_max / 31`, `c_w = dT η`
 //! (SteadNet) or `dt η` (PyraLNet). In expectation (stochastic rounding, no
@@ -209,6 +213,9 @@ pub struct Bss2 {
     // Q0.7 factors of the matrix being updated, widened to Q0.15 (scratch).
     post_q: Vec<I1F15>,
     pre_q: Vec<I1F15>,
+    // With a write-back interval > 1: per matrix, the updates since the last
+    // write-back and the accumulated weight changes (2^-15 LSB).
+    acc: Vec<(MatrixId, u32, Vec<i32>)>,
 }
 
 impl Bss2 {
@@ -220,6 +227,7 @@ impl Bss2 {
             rng: SimRng::new(seed, Stream::Hardware),
             post_q: Vec::new(),
             pre_q: Vec::new(),
+            acc: Vec::new(),
         }
     }
 
@@ -337,6 +345,51 @@ impl Bss2 {
         let inv = 1.0 / s;
         let cols = pre.len();
         let rounding = self.cfg.rounding;
+        let every = self.cfg.write_back_every;
+        if every > 1 {
+            // Accumulate u = floor(Λ Δ_w / 2^15) per synapse; every `every`-th update
+            // writes the sum back with the configured rounding and clears it.
+            let j = match self.acc.iter().position(|a| a.0 == m) {
+                Some(j) => j,
+                None => {
+                    self.acc.push((m, 0, vec![0; w.len()]));
+                    self.acc.len() - 1
+                }
+            };
+            let (_, count, acc) = &mut self.acc[j];
+            *count += 1;
+            let write = *count == every;
+            if write {
+                *count = 0;
+            }
+            for (i, &e_i) in e.iter().enumerate() {
+                let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
+                let ar = &mut acc[i * cols..][..cols];
+                for (((wij, dij), aij), &rho_j) in wr
+                    .iter_mut()
+                    .zip(dr.iter_mut())
+                    .zip(ar.iter_mut())
+                    .zip(&rho)
+                {
+                    let big_e = mul_q15(e_i, rho_j);
+                    let d_old = I1F15::from_bits((*dij * 32768.0) as i16);
+                    let (d_w, d_new) = step(d_old, big_e);
+                    *dij = d_new.to_num::<f32>();
+                    let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
+                    *aij = (i64::from(*aij) + u).clamp(i32::MIN.into(), i32::MAX.into()) as i32;
+                    if write {
+                        let dw =
+                            round_shift(i64::from(*aij), UPDATE_FRAC_BITS, rounding, &mut self.rng);
+                        *aij = 0;
+                        let code = (i64::from(weight_code(*wij, inv)) + dw)
+                            .clamp(-i64::from(W_MAX), i64::from(W_MAX));
+                        *wij = code as f32 * s;
+                    }
+                }
+            }
+            (self.post_q, self.pre_q) = (e, rho);
+            return;
+        }
         for (i, &e_i) in e.iter().enumerate() {
             let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
             for ((wij, dij), &rho_j) in wr.iter_mut().zip(dr.iter_mut()).zip(&rho) {

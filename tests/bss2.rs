@@ -124,6 +124,57 @@ fn floor_rounding_stalls_small_updates_and_stochastic_rounding_follows_float() {
 }
 
 #[test]
+fn a_write_back_interval_holds_the_weights_then_writes_the_sum() {
+    // Potentiation far below one LSB per update, as above. With an interval of 20 the
+    // weights stay put for 19 updates; the 20th writes the accumulated change, so
+    // even floor rounding moves them (it drops < 1 LSB per write, not every update),
+    // and stochastic rounding follows the per-update write-back in expectation.
+    let eta = 1e-4;
+    let n = 600;
+    let every = 20;
+    let with = |r: Rounding| {
+        let mut p = bss2(shallow(eta), r);
+        p.arith.write_back_every = every;
+        p
+    };
+    let (b, a) = drive(
+        &with(Rounding::Floor),
+        EngineKind::SteadNet,
+        1.0,
+        every as usize - 1,
+    );
+    assert_eq!(a, b, "a weight moved before the write-back");
+    let float = shallow(eta);
+    let (b, a) = drive(&float, EngineKind::SteadNet, 1.0, n);
+    let want = mean_change_lsb(&with(Rounding::Floor), &b, &a);
+    assert!(want > 3.0, "float moved {want} LSB");
+    let floor = with(Rounding::Floor);
+    let (b, a) = drive(&floor, EngineKind::SteadNet, 1.0, n);
+    let got = mean_change_lsb(&floor, &b, &a);
+    let writes = (n / every as usize) as f64;
+    assert!(
+        got > want - writes && got <= want + 0.25,
+        "floor with write-back every {every}: {got} LSB vs float {want} LSB"
+    );
+    let stoch = with(Rounding::Stochastic);
+    let (b, a) = drive(&stoch, EngineKind::SteadNet, 1.0, n);
+    let got = mean_change_lsb(&stoch, &b, &a);
+    assert!(
+        (got - want).abs() < 0.25 * want,
+        "stochastic with write-back every {every}: {got} LSB vs float {want} LSB"
+    );
+    // The default (1) is left out of configs.
+    let default = bss2(shallow(eta), Rounding::Stochastic);
+    assert!(
+        !serde_json::to_string(&default.arith)
+            .unwrap()
+            .contains("write_back")
+    );
+    let json = serde_json::to_string(&floor.arith).unwrap();
+    assert!(json.contains("\"write_back_every\":20"), "{json}");
+}
+
+#[test]
 fn floor_rounding_turns_sub_lsb_depression_into_whole_lsb_steps() {
     // The mirror case (target below the outputs): floor costs one LSB per update
     // however small the depression, the downward bias of SPEC §6.
@@ -322,6 +373,10 @@ fn bad_settings_are_refused_by_name() {
         (
             Box::new(|p| p.arith.error_gain_up = Some(vec![1.0, -4.0])),
             "arith.error_gain_up[1]",
+        ),
+        (
+            Box::new(|p| p.arith.write_back_every = 0),
+            "arith.write_back_every",
         ),
     ];
     for (set, field) in cases {
