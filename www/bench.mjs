@@ -14,8 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { server } from './serve.mjs';
+import { start } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const targetDir = process.env.CARGO_TARGET_DIR || join(here, '..', 'target');
@@ -32,14 +31,7 @@ function nativeRun() {
   return JSON.parse(out.toString());
 }
 
-const srv = server();
-await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${srv.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-});
+const { base, browser, stop } = await start();
 const nativeRuns = [];
 const wasmRuns = [];
 let load;
@@ -76,8 +68,7 @@ try {
   });
   await context.close();
 } finally {
-  await browser.close();
-  srv.close();
+  await stop();
 }
 
 const n = best(nativeRuns);

@@ -16,8 +16,7 @@
 //   potentials and the SPS trace are drawn throughout, as in a tab left training.
 //   scripts/test runs a 75 s version.
 
-import { chromium } from 'playwright-core';
-import { server } from './serve.mjs';
+import { start } from './browser.mjs';
 
 const seconds = Number(process.argv[2] || 600);
 const hash = process.argv[3] || '#preset=yin_yang&engine=steadnet&seed=1&epochs=100000&val_every=20';
@@ -27,14 +26,7 @@ const WASM_SLACK = 1 << 20;          // bytes
 const HEAP_SLACK = 2 << 20;          // bytes
 const HEAP_SLACK_FRAC = 0.25;
 
-const srv = server();
-await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${srv.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-});
+const { base, browser, stop } = await start();
 const context = await browser.newContext({ viewport: { width: 1300, height: 1400 } });
 const page = await context.newPage();
 const errors = [];
@@ -121,8 +113,7 @@ for (let i = 1; i <= SAMPLES; i++) {
 }
 const end = samples.at(-1);
 const messages = await page.textContent('#messages');
-await browser.close();
-srv.close();
+await stop();
 
 const failures = [];
 if (!end.running) failures.push(`the run stopped: ${messages}`);

@@ -6,25 +6,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { server } from '../serve.mjs';
+import { start } from '../browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
-
-let srv, base, browser;
+let env, base, browser;
 
 before(async () => {
-  srv = server();
-  await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${srv.address().port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  env = await start();
+  ({ base, browser } = env);
 });
 
 after(async () => {
-  await browser?.close();
-  srv?.close();
+  await env?.stop();
 });
 
 /** A fresh page at `hash`, collecting page errors. */
