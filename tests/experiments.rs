@@ -2,7 +2,9 @@
 //! model says it must, points are deterministic, figures render; and the CLI's
 //! sweep, plot and merge (resume after a cut line, shards, conflicts, Slurm script).
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{fails_with, json, run};
 
 use microcircuit::experiments::{
     self, Experiment, Outcome, Point, Record, Scale, parse_results, run_point,
@@ -124,32 +126,6 @@ fn figures_render_with_and_without_points() {
 }
 
 // ---- CLI ----
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_microcircuit"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON value")
-}
-
-fn fails_with(args: &[&str], needles: &[&str]) {
-    let out = run(args);
-    assert!(!out.status.success(), "{args:?} succeeded");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
-    for n in needles {
-        assert!(err.contains(n), "{args:?}: {n:?} not in {err}");
-    }
-}
 
 fn dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("microcircuit-exp-{}-{name}", std::process::id()));
