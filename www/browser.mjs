@@ -31,3 +31,26 @@ export async function start() {
     },
   };
 }
+
+/** Fraction of non-white pixels of a canvas. */
+export function inked(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
+    return ink / (d.length / 4);
+  }, id);
+}
+
+/** `inked`, polled until it exceeds `min` or `timeout` ms pass: charts are drawn
+ * when their data arrives, a frame or two after the run's first progress. */
+export async function waitInked(page, id, min, timeout = 10000) {
+  const t0 = Date.now();
+  let ink = await inked(page, id);
+  while (ink <= min && Date.now() - t0 < timeout) {
+    await new Promise((ok) => setTimeout(ok, 100));
+    ink = await inked(page, id);
+  }
+  return ink;
+}

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start } from '../browser.mjs';
+import { start, inked, waitInked } from '../browser.mjs';
 
 let env, base, browser;
 
@@ -37,17 +37,6 @@ async function waitPatterns(page, n, timeout = 30000) {
   await page.waitForFunction((n) => window.__app.progress?.patterns >= n, n, { timeout });
 }
 
-/** Fraction of non-white pixels of a canvas. */
-function inked(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
-    return ink / (d.length / 4);
-  }, id);
-}
-
 test('loads, trains a few chunks, draws the decision regions and the charts', { timeout: 90000 }, async () => {
   const { page, context, errors } = await open('#preset=yin_yang&engine=pyralnet&seed=3');
   await waitPatterns(page, 30);
@@ -55,7 +44,7 @@ test('loads, trains a few chunks, draws the decision regions and the charts', { 
   assert.ok(await inked(page, 'regions') > 0.5, 'decision regions drawn');
   await page.waitForFunction(() => window.__app.frame?.curves.points.length >= 1);
   for (const id of ['curves', 'sps', 'potentials']) {
-    assert.ok(await inked(page, id) > 0.02, `${id} drawn`);
+    assert.ok(await waitInked(page, id, 0.02) > 0.02, `${id} drawn`);
   }
   assert.match(await page.textContent('#regions-legend'), /yin.*yang.*dot.*test accuracy/);
   // The rate needs two progress reports; wait for it rather than race it.
@@ -181,7 +170,12 @@ test('a panic in the worker shows a message and restarts from the last checkpoin
   const { page, context } = await open('#preset=yin_yang&engine=steadnet&seed=7');
   await waitPatterns(page, 100);
   await page.click('#play'); // pause: saves a checkpoint
-  await page.waitForFunction(() => window.__app.lastCheckpoint);
+  // An autosave may arrive before the pause's checkpoint: wait for the one that
+  // matches the paused run.
+  await page.waitForFunction(() => {
+    const a = window.__app;
+    return !a.running && a.lastCheckpoint && a.lastCheckpoint.patterns === a.progress?.patterns;
+  });
   const saved = await page.evaluate(() => window.__app.lastCheckpoint.patterns);
   const oldWorker = await page.evaluate(() => (window.__oldWorker = window.__app.worker, true));
   assert.ok(oldWorker);

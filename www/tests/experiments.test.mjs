@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start } from '../browser.mjs';
+import { start, inked } from '../browser.mjs';
 
 let env, base, browser;
 
@@ -29,16 +29,6 @@ async function openView() {
   await page.click('#exp-details summary');
   await page.waitForFunction(() => document.getElementById('exp-name').options.length >= 6);
   return { page, context, errors };
-}
-
-function inked(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
-    return ink / (d.length / 4);
-  }, id);
 }
 
 test('a quick sweep runs on the worker pool, draws the figure and exports one line per point', { timeout: 180000 }, async () => {
