@@ -125,6 +125,13 @@ pub struct ArithConfig {
     /// 1: every update is written back (left out of configs).
     #[serde(skip_serializing_if = "is_one")]
     pub write_back_every: u32,
+    /// Keep what write-back rounds off: the part of a synapse's accumulated change
+    /// below one LSB (what floor clears, or stochastic rounding does not carry up)
+    /// stays in its 32-bit PPU register and joins the next update, so the code
+    /// follows the summed updates to within one LSB instead of random-walking
+    /// around them. false: cleared at every write-back (left out of configs).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub carry: bool,
 }
 
 fn is_one(x: &u32) -> bool {
@@ -143,6 +150,7 @@ impl Default for ArithConfig {
             rate_max: 1.0,
             potential_range: 4.0,
             write_back_every: 1,
+            carry: false,
         }
     }
 }
@@ -208,9 +216,10 @@ impl ArithConfig {
                 } else {
                     String::new()
                 };
+                let carry = if self.carry { " with carry" } else { "" };
                 format!(
                     "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
-                     PPU Q0.7/Q0.15, {} rounding",
+                     PPU Q0.7/Q0.15, {} rounding{carry}",
                     self.rounding.name()
                 )
             }

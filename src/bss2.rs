@@ -32,8 +32,13 @@
 //! ```
 //! With a write-back interval `B = arith.write_back_every > 1`, `u` is summed per
 //! synapse (saturating 32-bit) over `B` updates of the matrix and only the sum is
-//! rounded and written: `w ← clamp(w + round_k(Σ u), −63, 63)`. The sum is not part
-//! of a checkpoint; a resumed run starts it at zero.
+//! rounded and written: `w ← clamp(w + round_k(Σ u), −63, 63)`. With
+//! `arith.carry` the register keeps what the rounding left,
+//! `a ← a − 2^k round_k(a)` (in `[0, 2^k)` for floor, `(−2^k, 2^k)` for
+//! stochastic), instead of clearing it, so `w` stays within one LSB of the summed
+//! updates (error feedback) and sub-LSB updates neither vanish (floor) nor add a
+//! variance of `|u|` LSB² each (stochastic). The register is not part of a
+//! checkpoint; a resumed run starts it at zero.
 //! `λ` converts a Q0.15 trace into weight LSB: `unit(e)` is `r_max` (rate errors)
 //! or `V` (the apical potential), `unit(ρ) = 32 r_max / 31`, `c_w = dT η`
 //! (SteadNet) or `dt η` (PyraLNet). In expectation (stochastic rounding, no
@@ -345,10 +350,11 @@ impl Bss2 {
         let inv = 1.0 / s;
         let cols = pre.len();
         let rounding = self.cfg.rounding;
-        let every = self.cfg.write_back_every;
-        if every > 1 {
+        let (every, carry) = (self.cfg.write_back_every, self.cfg.carry);
+        if every > 1 || carry {
             // Accumulate u = floor(Λ Δ_w / 2^15) per synapse; every `every`-th update
-            // writes the sum back with the configured rounding and clears it.
+            // writes the sum back with the configured rounding and clears it, or with
+            // carry subtracts only what was written.
             let j = match self.acc.iter().position(|a| a.0 == m) {
                 Some(j) => j,
                 None => {
@@ -380,7 +386,12 @@ impl Bss2 {
                     if write {
                         let dw =
                             round_shift(i64::from(*aij), UPDATE_FRAC_BITS, rounding, &mut self.rng);
-                        *aij = 0;
+                        // |a − 2^k dw| < 2^k, so this fits the i32 register.
+                        *aij = if carry {
+                            (i64::from(*aij) - (dw << UPDATE_FRAC_BITS)) as i32
+                        } else {
+                            0
+                        };
                         let code = (i64::from(weight_code(*wij, inv)) + dw)
                             .clamp(-i64::from(W_MAX), i64::from(W_MAX));
                         *wij = code as f32 * s;
