@@ -190,6 +190,91 @@ fn floor_rounding_turns_sub_lsb_depression_into_whole_lsb_steps() {
     assert!(got < -0.9 * n as f64, "floor {got} LSB after {n} updates");
 }
 
+/// Trains `n` patterns whose target alternates between `hi` and `lo` (updates that
+/// largely cancel); returns W^up_1 before and after.
+fn alternate(p: &Params, n: usize) -> (Vec<f32>, Vec<f32>) {
+    let net = Network::new(p.clone(), 11).unwrap();
+    let mut eng = engine::build(EngineKind::SteadNet, net, 11);
+    let before = eng.network().w.up[1].data.clone();
+    let x = [0.9f32, 0.3, 0.1, 0.7];
+    for i in 0..n {
+        let t = if i % 2 == 0 { 1.0 } else { -1.0 };
+        eng.train(&x, &[t; 3]).unwrap();
+    }
+    (before, eng.network().w.up[1].data.clone())
+}
+
+/// RMS over synapses of (emulated change − float change), in weight LSB.
+fn rms_from_float_lsb(p: &Params, float: (&[f32], &[f32]), got: (&[f32], &[f32])) -> f64 {
+    let s = WeightScales::new(p).up[1] as f64;
+    let n = float.0.len() as f64;
+    let sq: f64 = (0..float.0.len())
+        .map(|i| {
+            let f = (float.1[i] - float.0[i]) as f64 / s;
+            let g = (got.1[i] - got.0[i]) as f64 / s;
+            (g - f) * (g - f)
+        })
+        .sum();
+    (sq / n).sqrt()
+}
+
+#[test]
+fn carry_keeps_sub_lsb_updates_and_bounds_the_rounding_walk() {
+    // (1) Sub-LSB potentiation, as above: floor alone drops all of it; floor with
+    // carry keeps the remainder and moves the weights as far as stochastic rounding
+    // does in expectation (within 25 % of float, like it), deterministically.
+    let eta = 1e-4;
+    let n = 600;
+    let with = |r: Rounding, carry: bool| {
+        let mut p = bss2(shallow(eta), r);
+        p.arith.carry = carry;
+        p
+    };
+    let float = shallow(eta);
+    let (b, a) = drive(&float, EngineKind::SteadNet, 1.0, n);
+    let want = mean_change_lsb(&with(Rounding::Floor, true), &b, &a);
+    assert!(want > 3.0, "float moved {want} LSB");
+    for r in [Rounding::Floor, Rounding::Stochastic] {
+        let p = with(r, true);
+        let (b, a) = drive(&p, EngineKind::SteadNet, 1.0, n);
+        let got = mean_change_lsb(&p, &b, &a);
+        assert!(
+            (got - want).abs() < 0.25 * want,
+            "{r:?} with carry: {got} LSB vs float {want} LSB"
+        );
+    }
+    // (2) Updates of a few tenths of an LSB that alternate in sign: float barely
+    // moves, stochastic rounding alone random-walks (a variance of about |u| LSB²
+    // per update), with carry the codes stay near the float path.
+    let eta = 3e-3;
+    let n = 400;
+    let float = shallow(eta);
+    let (fb, fa) = alternate(&float, n);
+    let mut rms = Vec::new();
+    for carry in [false, true] {
+        let p = with(Rounding::Stochastic, carry);
+        let p = Params {
+            eta_up: vec![eta],
+            ..p
+        };
+        let (b, a) = alternate(&p, n);
+        rms.push(rms_from_float_lsb(&p, (&fb, &fa), (&b, &a)));
+    }
+    assert!(
+        rms[0] > 3.0 && rms[1] < 1.5 && rms[1] < rms[0] / 3.0,
+        "RMS distance from the float path in LSB, without / with carry: {rms:?}"
+    );
+    // false is the default and left out of configs.
+    let p = with(Rounding::Floor, false);
+    assert!(!serde_json::to_string(&p.arith).unwrap().contains("carry"));
+    let p = with(Rounding::Floor, true);
+    assert!(
+        serde_json::to_string(&p.arith)
+            .unwrap()
+            .contains("\"carry\":true")
+    );
+}
+
 #[test]
 fn weights_stay_on_the_grid_and_saturate() {
     for kind in ENGINES {
@@ -272,6 +357,15 @@ fn an_emulated_run_is_deterministic_for_a_seed() {
         assert_eq!(run(5), run(5), "{engine:?}");
         assert_ne!(run(5), run(6), "{engine:?}");
     }
+    // With carry (the emulated preset), too.
+    let p = Params::yin_yang_bss2();
+    let run = |seed| {
+        let mut t = small_run(p.clone(), EngineKind::SteadNet, seed);
+        t.run(150).unwrap();
+        t.engine().network().checksum()
+    };
+    assert_eq!(run(5), run(5));
+    assert_ne!(run(5), run(6));
 }
 
 #[test]
@@ -440,6 +534,8 @@ fn the_cli_trains_and_benches_in_either_arithmetic() {
             vec!["--arith", "bss2", "--rounding", "up"],
             "floor or stochastic",
         ),
+        (vec!["--carry", "true"], "only with --arith bss2"),
+        (vec!["--arith", "bss2", "--carry", "1"], "invalid value '1'"),
     ] {
         let mut args = common.to_vec();
         args.extend(extra);
@@ -467,6 +563,24 @@ fn the_cli_trains_and_benches_in_either_arithmetic() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["arith"], "bss2");
+
+    // The emulated preset brings its formats; --carry false and --arith float
+    // override them.
+    let mut args = common.to_vec();
+    args[2] = "yin_yang_bss2";
+    let v: serde_json::Value = serde_json::from_slice(&cli(&args).stdout).unwrap();
+    let a = &v["params"]["arith"];
+    assert_eq!(
+        (&a["kind"], &a["rounding"], &a["carry"]),
+        (&"bss2".into(), &"stochastic".into(), &true.into())
+    );
+    args.extend(["--carry", "false"]);
+    let v: serde_json::Value = serde_json::from_slice(&cli(&args).stdout).unwrap();
+    assert_eq!(v["params"]["arith"].get("carry"), None, "false is left out");
+    args.truncate(common.len());
+    args.extend(["--arith", "float"]);
+    let v: serde_json::Value = serde_json::from_slice(&cli(&args).stdout).unwrap();
+    assert_eq!(v["params"]["arith"]["kind"], "float");
 }
 
 #[test]

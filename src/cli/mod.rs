@@ -41,12 +41,15 @@ enum Cmd {
         patterns: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Number formats to time: float or bss2 (the chip's, SPEC §6).
-        #[arg(long, default_value = "float")]
-        arith: microcircuit::arith::ArithKind,
+        /// Number formats to time: float or bss2 (the chip's, SPEC §6); default: the preset's.
+        #[arg(long)]
+        arith: Option<microcircuit::arith::ArithKind>,
         /// Write-back rounding with --arith bss2: floor or stochastic.
-        #[arg(long, default_value = "floor")]
-        rounding: microcircuit::arith::Rounding,
+        #[arg(long)]
+        rounding: Option<microcircuit::arith::Rounding>,
+        /// With --arith bss2: keep the bits write-back rounds off (true) or clear them.
+        #[arg(long, value_name = "BOOL")]
+        carry: Option<bool>,
     },
     /// Prints every preset (parameters, schedule, source) as JSON.
     Presets,
@@ -76,7 +79,8 @@ pub fn main() -> ExitCode {
             seed,
             arith,
             rounding,
-        } => bench(engine, &preset, patterns, seed, arith, rounding),
+            carry,
+        } => bench(engine, &preset, patterns, seed, (arith, rounding, carry)),
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
         Cmd::Sweep(args) => sweep::sweep(args),
@@ -117,8 +121,11 @@ fn bench(
     preset: &str,
     patterns: Option<usize>,
     seed: u64,
-    arith: microcircuit::arith::ArithKind,
-    rounding: microcircuit::arith::Rounding,
+    (arith, rounding, carry): (
+        Option<microcircuit::arith::ArithKind>,
+        Option<microcircuit::arith::Rounding>,
+        Option<bool>,
+    ),
 ) -> microcircuit::Result<serde_json::Value> {
     let preset = Preset::by_name(preset)?;
     let big = preset.params.n_synapses() > 1_000_000;
@@ -132,8 +139,7 @@ fn bench(
     }
     // Builds the network and trains one untimed warm-up pattern.
     let mut params = preset.params.clone();
-    params.arith.kind = arith;
-    params.arith.rounding = rounding;
+    train::apply_arith(&mut params, arith, rounding, None, carry)?;
     let mut work = Bench::with_params(kind, &preset.name, params, n, seed)?;
     eprintln!("bench: {n} patterns of {} ...", preset.name);
     let start = Instant::now();

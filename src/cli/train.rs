@@ -15,7 +15,7 @@ use microcircuit::{Error, Result};
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Preset: mimic, yin_yang, yin_yang_random_init, mnist.
+    /// Preset: mimic, yin_yang, yin_yang_bss2, yin_yang_random_init, mnist.
     #[arg(long, default_value = "yin_yang")]
     preset: String,
     #[arg(long, default_value = "steadnet")]
@@ -57,6 +57,10 @@ pub struct TrainArgs {
     /// Gaussian noise of the 8-bit readouts with --arith bss2, in LSB (>= 0).
     #[arg(long, value_name = "SIGMA")]
     readout_noise: Option<f32>,
+    /// With --arith bss2: keep the bits write-back rounds off for the next update
+    /// (true) or clear them (false).
+    #[arg(long, value_name = "BOOL")]
+    carry: Option<bool>,
     /// Directory with the standard MNIST IDX files (optionally .gz) instead of the
     /// embedded subset.
     #[arg(long)]
@@ -105,13 +109,16 @@ pub fn apply_arith(
     kind: Option<ArithKind>,
     rounding: Option<Rounding>,
     readout_noise: Option<f32>,
+    carry: Option<bool>,
 ) -> Result<()> {
     if let Some(k) = kind {
         params.arith.kind = k;
     }
-    if params.arith.kind == ArithKind::Float && (rounding.is_some() || readout_noise.is_some()) {
+    if params.arith.kind == ArithKind::Float
+        && (rounding.is_some() || readout_noise.is_some() || carry.is_some())
+    {
         return Err(Error::param(
-            "--rounding/--readout-noise",
+            "--rounding/--readout-noise/--carry",
             "with float arithmetic",
             "only with --arith bss2",
         ));
@@ -121,6 +128,9 @@ pub fn apply_arith(
     }
     if let Some(s) = readout_noise {
         params.arith.readout_noise = s;
+    }
+    if let Some(c) = carry {
+        params.arith.carry = c;
     }
     params.validate()
 }
@@ -157,7 +167,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     if let Some(path) = &a.config {
         params = params_with_overrides(&params, path)?;
     }
-    apply_arith(&mut params, a.arith, a.rounding, a.readout_noise)?;
+    apply_arith(&mut params, a.arith, a.rounding, a.readout_noise, a.carry)?;
     let mut schedule = preset.schedule.clone();
     if let Some(e) = a.epochs {
         schedule.epochs = e;
@@ -179,10 +189,13 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         None => None,
     };
     if checkpoint.is_some()
-        && (a.arith.is_some() || a.rounding.is_some() || a.readout_noise.is_some())
+        && (a.arith.is_some()
+            || a.rounding.is_some()
+            || a.readout_noise.is_some()
+            || a.carry.is_some())
     {
         return Err(Error::param(
-            "--arith/--rounding/--readout-noise",
+            "--arith/--rounding/--readout-noise/--carry",
             "with --load",
             "none: a checkpoint keeps the number formats of its run",
         ));
