@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The chip's number formats (SPEC §6) add `&arith=bss2&rounding=stochastic
-//! &readout_noise=0.5`; a hash without them means float.
+//! &readout_noise=0.5&carry=1`; a hash without them means float (or the preset's
+//! formats: `yin_yang_bss2` is emulated).
 //!
 //! [`parse`] never fails: whatever it cannot use (an unknown key, a value that is not
 //! a number, a value outside the allowed range) is left out and listed in
@@ -123,11 +124,12 @@ const PARAM_KEYS: &[(&str, Kind)] = &[
     ("arith", Kind::Arith),
     ("rounding", Kind::Rounding),
     ("readout_noise", Kind::F32),
+    ("carry", Kind::Bool),
 ];
 
 /// The keys of the number formats ([`Params::arith`]); the hash holds them only when
 /// they differ from float, so links without them still mean float.
-const ARITH_KEYS: [&str; 3] = ["arith", "rounding", "readout_noise"];
+const ARITH_KEYS: [&str; 4] = ["arith", "rounding", "readout_noise", "carry"];
 
 /// Parameter keys the page lets one edit (in hash order).
 pub fn param_keys() -> Vec<&'static str> {
@@ -430,6 +432,7 @@ pub fn print(c: &AppConfig) -> String {
             "arith" => p.arith.kind.name().to_string(),
             "rounding" => p.arith.rounding.name().to_string(),
             "readout_noise" => p.arith.readout_noise.to_string(),
+            "carry" => u8::from(p.arith.carry).to_string(),
             _ => unreachable!("every key of PARAM_KEYS is printed"),
         };
         s.push_str(&format!("&{key}={v}"));
@@ -568,6 +571,7 @@ fn set_param(p: &mut Params, key: &str, val: &Value) {
         ("arith", Value::Arith(k)) => p.arith.kind = *k,
         ("rounding", Value::Rounding(r)) => p.arith.rounding = *r,
         ("readout_noise", Value::F32(x)) => p.arith.readout_noise = *x,
+        ("carry", Value::Bool(b)) => p.arith.carry = *b,
         _ => {}
     }
 }
@@ -690,7 +694,7 @@ mod tests {
         );
         let h = print(&p.config);
         assert!(
-            h.contains("&arith=bss2&rounding=stochastic&readout_noise=0.5"),
+            h.contains("&arith=bss2&rounding=stochastic&readout_noise=0.5&carry=0"),
             "{h}"
         );
         assert_eq!(parse(&h).config, p.config);
@@ -706,6 +710,29 @@ mod tests {
             p.ignored
         );
         assert!(!is_live("arith") && !is_live("rounding") && !is_live("readout_noise"));
+        assert!(!is_live("carry"));
+        // The emulated preset carries its formats; a link can switch carry off or
+        // the arithmetic back to float, and refuses anything but 0/1.
+        let p = parse("#preset=yin_yang_bss2");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        let a = &p.config.params.arith;
+        assert_eq!(
+            (a.kind, a.rounding, a.carry),
+            (ArithKind::Bss2, Rounding::Stochastic, true)
+        );
+        assert!(
+            print(&p.config).contains("&arith=bss2&rounding=stochastic&readout_noise=0&carry=1")
+        );
+        let p = parse("#preset=yin_yang_bss2&carry=0&arith=float");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        assert_eq!(
+            (p.config.params.arith.kind, p.config.params.arith.carry),
+            (ArithKind::Float, false)
+        );
+        assert_eq!(parse(&print(&p.config)).config, p.config);
+        let p = parse("#preset=yin_yang_bss2&carry=yes");
+        assert_eq!(p.ignored[0].key, "carry");
+        assert!(p.config.params.arith.carry);
     }
 
     #[test]

@@ -50,6 +50,12 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
         ("mnist-steadnet", cfg("mnist", EngineKind::SteadNet), 2),
         ("yin_yang-steadnet-bss2-stochastic", chip, 300),
         ("yin_yang-pyralnet-bss2-floor", chip_euler, 2),
+        // Stochastic write-back with carry (the emulated preset).
+        (
+            "yin_yang_bss2-steadnet",
+            cfg("yin_yang_bss2", EngineKind::SteadNet),
+            300,
+        ),
     ]
 }
 

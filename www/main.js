@@ -124,8 +124,10 @@ function fillArith(a = {}) {
   $('arith').value = a.kind ?? 'float';
   $('rounding').value = a.rounding ?? 'floor';
   $('readout-noise').value = num(a.readout_noise ?? 0);
+  $('carry').checked = !!a.carry;
   $('rounding').disabled = !hw;
   $('readout-noise').disabled = !hw;
+  $('carry').disabled = !hw;
   $('codes-fig').hidden = !hw;
 }
 
@@ -380,6 +382,7 @@ function wire() {
   $('arith').onchange = (e) => edit('arith', e.target.value);
   $('rounding').onchange = (e) => edit('rounding', e.target.value);
   $('readout-noise').onchange = (e) => edit('readout_noise', e.target.value);
+  $('carry').onchange = (e) => edit('carry', e.target.checked ? '1' : '0');
   $('seed').onchange = (e) => edit('seed', e.target.value);
   $('epochs').onchange = (e) => edit('epochs', e.target.value);
   $('new-seed').onclick = () => edit('seed', String(freshSeed()));

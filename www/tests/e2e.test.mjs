@@ -258,6 +258,7 @@ test('the BSS-2 emulation toggle restarts the run, shows the formats, the region
   assert.match(await page.textContent('#arith-format'), /float/);
   assert.ok(await page.isHidden('#codes-fig'), 'no weight codes in float');
   assert.ok(await page.isDisabled('#rounding'), 'rounding only with the chip');
+  assert.ok(await page.isDisabled('#carry'), 'carry only with the chip');
   await page.selectOption('#arith', 'bss2');
   await page.waitForFunction(() => location.hash.includes('arith=bss2'));
   assert.match(await page.textContent('#arith-format'),
@@ -290,6 +291,23 @@ test('the BSS-2 emulation toggle restarts the run, shows the formats, the region
   await page.waitForFunction(() => location.hash.includes('arith=float'));
   assert.match(await page.textContent('#arith-format'), /float/);
   assert.ok(await page.isHidden('#codes-fig'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the emulated Yin-Yang preset learns on the chip formats, and carry can be switched off', { timeout: 120000 }, async () => {
+  const { page, context, errors } = await open('#preset=yin_yang_bss2&engine=steadnet&seed=5&val_every=1000');
+  assert.equal(await page.inputValue('#preset'), 'yin_yang_bss2');
+  assert.match(await page.textContent('#arith-format'), /BSS-2: .*stochastic rounding with carry/);
+  assert.ok(await page.isChecked('#carry') && await page.isEnabled('#carry'));
+  // Chance is 1/3; natively this seed validates at 70 % after 1000 patterns.
+  await page.waitForFunction(() => (window.__app.frame?.curves.points ?? []).some((p) => p.accuracy > 0.6),
+    null, { timeout: 60000 });
+  assert.ok(await page.isVisible('#codes-fig'));
+  await page.uncheck('#carry');
+  await page.waitForFunction(() => location.hash.includes('carry=0'));
+  assert.doesNotMatch(await page.textContent('#arith-format'), /carry/);
+  await page.waitForFunction(() => window.__app.config.params.arith?.carry === undefined || window.__app.config.params.arith.carry === false);
   assert.deepEqual(errors, []);
   await context.close();
 });
