@@ -51,8 +51,15 @@ fn presets_are_listed_with_sources() {
         .collect();
     assert_eq!(
         names,
-        ["mimic", "yin_yang", "yin_yang_random_init", "mnist"]
+        [
+            "mimic",
+            "yin_yang",
+            "yin_yang_bss2",
+            "yin_yang_random_init",
+            "mnist"
+        ]
     );
+    assert_eq!(v[2]["params"]["arith"]["kind"], "bss2");
     assert!(v[1]["source"].as_str().unwrap().contains("96.7"));
     assert_eq!(v[1]["params"]["eta_up"][0], serde_json::json!(6.07f32));
 }

@@ -229,7 +229,7 @@ proptest! {
 
     #[test]
     fn url_state_known_keys_any_values(
-        preset in prop::sample::select(vec!["mimic", "yin_yang", "yin_yang_random_init", "mnist", "x"]),
+        preset in prop::sample::select(vec!["mimic", "yin_yang", "yin_yang_bss2", "yin_yang_random_init", "mnist", "x"]),
         pairs in prop::collection::vec(
             (
                 prop::sample::select(

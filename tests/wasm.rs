@@ -227,6 +227,6 @@ mod browser {
         assert_ne!(a, b);
         assert!((0.0..4_294_967_296.0).contains(&a) && a.fract() == 0.0);
         let presets = js_sys::Array::from(&wasm::presets().unwrap());
-        assert_eq!(presets.length(), 4);
+        assert_eq!(presets.length(), 5);
     }
 }

@@ -137,7 +137,15 @@ function showDerived() {
     const f = (x) => x.toFixed(3);
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
       `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.`;
-    $('arith-format').textContent = `Number formats: ${d.arith}.`;
+    // The float presets' settings do not learn on the chip formats (README).
+    const hw = app.config.params.arith?.kind === 'bss2';
+    let hint = hw && app.task === 'yin_yang' && app.config.preset !== 'yin_yang_bss2'
+      ? ' This preset\'s settings are tuned for float and stay near chance on these formats; the preset yin_yang_bss2 learns on them.'
+      : '';
+    if (hw && app.config.engine === 'pyralnet') {
+      hint += ' With PyraLNet most per-step trace increments fall below one Q0.15 LSB: emulated learning is measured with SteadNet.';
+    }
+    $('arith-format').textContent = `Number formats: ${d.arith}.${hint}`;
   } catch (e) {
     $('derived').textContent = '';
   }

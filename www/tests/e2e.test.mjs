@@ -262,7 +262,7 @@ test('the BSS-2 emulation toggle restarts the run, shows the formats, the region
   await page.selectOption('#arith', 'bss2');
   await page.waitForFunction(() => location.hash.includes('arith=bss2'));
   assert.match(await page.textContent('#arith-format'),
-    /BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0\.7\/Q0\.15, floor rounding/);
+    /BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0\.7\/Q0\.15, floor rounding\. .*yin_yang_bss2 learns/);
   await page.selectOption('#rounding', 'stochastic');
   await page.fill('#readout-noise', '0.5');
   await page.press('#readout-noise', 'Enter');
@@ -296,9 +296,10 @@ test('the BSS-2 emulation toggle restarts the run, shows the formats, the region
 });
 
 test('the emulated Yin-Yang preset learns on the chip formats, and carry can be switched off', { timeout: 120000 }, async () => {
-  const { page, context, errors } = await open('#preset=yin_yang_bss2&engine=steadnet&seed=5&val_every=1000');
+  const { page, context, errors } = await open('#preset=yin_yang_bss2&seed=5&val_every=1000');
   assert.equal(await page.inputValue('#preset'), 'yin_yang_bss2');
-  assert.match(await page.textContent('#arith-format'), /BSS-2: .*stochastic rounding with carry/);
+  assert.equal(await page.inputValue('#engine'), 'steadnet', 'emulated presets start with SteadNet');
+  assert.match(await page.textContent('#arith-format'), /BSS-2: .*stochastic rounding with carry\.$/);
   assert.ok(await page.isChecked('#carry') && await page.isEnabled('#carry'));
   // Chance is 1/3; natively this seed validates at 70 % after 1000 patterns.
   await page.waitForFunction(() => (window.__app.frame?.curves.points ?? []).some((p) => p.accuracy > 0.6),
