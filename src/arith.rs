@@ -132,6 +132,13 @@ pub struct ArithConfig {
     /// around them. false: cleared at every write-back (left out of configs).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub carry: bool,
+    /// PyraLNet only: Euler steps per plasticity update, as a PPU that runs the rule
+    /// periodically rather than every 0.1 ms. Every `P`-th step reads the errors and
+    /// takes one step of `P dt` (`Δ += P dt/τ_w (E − Δ)`, `W += P dt η Δ`), so the
+    /// trace's step is `P` times coarser than one Q0.15 LSB's floor. 1: every step
+    /// (left out of configs).
+    #[serde(skip_serializing_if = "is_one")]
+    pub plasticity_every: u32,
 }
 
 fn is_one(x: &u32) -> bool {
@@ -151,6 +158,7 @@ impl Default for ArithConfig {
             potential_range: 4.0,
             write_back_every: 1,
             carry: false,
+            plasticity_every: 1,
         }
     }
 }
@@ -187,6 +195,13 @@ impl ArithConfig {
                 "an integer with 1 <= write_back_every <= 1000000",
             ));
         }
+        if !(1..=100_000).contains(&self.plasticity_every) {
+            return Err(Error::param(
+                "arith.plasticity_every",
+                self.plasticity_every,
+                "an integer with 1 <= plasticity_every <= 100000",
+            ));
+        }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
             ("error_gain_up", &self.error_gain_up, 32768.0),
@@ -217,9 +232,14 @@ impl ArithConfig {
                     String::new()
                 };
                 let carry = if self.carry { " with carry" } else { "" };
+                let period = if self.plasticity_every > 1 {
+                    format!(", PyraLNet rule every {} steps", self.plasticity_every)
+                } else {
+                    String::new()
+                };
                 format!(
                     "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
-                     PPU Q0.7/Q0.15, {} rounding{carry}",
+                     PPU Q0.7/Q0.15, {} rounding{carry}{period}",
                     self.rounding.name()
                 )
             }
@@ -239,6 +259,11 @@ pub struct MatrixId {
 /// rule (SPEC §2) into `out`; the update methods apply one consolidation step to a
 /// matrix `W`, its trace `Δ`, with `E = post · preᵀ`.
 pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
+    /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
+    fn plasticity_every(&self) -> u64 {
+        1
+    }
+
     /// Presynaptic rates as the synapses receive them, in place.
     fn synaptic_rates(&self, r: &mut [f32]);
 

@@ -421,6 +421,10 @@ impl Bss2 {
 }
 
 impl Arith for Bss2 {
+    fn plasticity_every(&self) -> u64 {
+        u64::from(self.cfg.plasticity_every)
+    }
+
     fn synaptic_rates(&self, r: &mut [f32]) {
         let r_max = self.cfg.rate_max;
         for x in r.iter_mut() {

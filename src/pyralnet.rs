@@ -93,7 +93,10 @@ impl<A: Arith> PyraLNet<A> {
             net.inter_dendrite(s, k);
             net.apical(s, k);
         }
-        if plastic {
+        // The rule runs every `every`-th step (1 in float), with a step of `every·dt`.
+        let every = arith.plasticity_every();
+        let learn = plastic && (every == 1 || (self.steps + 1) % every == 0);
+        if learn {
             net.errors(s, arith);
         }
         let euler = Solve::Euler(dt);
@@ -112,8 +115,9 @@ impl<A: Arith> PyraLNet<A> {
                 }
             }
         }
-        if plastic {
-            let (c_d, dt) = (dt / p.tau_w, dt);
+        if learn {
+            let h = dt * every as f32;
+            let (c_d, dt) = (h / p.tau_w, h);
             net.plasticity(s, |m, w, d, post, pre, eta| {
                 arith.update_euler(m, w, d, post, pre, dt * eta, c_d)
             });

@@ -246,8 +246,7 @@ impl AppConfig {
 
 /// The engine a preset starts with: PyraLNet for the small tasks, SteadNet for
 /// MNIST and for presets on the chip formats, whose settings were chosen and
-/// measured with SteadNet (in PyraLNet the per-step trace increments
-/// `dt/τ_w · (E − Δ)` mostly fall below one Q0.15 LSB, README).
+/// measured with SteadNet (README, "Hardware emulation").
 pub fn default_engine(preset: &Preset) -> EngineKind {
     if preset.params.arith.kind == crate::arith::ArithKind::Bss2 {
         return EngineKind::SteadNet;

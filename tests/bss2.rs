@@ -276,6 +276,66 @@ fn carry_keeps_sub_lsb_updates_and_bounds_the_rounding_walk() {
 }
 
 #[test]
+fn a_plasticity_period_lets_pyralnet_traces_leave_zero() {
+    // Per Euler step the trace moves by floor(dt/τ_w · (E − Δ)) in Q0.15 with
+    // dt/τ_w = 1/300: small products E vanish, and W^up moves much less than in
+    // float. Running the rule every 30 steps with a 30-step Δt (0.1) keeps them.
+    // The weights move only on the steps the rule runs.
+    let eta = 1e-4;
+    let n = 150;
+    let float = shallow(eta);
+    let (b, a) = drive(&float, EngineKind::PyraLNet, 1.0, n);
+    let chip = |every: u32| {
+        let mut p = bss2(shallow(eta), Rounding::Floor);
+        p.arith.carry = true;
+        p.arith.plasticity_every = every;
+        p
+    };
+    let want = mean_change_lsb(&chip(1), &b, &a);
+    assert!(want > 3.0, "float moved {want} LSB");
+    let moved = |every: u32| {
+        let p = chip(every);
+        let (b, a) = drive(&p, EngineKind::PyraLNet, 1.0, n);
+        mean_change_lsb(&p, &b, &a)
+    };
+    let (every_step, periodic) = (moved(1), moved(30));
+    assert!(
+        every_step < 0.6 * want && (periodic - want).abs() < 0.25 * want,
+        "float {want} LSB; emulated, rule every step {every_step}, every 30 steps {periodic}"
+    );
+    // Weights stay put between the rule's steps: the 30th plastic step writes.
+    use microcircuit::engine::Engine as _;
+    let mut p = chip(30);
+    p.eta_up = vec![0.05];
+    let (lag, seed) = (p.lag_steps(), 3);
+    let arith = microcircuit::bss2::Bss2::new(&p, seed);
+    let mut net = Network::new(p, seed).unwrap();
+    arith.quantise(&mut net);
+    let mut sim = microcircuit::pyralnet::PyraLNet::with_arith(net, seed, arith);
+    let x = [0.9f32, 0.3, 0.1, 0.7];
+    let t = [1.0f32; 3];
+    for _ in 0..lag {
+        sim.step(&x, Some(&t), false);
+    }
+    let w = |s: &microcircuit::pyralnet::PyraLNet<microcircuit::bss2::Bss2>| {
+        s.network().w.up[1].data.clone()
+    };
+    let mut changed_at = Vec::new();
+    for _ in 0..300 {
+        let before = w(&sim);
+        sim.step(&x, Some(&t), true);
+        if w(&sim) != before {
+            changed_at.push(sim.steps());
+        }
+    }
+    assert!(!changed_at.is_empty(), "no write in 300 steps");
+    assert!(
+        changed_at.iter().all(|s| s % 30 == 0),
+        "weights changed at steps {changed_at:?}"
+    );
+}
+
+#[test]
 fn weights_stay_on_the_grid_and_saturate() {
     for kind in ENGINES {
         for rounding in [Rounding::Floor, Rounding::Stochastic] {
@@ -471,6 +531,14 @@ fn bad_settings_are_refused_by_name() {
         (
             Box::new(|p| p.arith.write_back_every = 0),
             "arith.write_back_every",
+        ),
+        (
+            Box::new(|p| p.arith.plasticity_every = 0),
+            "arith.plasticity_every",
+        ),
+        (
+            Box::new(|p| p.arith.plasticity_every = 100_001),
+            "arith.plasticity_every",
         ),
     ];
     for (set, field) in cases {

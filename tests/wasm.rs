@@ -56,6 +56,12 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
             cfg("yin_yang_bss2", EngineKind::SteadNet),
             300,
         ),
+        // The rule every 30 Euler steps.
+        (
+            "yin_yang_bss2-pyralnet",
+            cfg("yin_yang_bss2", EngineKind::PyraLNet),
+            2,
+        ),
     ]
 }
 
