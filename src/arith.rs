@@ -135,8 +135,8 @@ pub struct ArithConfig {
     /// PyraLNet only: Euler steps per plasticity update, as a PPU that runs the rule
     /// periodically rather than every 0.1 ms. Every `P`-th step reads the errors and
     /// takes one step of `P dt` (`Δ += P dt/τ_w (E − Δ)`, `W += P dt η Δ`), so the
-    /// trace's step is `P` times coarser than one Q0.15 LSB's floor. 1: every step
-    /// (left out of configs).
+    /// trace's increments are `P` times larger against the one-LSB truncation of the
+    /// Q0.15 floor multiply. 1: every step (left out of configs).
     #[serde(skip_serializing_if = "is_one")]
     pub plasticity_every: u32,
 }
