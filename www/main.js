@@ -143,7 +143,7 @@ function showDerived() {
       ? ' This preset\'s settings are tuned for float and stay near chance on these formats; the preset yin_yang_bss2 learns on them.'
       : '';
     if (hw && app.config.engine === 'pyralnet' && (app.config.params.arith.plasticity_every ?? 1) === 1) {
-      hint += ' With PyraLNet and the rule run every Euler step most trace increments fall below one Q0.15 LSB; yin_yang_bss2 runs it every 30 steps.';
+      hint += ' With PyraLNet and the rule run every Euler step most trace increments fall below one Q0.15 LSB; yin_yang_bss2 runs it every 100 steps.';
     }
     $('arith-format').textContent = `Number formats: ${d.arith}.${hint}`;
   } catch (e) {
