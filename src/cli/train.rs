@@ -9,6 +9,7 @@ use serde_json::json;
 use microcircuit::arith::{ArithKind, Rounding};
 use microcircuit::data::{self, mnist};
 use microcircuit::engine::EngineKind;
+use microcircuit::experiments::mean_sd;
 use microcircuit::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
@@ -335,18 +336,6 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         }
     }
     Ok(out)
-}
-
-/// Mean and sample standard deviation.
-fn mean_sd(v: &[f64]) -> (f64, f64) {
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    let var = if v.len() > 1 {
-        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)
-    } else {
-        0.0
-    };
-    (m, var.sqrt())
 }
 
 /// Trains one run to the end and returns its results as JSON; `progress` gets the

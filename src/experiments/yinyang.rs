@@ -272,6 +272,20 @@ fn engine_of(p: &Point) -> &str {
     p.text("engine").unwrap_or("")
 }
 
+/// A series in colour `colour`, styled by engine: SteadNet (`e_i` 1) dashed with
+/// squares, PyraLNet solid with circles.
+fn engine_series(label: String, colour: usize, e_i: usize, points: Vec<(f64, f64, f64)>) -> Series {
+    let mut s = Series::new(label, colour);
+    s.dashed = e_i == 1;
+    s.marker = if e_i == 1 {
+        Marker::Square
+    } else {
+        Marker::Circle
+    };
+    s.points = points;
+    s
+}
+
 fn engine_label(e: &str) -> &'static str {
     if e == "pyralnet" {
         "PyraLNet"
@@ -336,16 +350,8 @@ pub fn draw<DB: DrawingBackend>(
                         if pts.is_empty() {
                             continue;
                         }
-                        let mut s =
-                            Series::new(format!("{} t_pattern {t} ms", engine_label(engine)), i);
-                        s.dashed = e_i == 1;
-                        s.marker = if e_i == 1 {
-                            Marker::Square
-                        } else {
-                            Marker::Circle
-                        };
-                        s.points = pts;
-                        panel.series.push(s);
+                        let label = format!("{} t_pattern {t} ms", engine_label(engine));
+                        panel.series.push(engine_series(label, i, e_i, pts));
                     }
                 }
                 panel.hlines.push(published.clone());
@@ -385,15 +391,9 @@ pub fn draw<DB: DrawingBackend>(
                     });
                     continue;
                 }
-                let mut s = Series::new(engine_label(engine), e_i);
-                s.dashed = e_i == 1;
-                s.marker = if e_i == 1 {
-                    Marker::Square
-                } else {
-                    Marker::Circle
-                };
-                s.points = pts;
-                panel.series.push(s);
+                panel
+                    .series
+                    .push(engine_series(engine_label(engine).into(), e_i, e_i, pts));
             }
             panel.hlines.push(published);
             if panel.series.is_empty() && panel.hlines.len() < 2 {
