@@ -215,6 +215,11 @@ pub struct State {
     /// Low-passed input of PyraLNet before the synapses quantise it (used by the
     /// hardware arithmetic; float keeps the low pass in r_0).
     pub(crate) x_lp: Vec<f32>,
+    /// Whether the input (resp. target) low-pass has left rest: with
+    /// [`crate::params::LowpassStart::FirstPattern`] PyraLNet starts it at the
+    /// first pattern's values instead of 0.
+    pub(crate) x_started: bool,
+    pub(crate) trgt_started: bool,
     // Postsynaptic error factors of the plasticity rules (scratch).
     pub(crate) e_up: Vec<Vec<f32>>,
     pub(crate) e_ip: Vec<Vec<f32>>,
@@ -240,6 +245,8 @@ impl State {
             r_i: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
             u_trgt: vec![0.0; n[nl]],
             x_lp: vec![0.0; n[0]],
+            x_started: false,
+            trgt_started: false,
             e_up: per_layer(&|k| if k > 0 { n[k] } else { 0 }),
             e_ip: per_layer(&|k| if hidden(k) { n[k + 1] } else { 0 }),
             e_pi: per_layer(&|k| if hidden(k) { n[k] } else { 0 }),
@@ -269,6 +276,7 @@ impl State {
         }
         self.u_trgt.iter_mut().for_each(|x| *x = 0.0);
         self.x_lp.iter_mut().for_each(|x| *x = 0.0);
+        (self.x_started, self.trgt_started) = (false, false);
         let nl = p.n_layers();
         for k in 1..=nl {
             let n = p.layers[k];

@@ -47,6 +47,24 @@ pub enum InitMode {
     SelfPredicting,
 }
 
+/// Where PyraLNet's input and target low-pass start when the network is at rest
+/// (a new run, or a run resumed without its engine state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LowpassStart {
+    /// At the first pattern's input rates and target, as the seed's code does.
+    #[default]
+    FirstPattern,
+    /// At 0, so the first pattern fades in with τ_0 (this project before 2026-12).
+    Zero,
+}
+
+impl LowpassStart {
+    pub fn is_default(&self) -> bool {
+        *self == LowpassStart::default()
+    }
+}
+
 /// A closed interval `[lo, hi]` for uniform initial weights.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Range {
@@ -139,6 +157,10 @@ pub struct Params {
     pub dt: f32,
     /// Low-pass time constant of input rates and target potentials, ms.
     pub tau_0: f32,
+    /// PyraLNet: where that low-pass starts from rest (absent in older files: the
+    /// default, the seed's choice, which files leave out).
+    #[serde(default, skip_serializing_if = "LowpassStart::is_default")]
+    pub lowpass_start: LowpassStart,
     /// Low-pass time constant of the plasticity traces Δ, ms.
     pub tau_w: f32,
     /// Presentation time of one pattern, ms.
@@ -227,6 +249,7 @@ impl Params {
             g_som: 0.8,
             dt: 0.1,
             tau_0: 3.0,
+            lowpass_start: LowpassStart::FirstPattern,
             tau_w: 30.0,
             t_pattern: 100.0,
             learning_lag: 0.0,
@@ -270,6 +293,7 @@ impl Params {
             g_som: 0.34,
             dt: 0.1,
             tau_0: 3.0,
+            lowpass_start: LowpassStart::FirstPattern,
             tau_w: 30.0,
             t_pattern: 100.0,
             learning_lag: 20.0,
@@ -407,6 +431,7 @@ impl Params {
             g_som,
             dt: 0.1,
             tau_0: 3.0,
+            lowpass_start: LowpassStart::FirstPattern,
             tau_w: 30.0,
             t_pattern: 100.0,
             learning_lag: 20.0,

@@ -5,7 +5,9 @@
 //! the state at t and applying them together. Each pattern is shown for
 //! `t_pattern`; the state is never reset between patterns. Input rates and target
 //! potentials approach the pattern's values with τ_0:
-//! `r_0 += dt/τ_0 (x − r_0)`, `u_trgt += dt/τ_0 (u* − u_trgt)`.
+//! `r_0 += dt/τ_0 (x − r_0)`, `u_trgt += dt/τ_0 (u* − u_trgt)`. From rest they
+//! start at the first pattern's values (`lowpass_start: first_pattern`, as the
+//! seed's code does) or at 0 (`zero`).
 //!
 //! Order within one step t → t + dt:
 //! 1. input and target low-pass (they are driven from outside);
@@ -24,6 +26,7 @@ use crate::arith::{Arith, Float};
 use crate::engine::{Engine, EngineKind, check_pattern};
 use crate::error::Result;
 use crate::network::{Network, Solve, State};
+use crate::params::LowpassStart;
 use crate::record::Recorder;
 use crate::rng::{SimRng, Stream};
 
@@ -158,9 +161,22 @@ impl<A: Arith> Engine for PyraLNet<A> {
         let p = &self.net.params;
         let (steps, lag, out_from) = (p.steps_per_pattern(), p.lag_steps(), p.out_lag_steps());
         let dt = p.dt as f64;
+        let start_at_first = p.lowpass_start == LowpassStart::FirstPattern;
         if plastic && p.reset_deltas {
             self.net.reset_deltas();
         }
+        if start_at_first {
+            let s = &mut self.state;
+            if !s.x_started {
+                // lp = 0 + 1·(x − 0) = x exactly, in either arithmetic.
+                self.arith.input_lowpass(&mut s.x_lp, &mut s.r[0], x, 1.0);
+            }
+            if let (Some(t), false) = (target, s.trgt_started) {
+                s.u_trgt.copy_from_slice(t);
+            }
+        }
+        self.state.x_started = true;
+        self.state.trgt_started |= target.is_some();
         self.out.iter_mut().for_each(|o| *o = 0.0);
         for i in 0..steps {
             self.step(x, target, plastic && i >= lag);

@@ -4,7 +4,7 @@
 use microcircuit::data::{Dataset, Targets, mimic};
 use microcircuit::engine::{self, Engine, EngineKind};
 use microcircuit::network::{Mat, Network, State};
-use microcircuit::params::{InitMode, Params, Range};
+use microcircuit::params::{InitMode, LowpassStart, Params, Range};
 use microcircuit::{Error, PyraLNet, SteadNet};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
@@ -173,6 +173,39 @@ fn short_euler_trajectory_matches_hand_computation() {
     assert!(close_d(d.up[2].data[0], 4.053_067_551_201_643_4e-4));
     assert!(close_d(d.ip[1].data[0], -3.056_396_302_164_226_3e-4));
     assert!(close_d(d.pi[1].data[0], -2.317_998_083_645_025_4e-4));
+}
+
+#[test]
+fn low_pass_starts_at_the_first_pattern_or_at_zero() {
+    // One Euler step per pattern, so the state after `present` is the step by hand.
+    for (start, u1, u2) in [
+        // r_0 = 1, u_trgt = 0.4 at once: u_1 = 0.1 (0.5 + 0.8 · 0.05) = 0.054,
+        // u_2 = 0.1 (−0.4 + 0.8 · 0.4) = −0.008.
+        (LowpassStart::FirstPattern, 0.054, -0.008),
+        // From 0, as in the hand-computed trajectory above.
+        (
+            LowpassStart::Zero,
+            0.005_666_666_666_666_666,
+            -0.038_933_333_333_333_34,
+        ),
+    ] {
+        let mut sim = tiny();
+        let p = &mut sim.net.params;
+        (p.t_pattern, p.learning_lag, p.out_lag, p.lowpass_start) = (0.1, 0.0, 0.0, start);
+        sim.present(&[1.0], Some(&[0.4]), false).unwrap();
+        let s = &sim.state;
+        let close = |a: f32, b: f64| (a as f64 - b).abs() < 2e-7 * b.abs().max(1.0);
+        assert!(close(s.u[1][0], u1), "{start:?}: u_1 {}", s.u[1][0]);
+        assert!(close(s.u[2][0], u2), "{start:?}: u_2 {}", s.u[2][0]);
+        // Later patterns low-pass from where the last one left: r_0 = r + (0 − r)/30.
+        let r0 = s.r[0][0];
+        sim.present(&[0.0], Some(&[0.4]), false).unwrap();
+        assert!(close(sim.state.r[0][0], r0 as f64 * (1.0 - 0.1 / 3.0)));
+        // Back at rest, the next pattern starts the low-pass again.
+        sim.reset_state();
+        sim.present(&[1.0], Some(&[0.4]), false).unwrap();
+        assert!(close(sim.state.u[1][0], u1), "{start:?} after reset");
+    }
 }
 
 fn mse(eng: &mut dyn Engine, data: &Dataset) -> f64 {

@@ -334,7 +334,15 @@ pub struct Record {
     pub outcome: Outcome,
     /// Wall time of the point, s (the one field that differs between machines).
     pub seconds: f64,
+    /// The code that ran the point ([`CODE`]); absent in lines written before it
+    /// was recorded. Two codes may give different bits for the same point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
+
+/// This build's code version: crate version and git commit (`+dirty` when `src/`
+/// had uncommitted changes), set by `build.rs`.
+pub const CODE: &str = env!("MICROCIRCUIT_CODE");
 
 impl Record {
     pub fn new(point: Point, outcome: Outcome, seconds: f64) -> Self {
@@ -345,6 +353,7 @@ impl Record {
             point,
             outcome,
             seconds,
+            code: Some(CODE.into()),
         }
     }
 

@@ -194,7 +194,10 @@ pub fn same_run_in(exp: Experiment, r: &Record) -> Option<Record> {
         seed: p.seed,
     };
     let same = params(p).ok()? == params(&q).ok()?;
-    same.then(|| Record::new(q, r.outcome.clone(), r.seconds))
+    same.then(|| Record {
+        code: r.code.clone(),
+        ..Record::new(q, r.outcome.clone(), r.seconds)
+    })
 }
 
 /// Trains the point's network and tests it.
