@@ -55,6 +55,18 @@ impl Error {
         }
     }
 
+    /// The variant's name, for callers that act on the kind of error (the page
+    /// offers the last good checkpoint after `diverged`) without reading the text.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidParam { .. } => "invalid_param",
+            Error::Data { .. } => "data",
+            Error::Shape { .. } => "shape",
+            Error::Diverged { .. } => "diverged",
+            Error::Json { .. } => "json",
+        }
+    }
+
     /// Shorthand for [`Error::Data`].
     pub fn data(what: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Data {

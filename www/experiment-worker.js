@@ -3,22 +3,22 @@
 // `microcircuit sweep`. A point cannot be interrupted; cancelling terminates the
 // worker.
 //
-// In:  {id, point}            point: JSON text from experimentPoints()
-// Out: {type: 'ready'} once loaded; {type: 'line', id, line} per finished point;
-//      {type: 'error', id, message, fatal} (fatal: a Rust panic, the module is gone)
+// The messages are XEv in protocol.js.
 
 import init, { runExperimentPoint } from './pkg/microcircuit.js';
+import { XEv } from './protocol.js';
 
-const ready = init().then(() => postMessage({ type: 'ready' }));
+const ready = init().then(() => postMessage({ type: XEv.READY }));
 
 onmessage = async (e) => {
   const { id, point } = e.data;
   try {
     await ready;
-    postMessage({ type: 'line', id, line: runExperimentPoint(point) });
+    postMessage({ type: XEv.LINE, id, line: runExperimentPoint(point) });
   } catch (err) {
     const fatal = err instanceof WebAssembly.RuntimeError;
     const message = (fatal && globalThis.__microcircuitPanic) || String((err && err.message) || err);
-    postMessage({ type: 'error', id, message, fatal });
+    const kind = fatal ? 'panic' : (err && err.kind) || 'error';
+    postMessage({ type: XEv.ERROR, id, kind, message, fatal });
   }
 };

@@ -6,6 +6,7 @@
 // cancels by terminating the workers. No model quantity is computed here.
 
 import init, { experimentList, experimentPoints, drawExperiment } from './pkg/microcircuit.js';
+import { XEv } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
 const REDRAW_MS = 300;
@@ -154,11 +155,11 @@ function spawn() {
   w.busy = false;
   w.onmessage = (e) => {
     const m = e.data;
-    if (m.type === 'ready') return;
-    if (m.type === 'line') {
+    if (m.type === XEv.READY) return;
+    if (m.type === XEv.LINE) {
       state.lines.set(m.id, m.line);
       scheduleDraw();
-    } else if (m.type === 'error') {
+    } else if (m.type === XEv.ERROR) {
       state.failed.push({ key: m.id, message: m.message });
       if (m.fatal) {
         // The module trapped: replace the worker, go on with the other points.

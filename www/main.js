@@ -8,6 +8,7 @@ import init, {
   parseHash, printHash, presets as listPresets, describe, paramKeys, freshSeed,
   drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
+import { Cmd, Ev, Op } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -197,7 +198,7 @@ function edit(key, raw) {
   if (restart) newRun();
   else if (changed.length) {
     const params = Object.fromEntries(changed.map((k) => [k, next.params[k]]));
-    app.worker.postMessage({ cmd: 'set', params });
+    app.worker.postMessage({ cmd: Cmd.SET, params });
   }
 }
 
@@ -220,7 +221,7 @@ function startWorker(init) {
   w.onmessage = (e) => onWorker(e.data);
   w.onerror = (e) => message(`The simulation worker failed to start: ${e.message || 'error'}`);
   app.worker = w;
-  w.postMessage({ cmd: 'init', ...init });
+  w.postMessage({ cmd: Cmd.INIT, ...init });
 }
 
 function newRun(play = app.running) {
@@ -234,7 +235,7 @@ function newRun(play = app.running) {
 
 function onWorker(m) {
   switch (m.type) {
-    case 'ready':
+    case Ev.READY:
       app.diverged = false;
       if (m.fromCheckpoint) {
         app.config = m.config;
@@ -246,41 +247,41 @@ function onWorker(m) {
       status(m.progress, 'ready', null, null);
       app.timing.ready ??= performance.now();
       break;
-    case 'state':
+    case Ev.STATE:
       setRunning(m.running);
       break;
-    case 'progress':
+    case Ev.PROGRESS:
       status(m.progress, m.phase, m.perSec, m.eta);
       break;
-    case 'metrics':
+    case Ev.METRICS:
       if (m.which === 'test') {
         const acc = m.metrics.accuracy != null ? `, accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %` : '';
         message(`Test set: MSE ${m.metrics.mse.toExponential(3)}${acc}.`, 'notice', 'test');
       }
       break;
-    case 'frame':
+    case Ev.FRAME:
       app.frame = m.frame;
       queueCharts();
       break;
-    case 'digits':
+    case Ev.DIGITS:
       app.digits = m.digits;
       queueCharts();
       break;
-    case 'regions':
+    case Ev.REGIONS:
       drawRegions(m.regions);
       break;
-    case 'checkpoint':
+    case Ev.CHECKPOINT:
       // After a divergence only a new run (or reset) saves again: the last good state stays.
       if (!app.diverged) app.lastCheckpoint = { text: m.text, patterns: m.patterns };
       break;
-    case 'export':
+    case Ev.EXPORT:
       if (m.what === 'csv') download(new Blob([m.text], { type: 'text/csv' }), `metrics-${app.config.preset}-${m.patterns}.csv`);
       else download(new Blob([m.text], { type: 'application/json' }), `checkpoint-${app.config.preset}-${m.patterns}.json`);
       break;
-    case 'error':
+    case Ev.ERROR:
       onWorkerError(m);
       break;
-    case 'stats':
+    case Ev.STATS:
       app.stats = m;
       break;
   }
@@ -300,14 +301,14 @@ function onWorkerError(m) {
     startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed } : { config: app.config });
     return;
   }
-  const prefix = {
-    diverged: 'Training stopped, the network diverged: ',
-    checkpoint: 'Checkpoint refused: ',
-    config: 'Configuration refused: ',
-    set: 'Change refused: ',
-  }[m.kind] || 'Error: ';
-  const p = message(prefix + m.message, 'error', m.kind);
-  if (m.kind === 'diverged') offerLastGood(p);
+  const diverged = m.kind === 'diverged';
+  const prefix = diverged ? 'Training stopped, the network diverged: ' : {
+    [Op.CHECKPOINT]: 'Checkpoint refused: ',
+    [Op.CONFIG]: 'Configuration refused: ',
+    [Op.SET]: 'Change refused: ',
+  }[m.op] || 'Error: ';
+  const p = message(prefix + m.message, 'error', diverged ? 'diverged' : m.op);
+  if (diverged) offerLastGood(p);
 }
 
 // After a divergence the worker's weights are no use; the last autosave (taken
@@ -329,7 +330,7 @@ function exportCheckpoint() {
   if (app.diverged && ck) {
     download(new Blob([ck.text], { type: 'application/json' }), `checkpoint-${app.config.preset}-${ck.patterns}.json`);
   } else {
-    app.worker.postMessage({ cmd: 'export', what: 'checkpoint' });
+    app.worker.postMessage({ cmd: Cmd.EXPORT, what: 'checkpoint' });
   }
 }
 
@@ -357,8 +358,8 @@ function setRunning(r) {
   b.setAttribute('aria-pressed', String(r));
 }
 
-const play = () => app.worker.postMessage({ cmd: 'play' });
-const pause = () => app.worker.postMessage({ cmd: 'pause' });
+const play = () => app.worker.postMessage({ cmd: Cmd.PLAY });
+const pause = () => app.worker.postMessage({ cmd: Cmd.PAUSE });
 const toggle = () => (app.running ? pause() : play());
 
 function download(blob, name) {
@@ -373,8 +374,8 @@ function download(blob, name) {
 
 function wire() {
   $('play').onclick = toggle;
-  $('step').onclick = () => app.worker.postMessage({ cmd: 'step' });
-  $('reset').onclick = () => app.worker.postMessage({ cmd: 'reset' });
+  $('step').onclick = () => app.worker.postMessage({ cmd: Cmd.STEP });
+  $('reset').onclick = () => app.worker.postMessage({ cmd: Cmd.RESET });
   const speed = $('speed');
   const showSpeed = () => {
     const v = SPEEDS[+speed.value];
@@ -382,7 +383,7 @@ function wire() {
     speed.setAttribute('aria-valuetext', $('speed-value').textContent);
     return v;
   };
-  speed.oninput = () => app.worker.postMessage({ cmd: 'speed', value: showSpeed() });
+  speed.oninput = () => app.worker.postMessage({ cmd: Cmd.SPEED, value: showSpeed() });
   showSpeed();
   $('task').onchange = (e) => choosePreset(app.presets.find((p) => p.task === e.target.value).name);
   $('preset').onchange = (e) => choosePreset(e.target.value);
@@ -400,7 +401,7 @@ function wire() {
   });
   $('params').addEventListener('submit', (e) => e.preventDefault());
   $('export-checkpoint').onclick = exportCheckpoint;
-  $('export-csv').onclick = () => app.worker.postMessage({ cmd: 'export', what: 'csv' });
+  $('export-csv').onclick = () => app.worker.postMessage({ cmd: Cmd.EXPORT, what: 'csv' });
   $('import').onchange = async (e) => {
     const file = e.target.files[0];
     e.target.value = '';
@@ -411,7 +412,7 @@ function wire() {
         'error', 'checkpoint');
       return;
     }
-    app.worker.postMessage({ cmd: 'init', checkpoint: await file.text(), embed: app.config.embed });
+    app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: await file.text(), embed: app.config.embed });
   };
   $('copy-link').onclick = async () => {
     try {
@@ -428,8 +429,8 @@ function wire() {
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, select, textarea')) return;
     if (e.key === 'k' || (e.key === ' ' && e.target === document.body)) { e.preventDefault(); toggle(); }
-    else if (e.key === 's') app.worker.postMessage({ cmd: 'step' });
-    else if (e.key === 'r') app.worker.postMessage({ cmd: 'reset' });
+    else if (e.key === 's') app.worker.postMessage({ cmd: Cmd.STEP });
+    else if (e.key === 'r') app.worker.postMessage({ cmd: Cmd.RESET });
   });
   document.addEventListener('visibilitychange', () => {
     if (document.hidden && app.running) { app.autoPaused = true; pause(); }

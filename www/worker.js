@@ -4,13 +4,10 @@
 // progress, metrics, chart data, the decision-region picture (a transferred
 // buffer), checkpoints on request.
 //
-// Commands in:  init {config | checkpoint, embed}, play, pause, step, reset,
-//               set {params}, speed {value}, export {what}, crash (test hook),
-//               stats (wasm memory, for the soak benchmark).
-// Events out:   ready, state, progress, metrics, frame, regions, digits, params,
-//               checkpoint (autosave), export, error {kind, message, fatal}, stats.
+// The messages in and out are defined in protocol.js.
 
 import init, { Sim, presets, triggerPanic } from './pkg/microcircuit.js';
+import { Cmd, Ev, Op } from './protocol.js';
 
 const BUDGET_MS = 35;        // longest slice of work between yields
 const FRAME_MS = 150;        // chart data at most ~7 times a second
@@ -47,20 +44,16 @@ function schedule(delay = 0) {
   else channel.port2.postMessage(null);
 }
 
-function errorKind(message) {
-  if (message.startsWith('diverged')) return 'diverged';
-  if (message.includes('checkpoint')) return 'checkpoint';
-  return 'error';
-}
-
 // A wasm trap (a Rust panic) leaves the module unusable: the page restarts us.
-function fail(err, kind) {
+// Other errors carry the model's kind (the binding sets `kind` from the variant).
+function fail(err, op) {
   const fatal = err instanceof WebAssembly.RuntimeError;
   const message = (fatal && globalThis.__microcircuitPanic) || String(err && err.message || err);
   running = false;
   stepsLeft = 0;
-  post({ type: 'error', kind: fatal ? 'panic' : (kind || errorKind(message)), message, fatal });
-  post({ type: 'state', running });
+  const kind = fatal ? 'panic' : (err && err.kind) || 'error';
+  post({ type: Ev.ERROR, op, kind, message, fatal });
+  post({ type: Ev.STATE, running });
   if (fatal) sim = null;
 }
 
@@ -76,7 +69,7 @@ function sendProgress(report) {
   const p = report.progress;
   const perSec = running ? rate(p.patterns) : null;
   const eta = perSec > 0 ? (p.total_patterns - p.patterns) / perSec : null;
-  post({ type: 'progress', progress: p, phase: report.phase, perSec, eta, running });
+  post({ type: Ev.PROGRESS, progress: p, phase: report.phase, perSec, eta, running });
 }
 
 function install(newSim, fromCheckpoint) {
@@ -95,8 +88,8 @@ function install(newSim, fromCheckpoint) {
   // early still leaves a good checkpoint to export.
   lastAutosave = -1e9;
   lastReport = { progress: sim.progress(), phase: 'validating', evaluated: [], trained: 0 };
-  post({ type: 'ready', config: cfg, progress: lastReport.progress, fromCheckpoint });
-  post({ type: 'state', running });
+  post({ type: Ev.READY, config: cfg, progress: lastReport.progress, fromCheckpoint });
+  post({ type: Ev.STATE, running });
 }
 
 function autosave(force) {
@@ -106,12 +99,12 @@ function autosave(force) {
   const text = sim.checkpoint();
   autosaveCost = performance.now() - t0;
   lastAutosave = now;
-  post({ type: 'checkpoint', text, patterns: sim.progress().patterns });
+  post({ type: Ev.CHECKPOINT, text, patterns: sim.progress().patterns });
 }
 
 function handle(msg) {
   switch (msg.cmd) {
-    case 'init':
+    case Cmd.INIT:
       try {
         if (msg.checkpoint != null) {
           install(Sim.fromCheckpoint(msg.checkpoint, !!msg.embed), true);
@@ -123,58 +116,58 @@ function handle(msg) {
           checkpointText = null;
         }
         if (msg.play) running = true;
-        post({ type: 'state', running });
+        post({ type: Ev.STATE, running });
       } catch (err) {
         // A refused checkpoint or config leaves the current run as it was.
-        fail(err, msg.checkpoint != null ? 'checkpoint' : 'config');
+        fail(err, msg.checkpoint != null ? Op.CHECKPOINT : Op.CONFIG);
       }
       break;
-    case 'reset':
+    case Cmd.RESET:
       try {
         install(checkpointText != null ? Sim.fromCheckpoint(checkpointText, false) : new Sim(config), checkpointText != null);
-      } catch (err) { fail(err, 'config'); }
+      } catch (err) { fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG); }
       break;
-    case 'play':
+    case Cmd.PLAY:
       if (sim && lastReport && lastReport.phase !== 'done') running = true;
       rateSamples = [];
-      post({ type: 'state', running });
+      post({ type: Ev.STATE, running });
       break;
-    case 'pause':
+    case Cmd.PAUSE:
       running = false;
       stepsLeft = 0;
-      post({ type: 'state', running });
+      post({ type: Ev.STATE, running });
       if (lastReport) sendProgress(lastReport);
       autosave(true);
       break;
-    case 'step':
+    case Cmd.STEP:
       running = false;
       stepsLeft = 1;
-      post({ type: 'state', running });
+      post({ type: Ev.STATE, running });
       break;
-    case 'speed':
+    case Cmd.SPEED:
       speed = Math.max(0, msg.value | 0);
       break;
-    case 'set':
+    case Cmd.SET:
       if (!sim) break;
       try {
         const params = sim.set(msg.params);
         if (config) config = { ...config, params };
-        post({ type: 'params', params });
+        post({ type: Ev.PARAMS, params });
         regionsWanted = task === 'yin_yang';
         frameDue = true;
-      } catch (err) { fail(err, 'set'); }
+      } catch (err) { fail(err, Op.SET); }
       break;
-    case 'export':
+    case Cmd.EXPORT:
       if (!sim) break;
-      post({ type: 'export', what: msg.what, text: msg.what === 'csv' ? sim.metricsCsv() : sim.checkpoint(),
+      post({ type: Ev.EXPORT, what: msg.what, text: msg.what === 'csv' ? sim.metricsCsv() : sim.checkpoint(),
              patterns: sim.progress().patterns });
       break;
-    case 'crash':
+    case Cmd.CRASH:
       triggerPanic();
       break;
-    case 'stats':
+    case Cmd.STATS:
       // For the soak benchmark (www/soak.mjs): the wasm memory only grows.
-      post({ type: 'stats', wasmBytes: wasm ? wasm.memory.buffer.byteLength : null });
+      post({ type: Ev.STATS, wasmBytes: wasm ? wasm.memory.buffer.byteLength : null });
       break;
   }
 }
@@ -187,7 +180,7 @@ function regionsSlice() {
     regionsBusy = false;
     regionsWanted = false;
     lastRegions = performance.now();
-    post({ type: 'regions', regions: r }, [r.rgba.buffer]);
+    post({ type: Ev.REGIONS, regions: r }, [r.rgba.buffer]);
   }
 }
 
@@ -200,11 +193,11 @@ function advanceSlice(training) {
   const report = sim.advance(max, BUDGET_MS);
   lastReport = report;
   if (stepsLeft > 0) stepsLeft = Math.max(0, stepsLeft - report.trained);
-  for (const e of report.evaluated) post({ type: 'metrics', which: e.which, metrics: e.metrics });
+  for (const e of report.evaluated) post({ type: Ev.METRICS, which: e.which, metrics: e.metrics });
   if (report.evaluated.length) autosave(false);
   if (report.phase === 'done' && running) {
     running = false;
-    post({ type: 'state', running });
+    post({ type: Ev.STATE, running });
     autosave(true);
   }
   sendProgress(report);
@@ -215,11 +208,11 @@ function advanceSlice(training) {
 function maybeFrame(training) {
   const t = performance.now();
   if (!frameDue || (training && t - lastFrame < FRAME_MS)) return;
-  post({ type: 'frame', frame: sim.frame() });
+  post({ type: Ev.FRAME, frame: sim.frame() });
   lastFrame = t;
   frameDue = false;
   if (task === 'mnist' && t - lastDigits >= (training ? DIGITS_MS : 0)) {
-    post({ type: 'digits', digits: sim.digits() });
+    post({ type: Ev.DIGITS, digits: sim.digits() });
     lastDigits = t;
   }
 }
@@ -240,7 +233,7 @@ function tick() {
     evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
     maybeFrame(training);
   } catch (err) {
-    fail(err);
+    fail(err, Op.RUN);
     return;
   }
   const work = training || evaluating || regionsBusy || (task === 'yin_yang' && regionsWanted);
@@ -252,7 +245,7 @@ function dispatch(msg) {
   try {
     handle(msg);
   } catch (err) {
-    fail(err);
+    fail(err, Op.RUN);
     return;
   }
   schedule();
@@ -267,8 +260,8 @@ onmessage = (e) => (loaded ? dispatch(e.data) : early.push(e.data));
 try {
   wasm = await init();
   loaded = true;
-  post({ type: 'loaded' });
+  post({ type: Ev.LOADED });
   early.splice(0).forEach(dispatch);
 } catch (err) {
-  post({ type: 'error', kind: 'load', message: `cannot load the simulator: ${err.message || err}`, fatal: false });
+  post({ type: Ev.ERROR, op: Op.LOAD, kind: 'load', message: `cannot load the simulator: ${err.message || err}`, fatal: false });
 }

@@ -1,0 +1,87 @@
+// The page's message protocol, in one place. The page (main.js, experiments.js)
+// and its workers (worker.js, experiment-worker.js) import these names, so a
+// message one side sends is one the other side handles. Payloads are plain
+// objects; the model's data in them (configs, progress, metrics, frames) is what
+// the Rust binding (src/app/wasm.rs) returns, passed through unchanged.
+
+/** Page → simulation worker (worker.js): `{cmd: Cmd.X, ...fields}`. */
+export const Cmd = Object.freeze({
+  /** Start a run: `{config}` (an AppConfig) or `{checkpoint}` (its JSON text),
+   *  with `embed` (bool) and `play` (start training at once). A refused config or
+   *  checkpoint leaves the current run as it was. */
+  INIT: 'init',
+  /** The current run again from its start (its config, or its imported checkpoint). */
+  RESET: 'reset',
+  PLAY: 'play',
+  /** Stop training; the worker saves a checkpoint (Ev.CHECKPOINT). */
+  PAUSE: 'pause',
+  /** Train one pattern. */
+  STEP: 'step',
+  /** `{value}`: patterns per 16 ms frame; 0 = as fast as possible. */
+  SPEED: 'speed',
+  /** `{params}`: a partial parameter set applied at the next pattern. */
+  SET: 'set',
+  /** `{what: 'csv' | 'checkpoint'}`: answered by Ev.EXPORT. */
+  EXPORT: 'export',
+  /** Test hook: a Rust panic inside the worker. */
+  CRASH: 'crash',
+  /** Wasm memory size, for the soak benchmark: answered by Ev.STATS. */
+  STATS: 'stats',
+});
+
+/** Simulation worker → page: `{type: Ev.X, ...fields}`. */
+export const Ev = Object.freeze({
+  /** The wasm module is loaded; commands sent before it waited for it. */
+  LOADED: 'loaded',
+  /** A run is installed: `{config, progress, fromCheckpoint}`. */
+  READY: 'ready',
+  /** `{running}`. */
+  STATE: 'state',
+  /** `{progress, phase, perSec, eta, running}` after each slice of work. */
+  PROGRESS: 'progress',
+  /** `{which: 'val' | 'test', metrics}` after each evaluation. */
+  METRICS: 'metrics',
+  /** `{frame}`: chart data, at most ~7 times a second. */
+  FRAME: 'frame',
+  /** `{regions}`: the decision-region picture (its RGBA buffer transferred). */
+  REGIONS: 'regions',
+  /** `{digits}`: MNIST test digits with their predictions. */
+  DIGITS: 'digits',
+  /** `{params}`: the parameters after Cmd.SET. */
+  PARAMS: 'params',
+  /** `{text, patterns}`: an autosave, what a crashed worker restarts from. */
+  CHECKPOINT: 'checkpoint',
+  /** `{what, text, patterns}`: the answer to Cmd.EXPORT. */
+  EXPORT: 'export',
+  /** `{op, kind, message, fatal}`: `op` is what was refused (Op), `kind` the
+   *  model's error kind (`Error::kind` in src/error.rs: invalid_param, data, shape,
+   *  diverged, json) or `panic` (fatal: the module is gone, restart the worker). */
+  ERROR: 'error',
+  /** `{wasmBytes}`. */
+  STATS: 'stats',
+});
+
+/** What an Ev.ERROR refused. */
+export const Op = Object.freeze({
+  /** Loading the wasm module. */
+  LOAD: 'load',
+  /** A configuration (Cmd.INIT with config, or Cmd.RESET). */
+  CONFIG: 'config',
+  /** An imported checkpoint (Cmd.INIT with checkpoint). */
+  CHECKPOINT: 'checkpoint',
+  /** A parameter change (Cmd.SET). */
+  SET: 'set',
+  /** Training or evaluating the current run. */
+  RUN: 'run',
+});
+
+/** Experiments view: page → pool worker (experiment-worker.js) `{id, point}`
+ *  (point: JSON text from experimentPoints()); pool worker → page `{type: XEv.X}`. */
+export const XEv = Object.freeze({
+  /** The module is loaded. */
+  READY: 'ready',
+  /** `{id, line}`: the point's result line (the CLI's sweep format). */
+  LINE: 'line',
+  /** `{id, kind, message, fatal}` (fatal: a Rust panic, the worker is replaced). */
+  ERROR: 'error',
+});
