@@ -275,12 +275,13 @@ fn engine_of(p: &Point) -> &str {
     p.text("engine").unwrap_or("")
 }
 
-/// A series in colour `colour`, styled by engine: SteadNet (`e_i` 1) dashed with
-/// squares, PyraLNet solid with circles.
+/// A series in colour `colour`, styled by engine (`e_i` indexes [`ENGINES`]):
+/// the full simulation solid with circles, the approximation (SteadNet) dashed
+/// with squares, as the seed's figure reads.
 fn engine_series(label: String, colour: usize, e_i: usize, points: Vec<(f64, f64, f64)>) -> Series {
     let mut s = Series::new(label, colour);
-    s.dashed = e_i == 1;
-    s.marker = if e_i == 1 {
+    s.dashed = ENGINES[e_i] == "steadnet";
+    s.marker = if s.dashed {
         Marker::Square
     } else {
         Marker::Circle
