@@ -192,6 +192,7 @@ mod tests {
         assert!(err.to_string().contains("MNIST subset (labels)"), "{err}");
         assert!(subset_from_idx(&idx_labels(&labels), &idx_labels(&labels)).is_err());
     }
+
     #[test]
     fn split_is_stratified_and_interleaved() {
         // Class 0: 5 digits (4 train, 1 test); class 1: 3 (2 train, 1 test);
