@@ -6,7 +6,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use microcircuit::data::mnist::{
     N_CLASSES, dataset_from_idx, embedded_subset, mnist_from_files, parse_idx_images,
-    parse_idx_labels, subset_info,
+    parse_idx_labels, subset_from_idx, subset_info,
 };
 use microcircuit::data::{Dataset, Targets};
 
@@ -77,6 +77,33 @@ fn embedded_subset_is_interleaved_by_class() {
     assert_eq!(&labels(&train)[..10], digits.as_slice());
     assert_eq!(&labels(&train)[10..20], digits.as_slice());
     assert_eq!(&labels(&test)[..10], digits.as_slice());
+}
+
+/// The files under `data/` are standard gzipped IDX files, readable by any IDX
+/// reader: 10 000 digits of 28 x 28 in package order (class 0 first), and the
+/// embedded subset is exactly their split.
+#[test]
+fn embedded_files_are_plain_idx() {
+    let read = |name: &str| {
+        let path = format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let images = read("mnist-subset-images-idx3-ubyte.gz");
+    let labels = read("mnist-subset-labels-idx1-ubyte.gz");
+    let parsed = parse_idx_images(&images).unwrap();
+    assert_eq!((parsed.count, parsed.rows, parsed.cols), (10_000, 28, 28));
+    let parsed_labels = parse_idx_labels(&labels).unwrap();
+    assert!(parsed_labels.is_sorted(), "package order: class 0 first");
+    let mut counts = [0; N_CLASSES];
+    for &l in &parsed_labels {
+        counts[usize::from(l)] += 1;
+    }
+    assert_eq!(counts, PACKAGE_COUNTS);
+    let (train, test) = subset_from_idx(&images, &labels).unwrap();
+    let (embedded_train, embedded_test) = embedded_subset().unwrap();
+    assert_eq!((train, test), (embedded_train, embedded_test));
+    let info = subset_info().unwrap();
+    assert_eq!(info.compressed_bytes, images.len() + labels.len());
 }
 
 #[test]

