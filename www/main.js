@@ -376,7 +376,7 @@ function onWorker(m) {
         const x = m.metrics;
         const epoch = `Epoch ${Math.max(1, Math.ceil(x.epoch))}, ${x.patterns.toLocaleString('en')} patterns: `;
         const acc = m.metrics.accuracy != null ? `accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %, ` : '';
-        announce(`${epoch}validation ${acc}MSE ${fmtMse(m.metrics.mse)}.`);
+        announce(`${epoch}validation ${acc}MSE ${fmtMse(m.metrics.mse)}.`, false, true);
       }
       break;
     case Ev.FRAME:
@@ -544,11 +544,13 @@ setInterval(() => {
   if ($('status').textContent !== text) $('status').textContent = text;
 }, 1000);
 
-// The screen-reader channel: one polite status, at most every ANNOUNCE_MS; the
-// latest message waits for its turn (older waiting ones are dropped).
-let announceTimer = null, lastAnnounce = -1e9, waiting = null;
-function announce(text, now = false) {
-  waiting = text;
+// The screen-reader channel: one polite status, at most every ANNOUNCE_MS. What
+// waits for its turn is spoken together: every state change (play, pause, reset,
+// done) and the latest validation only.
+let announceTimer = null, lastAnnounce = -1e9, waiting = [];
+function announce(text, now = false, validation = false) {
+  waiting = waiting.filter((w) => !(validation && w.validation));
+  waiting.push({ text, validation });
   const due = lastAnnounce + ANNOUNCE_MS - performance.now();
   if (now || due <= 0) {
     clearTimeout(announceTimer);
@@ -559,11 +561,12 @@ function announce(text, now = false) {
   }
 }
 function speak() {
-  if (waiting == null) return;
-  $('announce').textContent = waiting;
-  app.announced.push(waiting);
+  if (!waiting.length) return;
+  const text = waiting.map((w) => w.text).join(' ');
+  $('announce').textContent = text;
+  app.announced.push(text);
   if (app.announced.length > 100) app.announced.shift();
-  waiting = null;
+  waiting = [];
   lastAnnounce = performance.now();
 }
 
