@@ -93,9 +93,39 @@ function draw() {
   try {
     state.summary = drawExperiment(canvas, e.name, text());
     canvas.dataset.drawn = String(+(canvas.dataset.drawn || 0) + 1);
+    showSummary();
   } catch (err) {
     status(`Cannot draw the figure: ${err.message || err}`, true);
   }
+}
+
+// The figure as data: mean ± sd of each group (the summary drawExperiment returns).
+const fmt = (x) => (Number.isFinite(x) ? (+x.toPrecision(4)).toString() : '–');
+function showSummary() {
+  const rows = state.summary || [];
+  const measure = rows[0]?.measure ?? 'outcome';
+  $('exp-data-summary').textContent = rows.length
+    ? `${state.name}: ${rows.length} groups, ${measure} as mean ± sd over seeds: ` +
+      rows.map((r) => `${r.group} ${fmt(r.mean)} ± ${fmt(r.sd)}`).join('; ') + '.'
+    : 'No points yet.';
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const h of ['group', `${measure}: mean`, 'sd', 'seeds', 'diverged']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = r.group;
+    tr.append(th);
+    for (const v of [fmt(r.mean), fmt(r.sd), r.seeds.length, r.diverged]) tr.insertCell().textContent = String(v);
+  }
+  document.querySelector('#exp-data .table-wrap').replaceChildren(table);
 }
 
 function scheduleDraw() {
@@ -125,6 +155,8 @@ function finish(cancelled) {
   state.seconds = (performance.now() - state.started) / 1000;
   stopWorkers();
   $('exp-run').disabled = false;
+  // Focus moves before the focused control disables itself (else it drops to the body).
+  if (document.activeElement === $('exp-cancel')) $('exp-run').focus();
   $('exp-cancel').disabled = true;
   $('exp-export').disabled = state.lines.size === 0;
   const n = state.points.length;
@@ -209,8 +241,9 @@ async function run() {
   state.started = performance.now();
   state.poolSize = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 32, state.points.length));
   state.workers = Array.from({ length: state.poolSize }, spawn);
-  $('exp-run').disabled = true;
   $('exp-cancel').disabled = false;
+  if (document.activeElement === $('exp-run')) $('exp-cancel').focus();
+  $('exp-run').disabled = true;
   $('exp-export').disabled = true;
   draw();
   progress();

@@ -13,6 +13,12 @@ import { Cmd, Ev, Op } from './protocol.js';
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
 const RUN_KEYS = ['preset', 'engine', 'seed', 'epochs']; // besides parameters: start a new run
+const RESET_CONFIRM = 1000;   // Reset asks first once a run has trained more than this many patterns
+const ANNOUNCE_MS = 2000;     // the screen-reader status speaks at most this often
+const QUIET_MS = 2000;        // no report from a busy worker for this long: say how long it has been
+// Synapse updates per second of one core, to estimate the time per pattern of a large
+// network (measured on Yin-Yang in Chromium: PyraLNet ~1000 Euler steps per pattern).
+const SYNAPSE_STEPS_PER_S = 1e9;
 
 const app = {
   config: null,         // AppConfig (Rust, serde) of the current run
@@ -34,6 +40,14 @@ const app = {
   draws: 0,             // redraws of the live potentials chart (refresh-rate check)
   timing: {},           // first ready / frame / regions, ms since navigation
   longTasks: [],
+  ready: false,         // the worker has installed the run (Ev.READY)
+  lastHeard: 0,         // performance.now() of the worker's last message
+  statusText: '',       // the visible status without the "since the last report" note
+  pendingInit: null,    // what the next Ev.READY from a checkpoint is: 'import', 'undo', 'crash'
+  resetting: false,     // a reset was sent: its Ev.READY offers the undo
+  undo: null,           // {text, patterns}: the run before the last reset
+  chartData: {},        // chart id -> the payload it was last drawn from (for its Data table)
+  announced: [],        // what the screen-reader status said (for the tests)
 };
 window.__app = app; // for the end-to-end tests and the curious
 
@@ -47,14 +61,34 @@ try {
 
 // ---------- messages ----------
 
-function message(text, kind = 'error', id = null) {
-  const box = $('messages');
+// Text from outside the page (URL values, file names, checkpoint fields, and the
+// model's messages that quote them): control and bidirectional-override characters
+// stripped, cut to a readable length.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+function clean(text, max = 80) {
+  const t = String(text).replace(CONTROL, '');
+  return t.length > max ? `${t.slice(0, max)}… (${t.length.toLocaleString('en')} characters)` : t;
+}
+
+/** Untrusted text isolated from the page's own (its direction cannot turn ours). */
+function bdi(text, max) {
+  const b = document.createElement('bdi');
+  b.textContent = clean(text, max);
+  return b;
+}
+
+/** A message line: `parts` is a string or a list of strings and nodes. `box` is
+ *  where it goes: next to the control that caused it. */
+function message(parts, kind = 'error', id = null, box = $('messages')) {
   if (id) box.querySelector(`[data-id="${id}"]`)?.remove();
   const p = document.createElement('p');
   p.className = kind;
-  if (id) p.dataset.id = id;
+  if (id) {
+    p.dataset.id = id;
+    p.id = `msg-${id}`;
+  }
   if (kind === 'error') p.setAttribute('role', 'alert');
-  p.textContent = text;
+  p.append(...[].concat(parts));
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'dismiss';
@@ -68,9 +102,13 @@ function message(text, kind = 'error', id = null) {
 
 function showIgnored(ignored) {
   if (!ignored.length) return;
-  const parts = ignored.map((i) => `${i.key}=${i.value} (${i.reason})`);
-  message(`Ignored from the address, the preset's values are used instead: ${parts.join('; ')}`,
-    'notice', 'ignored');
+  const parts = ['Ignored from the address, the preset\'s values are used instead: '];
+  ignored.forEach((i, n) => {
+    // The model's reason quotes the value: quote it cut too.
+    const reason = i.value.length > 60 ? i.reason.split(i.value).join(clean(i.value, 60)) : i.reason;
+    parts.push(...(n ? ['; '] : []), bdi(`${i.key}=${i.value}`, 120), ` (${clean(reason, 400)})`);
+  });
+  message(parts, 'notice', 'ignored');
 }
 
 // ---------- configuration <-> form <-> URL ----------
@@ -108,6 +146,8 @@ function fillForm() {
   for (const input of $('params').elements) {
     if (!input.name) continue;
     input.classList.remove('invalid');
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
     if (input.type === 'checkbox') input.checked = !!c.params[input.name];
     else input.value = formValue(input.name, c.params);
   }
@@ -137,7 +177,8 @@ function showDerived() {
     const d = describe(app.config);
     const f = (x) => x.toFixed(3);
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
-      `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.`;
+      `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.` +
+      sizeWarning(d.synapses);
     // The float presets' settings do not learn on the chip formats (README).
     const hw = app.config.params.arith?.kind === 'bss2';
     let hint = hw && app.task === 'yin_yang' && app.config.preset !== 'yin_yang_bss2'
@@ -150,6 +191,23 @@ function showDerived() {
   } catch (e) {
     $('derived').textContent = '';
   }
+}
+
+// A network too large to give feedback within a second: an estimate from its size
+// (PyraLNet integrates t_pattern / 0.1 ms Euler steps per pattern; SteadNet a few passes).
+function secondsPerPattern(synapses) {
+  const c = app.config;
+  const steps = c.engine === 'pyralnet' ? (c.params.t_pattern ?? 100) / 0.1
+    : 5 * (c.params.n_passes ?? 1) * (c.params.n_exposures ?? 1);
+  return (synapses * steps) / SYNAPSE_STEPS_PER_S;
+}
+
+function sizeWarning(synapses) {
+  const s = secondsPerPattern(synapses);
+  app.slow = s > 1;
+  if (!app.slow) return '';
+  return ` This network is too large to give feedback within a second: about ${fmtTime(s)} per training ` +
+    'pattern here, and each validation takes many patterns; the status counts the time since the last report.';
 }
 
 function writeHash() {
@@ -170,14 +228,33 @@ function edit(key, raw) {
   const parsed = parseHash('#' + q.toString());
   const refused = parsed.ignored.find((i) => i.key === key);
   const err = $('param-error');
+  const input = fieldOf(key);
   if (refused) {
-    err.textContent = `${refused.key} = ${refused.value} was not applied: ${refused.reason}`;
-    err.hidden = false;
-    const input = $('params').elements[key];
-    if (input) input.classList.add('invalid');
-    if (!input) message(err.textContent, 'error', 'edit');
+    // A number field holds '' for text that is not a number: say that, not `= ""`.
+    const text = input?.type === 'number' && (input.validity.badInput || raw.trim() === '')
+      ? `${key} was not applied: enter a number`
+      : `${clean(refused.key, 40)} = ${clean(refused.value, 60)} was not applied: ${clean(refused.reason, 300)}`;
+    let box;
+    if (input?.form === $('params')) {
+      err.textContent = text;
+      err.hidden = false;
+      box = err;
+    } else {
+      box = message(text, 'error', 'edit');
+    }
+    if (input) {
+      input.classList.add('invalid');
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', box.id);
+    }
     return;
   }
+  if (input) {
+    input.classList.remove('invalid');
+    input.removeAttribute('aria-invalid');
+    if (input.getAttribute('aria-describedby') === 'param-error') input.removeAttribute('aria-describedby');
+  }
+  if (input && input.form !== $('params')) $('messages').querySelector('[data-id="edit"]')?.remove();
   // Other keys that no longer fit (e.g. learning rates after a new number of hidden
   // layers) were replaced; say so.
   if (parsed.ignored.length) {
@@ -202,6 +279,14 @@ function edit(key, raw) {
   }
 }
 
+const FIELDS = { seed: 'seed', epochs: 'epochs', engine: 'engine', arith: 'arith', rounding: 'rounding',
+  readout_noise: 'readout-noise', carry: 'carry' };
+
+/** The form control of a configuration key. */
+function fieldOf(key) {
+  return FIELDS[key] ? $(FIELDS[key]) : $('params').elements[key] || null;
+}
+
 function choosePreset(name) {
   const p = app.presets.find((x) => x.name === name);
   const c = structuredClone(p.config);
@@ -217,6 +302,8 @@ function choosePreset(name) {
 
 function startWorker(init) {
   if (app.worker) app.worker.terminate();
+  app.ready = false;
+  app.lastHeard = performance.now();
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (e) => onWorker(e.data);
   w.onerror = (e) => message(`The simulation worker failed to start: ${e.message || 'error'}`);
@@ -226,29 +313,55 @@ function startWorker(init) {
 
 function newRun(play = app.running) {
   app.lastCheckpoint = null;
+  app.ready = false;
+  hideUndo();
   app.frame = null;
   app.digits = null;
   dirty.clear();
   startWorker({ config: app.config, play });
-  $('status').textContent = 'Starting…';
+  setStatus('Starting…');
 }
 
 function onWorker(m) {
+  app.lastHeard = performance.now();
   switch (m.type) {
-    case Ev.READY:
+    case Ev.READY: {
       app.diverged = false;
+      app.ready = true;
+      app.doneSaid = false;
+      const why = app.pendingInit;
+      app.pendingInit = null;
       if (m.fromCheckpoint) {
         app.config = m.config;
         fillForm();
         writeHash();
-        message(`Checkpoint loaded: ${m.progress.patterns} patterns trained. ` +
-          'The address holds its configuration, not its weights.', 'notice', 'import');
+        if (why === 'undo') {
+          hideUndo();
+          announce(`Reset undone: ${m.progress.patterns.toLocaleString('en')} patterns trained.`);
+        } else if (why !== 'crash' && !app.resetting) {
+          $('messages').querySelector('[data-id="import"]')?.remove();
+          message(`Checkpoint loaded: ${m.progress.patterns} patterns trained. ` +
+            'The address holds its configuration, not its weights.', 'notice', 'import', $('import-message'));
+        }
+      }
+      if (app.resetting) {
+        app.resetting = false;
+        const ck = app.lastCheckpoint;
+        app.lastCheckpoint = null;
+        if (ck && ck.patterns > 0) offerUndo(ck);
+        announce('Reset: the run starts again.');
       }
       status(m.progress, 'ready', null, null);
       app.timing.ready ??= performance.now();
       break;
+    }
     case Ev.STATE:
+      if (m.running !== app.running && !(app.doneSaid && !m.running)) {
+        announce(m.running ? 'Training.'
+          : app.progress?.phase === 'done' ? 'Done.' : `Paused at ${(app.progress?.patterns ?? 0).toLocaleString('en')} patterns.`);
+      }
       setRunning(m.running);
+      if (app.progress) status(app.progress, app.progress.phase, null, null);
       break;
     case Ev.PROGRESS:
       status(m.progress, m.phase, m.perSec, m.eta);
@@ -257,6 +370,13 @@ function onWorker(m) {
       if (m.which === 'test') {
         const acc = m.metrics.accuracy != null ? `, accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %` : '';
         message(`Test set: MSE ${m.metrics.mse.toExponential(3)}${acc}.`, 'notice', 'test');
+        announce(`Done. Test set: ${acc ? acc.slice(2) + ', ' : ''}MSE ${fmtMse(m.metrics.mse)}.`, true);
+        app.doneSaid = true;
+      } else {
+        const x = m.metrics;
+        const epoch = `Epoch ${Math.max(1, Math.ceil(x.epoch))}, ${x.patterns.toLocaleString('en')} patterns: `;
+        const acc = m.metrics.accuracy != null ? `accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %, ` : '';
+        announce(`${epoch}validation ${acc}MSE ${fmtMse(m.metrics.mse)}.`, false, true);
       }
       break;
     case Ev.FRAME:
@@ -269,6 +389,8 @@ function onWorker(m) {
       break;
     case Ev.REGIONS:
       drawRegions(m.regions);
+      break;
+    case Ev.PARAMS:
       break;
     case Ev.CHECKPOINT:
       // After a divergence only a new run (or reset) saves again: the last good state stays.
@@ -298,6 +420,7 @@ function onWorkerError(m) {
     const ck = app.lastCheckpoint;
     message(`The simulation crashed (${m.message}). It was restarted ` +
       (ck ? `from the last checkpoint (${ck.patterns} patterns).` : 'from the start.'), 'error', 'crash');
+    app.pendingInit = ck ? 'crash' : null;
     startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed } : { config: app.config });
     return;
   }
@@ -307,8 +430,56 @@ function onWorkerError(m) {
     [Op.CONFIG]: 'Configuration refused: ',
     [Op.SET]: 'Change refused: ',
   }[m.op] || 'Error: ';
-  const p = message(prefix + m.message, 'error', diverged ? 'diverged' : m.op);
+  // A refused import is said next to the Import control; the run goes on.
+  if (m.op === Op.CHECKPOINT && !diverged) {
+    const undo = app.pendingInit === 'undo';
+    app.pendingInit = null;
+    message(prefix + clean(m.message, 400), 'error', 'checkpoint', undo ? $('messages') : $('import-message'));
+    return;
+  }
+  const p = message(prefix + clean(m.message, 400), 'error', diverged ? 'diverged' : m.op);
   if (diverged) offerLastGood(p);
+}
+
+// ---------- reset: confirmation and undo ----------
+
+function requestReset() {
+  const n = app.progress?.patterns ?? 0;
+  const dialog = $('reset-dialog');
+  if (n <= RESET_CONFIRM || dialog.open) return doReset();
+  $('reset-question').textContent = `Reset this run? It has trained ${n.toLocaleString('en')} patterns. ` +
+    'You can undo the reset until the next one.';
+  dialog.returnValue = '';
+  dialog.showModal();
+}
+
+function doReset() {
+  // The pause saves a checkpoint first (Ev.CHECKPOINT, before the reset's Ev.READY):
+  // what "Undo reset" restores.
+  app.resetting = true;
+  app.worker.postMessage({ cmd: Cmd.PAUSE });
+  app.worker.postMessage({ cmd: Cmd.RESET });
+}
+
+function offerUndo(ck) {
+  app.undo = ck;
+  $('undo-text').textContent = `The run was reset at ${ck.patterns.toLocaleString('en')} patterns.`;
+  $('undo-box').hidden = false;
+}
+
+function hideUndo() {
+  const box = $('undo-box');
+  if (box.contains(document.activeElement)) $('reset').focus();
+  box.hidden = true;
+  app.undo = null;
+}
+
+function undoReset() {
+  const ck = app.undo;
+  if (!ck) return;
+  app.pendingInit = 'undo';
+  // `restore`: the restored run resets to where it reset to before, not to this state.
+  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: ck.text, embed: app.config.embed, restore: true });
 }
 
 // After a divergence the worker's weights are no use; the last autosave (taken
@@ -343,12 +514,60 @@ function fmtTime(s) {
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
+const fmtMse = (x) => (x < 0.01 ? x.toExponential(2) : x.toFixed(3));
+
 function status(p, phase, perSec, eta) {
   app.progress = { ...p, phase, perSec, eta };
   const epoch = Math.min(p.epoch + 1, p.epochs);
   const rate = perSec != null ? `${perSec.toFixed(perSec < 10 ? 1 : 0)} patterns/s` : '– patterns/s';
-  $('status').textContent = `Epoch ${epoch}/${p.epochs} · ${p.patterns.toLocaleString('en')}/` +
-    `${p.total_patterns.toLocaleString('en')} patterns · ${rate} · ETA ${fmtTime(eta)} · ${phase}`;
+  // Not training and not evaluating: say "paused", whatever the worker's last phase was.
+  const shown = phase === 'training' && !app.running ? 'paused' : phase;
+  setStatus(`Epoch ${epoch}/${p.epochs} · ${p.patterns.toLocaleString('en')}/` +
+    `${p.total_patterns.toLocaleString('en')} patterns · ${rate} · ETA ${fmtTime(eta)} · ${shown}`);
+}
+
+function setStatus(text) {
+  app.statusText = text;
+  $('status').textContent = text;
+}
+
+// A busy worker that has not reported for a while (a large network): the visible
+// status counts the seconds, so that the page is seen to be working.
+function busy() {
+  return !app.ready || app.running || ['validating', 'testing'].includes(app.progress?.phase);
+}
+
+setInterval(() => {
+  const quiet = performance.now() - app.lastHeard;
+  const note = app.worker && busy() && quiet > QUIET_MS ? ` · working, ${Math.round(quiet / 1000)} s since the last report` : '';
+  const text = app.statusText + note;
+  if ($('status').textContent !== text) $('status').textContent = text;
+}, 1000);
+
+// The screen-reader channel: one polite status, at most every ANNOUNCE_MS. What
+// waits for its turn is spoken together: every state change (play, pause, reset,
+// done) and the latest validation only.
+let announceTimer = null, lastAnnounce = -1e9, waiting = [];
+function announce(text, now = false, validation = false) {
+  waiting = waiting.filter((w) => !(validation && w.validation));
+  waiting.push({ text, validation });
+  const due = lastAnnounce + ANNOUNCE_MS - performance.now();
+  if (now || due <= 0) {
+    clearTimeout(announceTimer);
+    announceTimer = null;
+    speak();
+  } else if (!announceTimer) {
+    announceTimer = setTimeout(() => { announceTimer = null; speak(); }, due);
+  }
+}
+function speak() {
+  if (!waiting.length) return;
+  const text = waiting.map((w) => w.text).join(' ');
+  $('announce').textContent = text;
+  app.announced.push(text);
+  if (app.announced.length > 100) app.announced.shift();
+  waiting = [];
+  lastAnnounce = performance.now();
 }
 
 function setRunning(r) {
@@ -375,7 +594,11 @@ function download(blob, name) {
 function wire() {
   $('play').onclick = toggle;
   $('step').onclick = () => app.worker.postMessage({ cmd: Cmd.STEP });
-  $('reset').onclick = () => app.worker.postMessage({ cmd: Cmd.RESET });
+  $('reset').onclick = requestReset;
+  $('reset-dialog').addEventListener('close', () => {
+    if ($('reset-dialog').returnValue === 'reset') doReset();
+  });
+  $('undo-reset').onclick = undoReset;
   const speed = $('speed');
   const showSpeed = () => {
     const v = SPEEDS[+speed.value];
@@ -407,11 +630,13 @@ function wire() {
     e.target.value = '';
     if (!file) return;
     const limit = app.limits.import_bytes;
+    $('import-message').replaceChildren();
     if (file.size > limit) {
-      message(`Checkpoint refused: ${file.name} is ${file.size} bytes, more than the limit of ${limit} bytes.`,
-        'error', 'checkpoint');
+      message(['Checkpoint refused: ', bdi(file.name, 80), ` is ${file.size} bytes, more than the limit of ${limit} bytes.`],
+        'error', 'checkpoint', $('import-message'));
       return;
     }
+    app.pendingInit = 'import';
     app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: await file.text(), embed: app.config.embed });
   };
   $('copy-link').onclick = async () => {
@@ -426,11 +651,12 @@ function wire() {
     b.setAttribute('aria-label', `Save the ${b.dataset.canvas} plot as PNG`);
     b.onclick = () => $(b.dataset.canvas).toBlob((blob) => download(blob, `${b.dataset.canvas}.png`), 'image/png');
   }
+  // Shortcuts need Alt+Shift (WCAG 2.1.4: no single-key shortcuts); `code`, not
+  // `key`, so that keyboard layouts and Alt's characters on macOS do not matter.
   document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, select, textarea')) return;
-    if (e.key === 'k' || (e.key === ' ' && e.target === document.body)) { e.preventDefault(); toggle(); }
-    else if (e.key === 's') app.worker.postMessage({ cmd: Cmd.STEP });
-    else if (e.key === 'r') app.worker.postMessage({ cmd: Cmd.RESET });
+    if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey || $('reset-dialog').open) return;
+    const act = { KeyK: toggle, KeyS: () => app.worker.postMessage({ cmd: Cmd.STEP }), KeyR: requestReset }[e.code];
+    if (act) { e.preventDefault(); act(); }
   });
   document.addEventListener('visibilitychange', () => {
     if (document.hidden && app.running) { app.autoPaused = true; pause(); }
@@ -440,6 +666,22 @@ function wire() {
     const parsed = parseHash(location.hash);
     $('messages').querySelector('[data-id="ignored"]')?.remove();
     showIgnored(parsed.ignored);
+    // A hash with nothing usable (every key refused) keeps the current run, and so
+    // does one that names the configuration already running.
+    const keys = location.hash.slice(1).split('&').filter(Boolean).map((part) => {
+      const k = part.split('=')[0];
+      try { return decodeURIComponent(k); } catch { return k; }
+    });
+    const refused = new Set(parsed.ignored.map((i) => i.key));
+    const nothing = refused.has('(address)') || (keys.length > 0 && keys.every((k) => refused.has(k)));
+    if (nothing || printHash({ ...parsed.config, embed: app.config.embed }) === printHash(app.config)) {
+      if (parsed.config.embed !== app.config.embed && !nothing) {
+        app.config.embed = parsed.config.embed;
+        fillForm();
+      }
+      writeHash();
+      return;
+    }
     app.config = parsed.config;
     fillForm();
     writeHash();
@@ -491,6 +733,7 @@ function requestDraw() {
     try {
       if (!data) return requestDraw();
       DRAW[id]($(id), data);
+      showData(id, data);
       app.draws += id === 'potentials' ? 1 : 0;
       if (id === 'codes') $(id).dataset.drawn = String(+($(id).dataset.drawn || 0) + 1);
       if (id === 'potentials') app.timing.frame ??= performance.now();
@@ -540,7 +783,137 @@ function drawRegions(r) {
   canvas.setAttribute('aria-label', `Yin-Yang decision regions with ${r.labels.length} test points, ` +
     `${acc} % classified correctly`);
   canvas.dataset.drawn = String(+(canvas.dataset.drawn || 0) + 1);
+  showData('regions', r);
   app.timing.regions ??= performance.now();
+}
+
+// ---------- the charts as data ----------
+// Each chart's "Data" disclosure: a one-line summary (the canvas's description) and,
+// while open, a table of what the chart draws, from the same payload. Only formatting.
+
+const MAX_ROWS = 200;
+const n3 = (x) => (x == null || !Number.isFinite(x) ? '–' : Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0.001)
+  ? x.toExponential(2) : (+x.toPrecision(4)).toString());
+const pct = (x) => (x == null ? '–' : `${(100 * x).toFixed(1)} %`);
+
+/** Rows i of n to show: all, or evenly spaced with the last. */
+function sample(n) {
+  if (n <= MAX_ROWS) return { idx: [...Array(n).keys()], note: '' };
+  const k = Math.ceil(n / MAX_ROWS);
+  const idx = [];
+  for (let i = 0; i < n; i += k) idx.push(i);
+  if (idx.at(-1) !== n - 1) idx.push(n - 1);
+  return { idx, note: ` The table shows every ${k}th of ${n.toLocaleString('en')} rows and the last.` };
+}
+
+const TABLES = {
+  regions(r) {
+    const names = ['yin', 'yang', 'dot'];
+    const rows = names.map((name, c) => {
+      let n = 0, right = 0;
+      for (let i = 0; i < r.labels.length; i++) if (r.labels[i] === c) { n++; right += r.predicted[i] === c; }
+      return [name, n, right, n - right];
+    });
+    const right = rows.reduce((a, x) => a + x[2], 0);
+    return {
+      summary: `${r.labels.length} test points, ${right} (${pct(right / Math.max(1, r.labels.length))}) classified ` +
+        `correctly; decision regions on a ${r.n}×${r.n} grid.`,
+      head: ['true class', 'test points', 'correct', 'wrong'], rows,
+    };
+  },
+  curves(c) {
+    const last = c.points.at(-1);
+    const { idx, note } = sample(c.points.length);
+    const rows = idx.map((i) => { const p = c.points[i]; return [p.patterns.toLocaleString('en'), n3(p.epoch), n3(p.mse), pct(p.accuracy)]; });
+    if (c.test) rows.push([`test, ${c.test.patterns.toLocaleString('en')}`, n3(c.test.epoch), n3(c.test.mse), pct(c.test.accuracy)]);
+    return {
+      summary: `${c.points.length} validations` + (last ? `; the latest after ${last.patterns.toLocaleString('en')} ` +
+        `patterns: MSE ${n3(last.mse)}${last.accuracy != null ? `, accuracy ${pct(last.accuracy)}` : ''}` : '') +
+        (c.test ? `; test: MSE ${n3(c.test.mse)}${c.test.accuracy != null ? `, accuracy ${pct(c.test.accuracy)}` : ''}` : '') +
+        (c.reference ? `; published: ${clean(c.reference.label, 80)} ${pct(c.reference.accuracy)}` : '') + '.' + note,
+      head: ['patterns', 'epoch', 'MSE', 'accuracy'], rows,
+    };
+  },
+  sps(t) {
+    const { idx, note } = sample(t.t_s.length);
+    const i = t.t_s.length - 1;
+    return {
+      summary: i < 0 ? 'No data yet.' : `${t.t_s.length} samples to ${n3(t.t_s[i])} s of training; the latest: mean |apical| ` +
+        `${n3(t.mean_abs_apical[i])}, ‖W^ip − W^ip_SPS‖ ${n3(t.d_ip[i])}, ‖W^pi + W^down‖ ${n3(t.d_pi[i])}.${note}`,
+      head: ['time (s)', 'mean |apical potential|', '‖W^ip − W^ip_SPS‖', '‖W^pi + W^down‖'],
+      rows: idx.map((k) => [n3(t.t_s[k]), n3(t.mean_abs_apical[k]), n3(t.d_ip[k]), n3(t.d_pi[k])]),
+    };
+  },
+  potentials(p) {
+    const { idx, note } = sample(p.t_ms.length);
+    const J = p.outputs.length;
+    const head = ['time (ms)'];
+    for (let j = 0; j < J; j++) head.push(`output ${j + 1}`, `target ${j + 1}`);
+    const i = p.t_ms.length - 1;
+    const latest = i < 0 ? '' : ' The latest: ' + p.outputs.map((o, j) => `output ${j + 1} ${n3(o[i])} (target ${n3(p.targets[j][i])})`).join(', ') + '.';
+    return {
+      summary: `${p.t_ms.length} ${p.steady ? 'settled values (one per pattern)' : 'samples'} of ${J} output potentials and their targets.${latest}${note}`,
+      head, rows: idx.map((k) => [n3(p.t_ms[k]), ...p.outputs.flatMap((o, j) => [n3(o[k]), n3(p.targets[j][k])])]),
+    };
+  },
+  confusion(c) {
+    let n = 0, right = 0;
+    c.counts.forEach((row, i) => row.forEach((x, j) => { n += x; if (i === j) right += x; }));
+    return {
+      summary: `Latest validation: ${right} of ${n} classified correctly (${pct(right / Math.max(1, n))}). Rows: true class; columns: predicted.`,
+      head: ['true \\ predicted', ...c.labels.map((l) => clean(l, 20))],
+      rows: c.counts.map((row, i) => [clean(c.labels[i], 20), ...row]), rowHeads: true,
+    };
+  },
+  codes(w) {
+    const rows = [];
+    for (let k = 0; k < 127; k++) {
+      const counts = w.series.map((s) => s.counts[k] ?? 0);
+      if (counts.some((x) => x > 0)) rows.push([k - 63, ...counts]);
+    }
+    return {
+      summary: `Weight codes (${clean(w.format, 80)}) of ${w.series.length} matrices: ` +
+        w.series.map((s) => `${clean(s.name, 20)} (scale ${n3(s.scale)})`).join(', ') + '. The table lists the codes in use.',
+      head: ['code', ...w.series.map((s) => clean(s.name, 20))], rows,
+    };
+  },
+  digits(d) {
+    const right = d.labels.filter((l, i) => d.predicted[i] === l).length;
+    return {
+      summary: `${d.labels.length} test digits, ${right} predicted correctly.`,
+      head: ['digit', 'label', 'predicted'],
+      rows: d.labels.map((l, i) => [i + 1, l, d.predicted[i] === l ? `${d.predicted[i]}` : `${d.predicted[i]} (wrong)`]),
+    };
+  },
+};
+
+function showData(id, data) {
+  app.chartData[id] = data;
+  const details = $(`${id}-data`);
+  if (!details || !TABLES[id]) return;
+  const t = TABLES[id](data);
+  $(`${id}-data-summary`).textContent = t.summary;
+  if (details.open) fillTable(details.querySelector('.table-wrap'), t);
+}
+
+function fillTable(wrap, t) {
+  const table = document.createElement('table');
+  const tr = (cells, headRow) => {
+    const row = document.createElement('tr');
+    cells.forEach((c, i) => {
+      const cell = document.createElement(headRow || (t.rowHeads && i === 0) ? 'th' : 'td');
+      if (headRow) cell.scope = 'col';
+      else if (t.rowHeads && i === 0) cell.scope = 'row';
+      cell.textContent = String(c);
+      row.append(cell);
+    });
+    return row;
+  };
+  const thead = table.createTHead();
+  thead.append(tr(t.head, true));
+  const tbody = table.createTBody();
+  tbody.append(...t.rows.map((r) => tr(r, false)));
+  wrap.replaceChildren(table);
 }
 
 // ---------- start ----------
@@ -556,6 +929,12 @@ async function main() {
   fillForm();
   writeHash();
   wire();
+  for (const d of document.querySelectorAll('details.data[data-chart]')) {
+    d.addEventListener('toggle', () => {
+      const data = app.chartData[d.dataset.chart];
+      if (d.open && data) showData(d.dataset.chart, data);
+    });
+  }
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
   startWorker({ config: app.config, play: !reduced && !document.hidden });
 }

@@ -7,8 +7,9 @@
 /** Page → simulation worker (worker.js): `{cmd: Cmd.X, ...fields}`. */
 export const Cmd = Object.freeze({
   /** Start a run: `{config}` (an AppConfig) or `{checkpoint}` (its JSON text),
-   *  with `embed` (bool) and `play` (start training at once). A refused config or
-   *  checkpoint leaves the current run as it was. */
+   *  with `embed` (bool) and `play` (start training at once); `restore` (with a
+   *  checkpoint: undoing a reset) keeps what Cmd.RESET rebuilds from. A refused
+   *  config or checkpoint leaves the current run as it was, running or not. */
   INIT: 'init',
   /** The current run again from its start (its config, or its imported checkpoint). */
   RESET: 'reset',

@@ -30,13 +30,28 @@ const types = {
 // cannot run script). A worker's policy comes from its script's header.
 export const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
+// Which sites may show the page in a frame (frame-ancestors works in the header
+// only, not in the meta tag). Embedding in course pages is the point, so any site
+// may by default; a host restricts it with FRAME_ANCESTORS, e.g.
+// FRAME_ANCESTORS="'self' https://moodle.example.edu" (docs/design.md).
+export const FRAME_ANCESTORS = process.env.FRAME_ANCESTORS || '*';
+
+/** The security headers of every response, errors included. */
+export function securityHeaders() {
+  return {
+    'Content-Security-Policy': `${CSP}; frame-ancestors ${FRAME_ANCESTORS}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
 export function server() {
   return createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       let file = normalize(join(root, path));
       if (!file.startsWith(root.endsWith(sep) ? root : root + sep) && file !== root) {
-        res.writeHead(403).end('forbidden');
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() }).end('forbidden');
         return;
       }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
@@ -44,12 +59,11 @@ export function server() {
       res.writeHead(200, {
         'Content-Type': types[extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-cache',
-        'Content-Security-Policy': CSP,
-        'X-Content-Type-Options': 'nosniff',
+        ...securityHeaders(),
       });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() }).end('not found');
     }
   });
 }

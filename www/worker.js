@@ -46,6 +46,13 @@ function schedule(delay = 0) {
 
 // A wasm trap (a Rust panic) leaves the module unusable: the page restarts us.
 // Other errors carry the model's kind (the binding sets `kind` from the variant).
+// A refused command (a checkpoint, a config, a parameter change) is only reported:
+// the current run goes on as it was.
+function refuse(err, op) {
+  if (err instanceof WebAssembly.RuntimeError) return fail(err, op);
+  post({ type: Ev.ERROR, op, kind: (err && err.kind) || 'error', message: String(err && err.message || err), fatal: false });
+}
+
 function fail(err, op) {
   const fatal = err instanceof WebAssembly.RuntimeError;
   const message = (fatal && globalThis.__microcircuitPanic) || String(err && err.message || err);
@@ -107,9 +114,13 @@ function handle(msg) {
     case Cmd.INIT:
       try {
         if (msg.checkpoint != null) {
-          install(Sim.fromCheckpoint(msg.checkpoint, !!msg.embed), true);
-          checkpointText = msg.checkpoint;
-          config = null;
+          const restored = Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
+          install(restored, true);
+          // `restore` (undoing a reset): a later reset goes where this run's went.
+          if (!msg.restore) {
+            checkpointText = msg.checkpoint;
+            config = null;
+          }
         } else {
           install(new Sim(msg.config), false);
           config = msg.config;
@@ -118,8 +129,8 @@ function handle(msg) {
         if (msg.play) running = true;
         post({ type: Ev.STATE, running });
       } catch (err) {
-        // A refused checkpoint or config leaves the current run as it was.
-        fail(err, msg.checkpoint != null ? Op.CHECKPOINT : Op.CONFIG);
+        // A refused checkpoint or config leaves the current run as it was, running or not.
+        refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : Op.CONFIG);
       }
       break;
     case Cmd.RESET:
@@ -155,7 +166,7 @@ function handle(msg) {
         post({ type: Ev.PARAMS, params });
         regionsWanted = task === 'yin_yang';
         frameDue = true;
-      } catch (err) { fail(err, Op.SET); }
+      } catch (err) { refuse(err, Op.SET); }
       break;
     case Cmd.EXPORT:
       if (!sim) break;

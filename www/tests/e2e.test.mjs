@@ -80,11 +80,11 @@ test('pause takes effect within 100 ms and holds; step trains one pattern', { ti
   await waitPatterns(page, a + 1);
   await page.waitForTimeout(300);
   assert.equal((await progress(page)).patterns, a + 1);
-  // Keyboard: k plays, k pauses.
+  // Keyboard: Alt+Shift+K plays, Alt+Shift+K pauses.
   await page.focus('body');
-  await page.keyboard.press('k');
+  await page.keyboard.press('Alt+Shift+KeyK');
   await page.waitForFunction(() => window.__app.running);
-  await page.keyboard.press('k');
+  await page.keyboard.press('Alt+Shift+KeyK');
   await page.waitForFunction(() => !window.__app.running);
   await context.close();
 });
@@ -152,16 +152,18 @@ test('export gives checkpoint, CSV and PNG files; a bad checkpoint is refused; a
   }
   const before = (await progress(page)).patterns;
   await page.setInputFiles('#import', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "something-else"}') });
-  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('Checkpoint refused'));
-  assert.match(await messages(page), /Checkpoint refused: malformed checkpoint: format "something-else", expected "microcircuit-checkpoint"/);
+  await page.waitForFunction(() => document.getElementById('import-message').textContent.includes('Checkpoint refused'));
+  assert.match(await page.textContent('#import-message'), /Checkpoint refused: malformed checkpoint: format "something-else", expected "microcircuit-checkpoint"/);
   assert.equal((await progress(page)).patterns, before, 'the current run is kept');
   const broken = ck.body.toString().replace('"g_l":0.1', '"g_l":-0.1');
   await page.setInputFiles('#import', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) });
-  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('`g_l` = -0.1'));
-  // Start something else, then load the saved checkpoint.
+  await page.waitForFunction(() => document.getElementById('import-message').textContent.includes('`g_l` = -0.1'));
+  // Start something else (Reset asks first after 1,000 patterns), then load the saved checkpoint.
   await page.click('#reset');
+  if (await page.isVisible('#reset-dialog')) await page.click('#reset-confirm');
+  await page.waitForFunction(() => window.__app.progress.patterns === 0);
   await page.setInputFiles('#import', { name: 'good.json', mimeType: 'application/json', buffer: ck.body });
-  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('Checkpoint loaded'));
+  await page.waitForFunction(() => document.getElementById('import-message').textContent.includes('Checkpoint loaded'));
   assert.equal((await progress(page)).patterns, json.patterns);
   await context.close();
 });

@@ -50,7 +50,14 @@ async function save(page, selector) {
 
 test('the page trains, draws and exports under its CSP without a single violation', { timeout: 90000 }, async () => {
   const res = await fetch(base);
-  assert.equal(res.headers.get('content-security-policy'), CSP);
+  assert.equal(res.headers.get('content-security-policy'), `${CSP}; frame-ancestors *`);
+  // Every response carries the policy, nosniff and a referrer policy, errors too.
+  for (const url of [base, base + 'main.js', base + 'no-such-file', base + '..%2f..%2fetc%2fpasswd']) {
+    const r = await fetch(url);
+    assert.match(r.headers.get('content-security-policy'), /default-src 'none'.*; frame-ancestors \*$/, url);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', url);
+    assert.equal(r.headers.get('referrer-policy'), 'no-referrer', url);
+  }
   for (const directive of ["script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "object-src 'none'", "base-uri 'none'"]) {
     assert.ok(CSP.includes(directive), directive);
   }
@@ -115,8 +122,8 @@ test('sizes beyond the limits are refused with the limit: URL length, network si
   // here so that the test needs no 200 MB file).
   await page.evaluate(() => { window.__app.limits.import_bytes = 100; });
   await page.setInputFiles('#import', { name: 'big.json', mimeType: 'application/json', buffer: Buffer.alloc(101, 32) });
-  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('big.json'));
-  assert.match(await messages(page), /Checkpoint refused: big\.json is 101 bytes, more than the limit of 100 bytes/);
+  await page.waitForFunction(() => document.getElementById('import-message').textContent.includes('big.json'));
+  assert.match(await page.textContent('#import-message'), /Checkpoint refused: big\.json is 101 bytes, more than the limit of 100 bytes/);
   await context.close();
 });
 
@@ -138,7 +145,7 @@ test('a diverged run stops with the message and its last good checkpoint can be 
   }
   // It loads (the page checks every weight again).
   await page.setInputFiles('#import', { name: 'good.json', mimeType: 'application/json', buffer: a.body });
-  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('Checkpoint loaded'));
+  await page.waitForFunction(() => document.getElementById('import-message').textContent.includes('Checkpoint loaded'));
   assert.equal(await page.evaluate(() => window.__app.diverged), false);
   await context.close();
 });
