@@ -5,12 +5,12 @@
 
 use std::process::Command;
 
-use microcircuit::arith::{ArithKind, MatrixId, Rounding};
-use microcircuit::bss2::{W_MAX, WeightScales};
 use microcircuit::data;
-use microcircuit::engine::{self, EngineKind};
-use microcircuit::network::{Network, Projection};
-use microcircuit::params::{Params, Schedule, Task};
+use microcircuit::model::arith::{ArithKind, MatrixId, Rounding};
+use microcircuit::model::bss2::{W_MAX, WeightScales};
+use microcircuit::model::engine::{self, EngineKind};
+use microcircuit::model::network::{Network, Projection};
+use microcircuit::model::params::{Params, Schedule, Task};
 use microcircuit::train::{Checkpoint, RunConfig, Trainer};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
@@ -304,20 +304,20 @@ fn a_plasticity_period_lets_pyralnet_traces_leave_zero() {
         "float {want} LSB; emulated, rule every step {every_step}, every 30 steps {periodic}"
     );
     // Weights stay put between the rule's steps: the 30th plastic step writes.
-    use microcircuit::engine::Engine as _;
+    use microcircuit::model::engine::Engine as _;
     let mut p = chip(30);
     p.eta_up = vec![0.05];
     let (lag, seed) = (p.lag_steps(), 3);
-    let arith = microcircuit::bss2::Bss2::new(&p, seed);
+    let arith = microcircuit::model::bss2::Bss2::new(&p, seed);
     let mut net = Network::new(p, seed).unwrap();
     arith.quantise(&mut net);
-    let mut sim = microcircuit::pyralnet::PyraLNet::with_arith(net, seed, arith);
+    let mut sim = microcircuit::model::pyralnet::PyraLNet::with_arith(net, seed, arith);
     let x = [0.9f32, 0.3, 0.1, 0.7];
     let t = [1.0f32; 3];
     for _ in 0..lag {
         sim.step(&x, Some(&t), false);
     }
-    let w = |s: &microcircuit::pyralnet::PyraLNet<microcircuit::bss2::Bss2>| {
+    let w = |s: &microcircuit::model::pyralnet::PyraLNet<microcircuit::model::bss2::Bss2>| {
         s.network().w.up[1].data.clone()
     };
     let mut changed_at = Vec::new();

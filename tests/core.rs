@@ -2,9 +2,9 @@
 //! state, a hand-computed trajectory, learning, determinism, and config errors.
 
 use microcircuit::data::{Dataset, Targets, mimic};
-use microcircuit::engine::{self, Engine, EngineKind};
-use microcircuit::network::{Mat, Network, State};
-use microcircuit::params::{InitMode, LowpassStart, Params, Range};
+use microcircuit::model::engine::{self, Engine, EngineKind};
+use microcircuit::model::network::{Mat, Network, State};
+use microcircuit::model::params::{InitMode, LowpassStart, Params, Range};
 use microcircuit::{Error, PyraLNet, SteadNet};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
@@ -115,7 +115,7 @@ fn self_predicting_state_is_a_fixed_point_of_lateral_plasticity() {
 fn tiny() -> PyraLNet {
     let mut p = Params::mimic();
     p.layers = vec![1, 1, 1];
-    p.transfer = microcircuit::params::Transfer::Logistic;
+    p.transfer = microcircuit::model::params::Transfer::Logistic;
     p.eta_up = vec![0.5, 0.5];
     p.eta_ip = vec![0.5];
     p.eta_pi = vec![0.5];
@@ -308,7 +308,7 @@ fn same_seed_same_weights_other_seed_other_weights() {
             eng.network().w.clone()
         };
         let (a, b, c) = (run(1), run(1), run(2));
-        let bits = |w: &microcircuit::network::Projections| -> Vec<u32> {
+        let bits = |w: &microcircuit::model::network::Projections| -> Vec<u32> {
             w.up.iter()
                 .chain(&w.ip)
                 .chain(&w.pi)

@@ -8,10 +8,10 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{FONT, colour, fail, placeholder};
-use crate::arith::{ArithKind, MatrixId};
-use crate::bss2::{W_MAX, WeightScales, weight_code};
 use crate::error::Error;
-use crate::network::{Network, Projection};
+use crate::model::arith::{ArithKind, MatrixId};
+use crate::model::bss2::{W_MAX, WeightScales, weight_code};
+use crate::model::network::{Network, Projection};
 
 /// Codes of one weight matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FONT, colour, fail, padded_range, placeholder};
 use crate::error::Error;
-use crate::record::{Probe, Recorder};
+use crate::model::record::{Probe, Recorder};
 
 /// The data of the SPS chart.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -13,9 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use microcircuit::Error;
-use microcircuit::bench::Bench;
-use microcircuit::engine::EngineKind;
-use microcircuit::params::Preset;
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::params::Preset;
+use microcircuit::train::bench::Bench;
 
 #[derive(Parser)]
 #[command(
@@ -43,10 +43,10 @@ enum Cmd {
         seed: u64,
         /// Number formats to time: float or bss2 (the chip's, SPEC §6); default: the preset's.
         #[arg(long)]
-        arith: Option<microcircuit::arith::ArithKind>,
+        arith: Option<microcircuit::model::arith::ArithKind>,
         /// Write-back rounding with --arith bss2: floor or stochastic.
         #[arg(long)]
-        rounding: Option<microcircuit::arith::Rounding>,
+        rounding: Option<microcircuit::model::arith::Rounding>,
         /// With --arith bss2: keep the bits write-back rounds off (true) or clear them.
         #[arg(long, value_name = "BOOL")]
         carry: Option<bool>,
@@ -122,8 +122,8 @@ fn bench(
     patterns: Option<usize>,
     seed: u64,
     (arith, rounding, carry): (
-        Option<microcircuit::arith::ArithKind>,
-        Option<microcircuit::arith::Rounding>,
+        Option<microcircuit::model::arith::ArithKind>,
+        Option<microcircuit::model::arith::Rounding>,
         Option<bool>,
     ),
 ) -> microcircuit::Result<serde_json::Value> {

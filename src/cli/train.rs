@@ -6,11 +6,11 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 
-use microcircuit::arith::{ArithKind, Rounding};
 use microcircuit::data::{self, mnist};
-use microcircuit::engine::EngineKind;
 use microcircuit::experiments::mean_sd;
-use microcircuit::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
+use microcircuit::model::arith::{ArithKind, Rounding};
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
 

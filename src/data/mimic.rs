@@ -13,8 +13,8 @@
 
 use crate::data::{Dataset, Targets};
 use crate::error::{Error, Result};
-use crate::kernels::{matvec, phi_in_place};
-use crate::params::Params;
+use crate::model::kernels::{matvec, phi_in_place};
+use crate::model::params::Params;
 use crate::rng::{SimRng, Stream};
 
 /// Teacher weights, one row-major matrix per layer (`n_k × n_{k-1}`).

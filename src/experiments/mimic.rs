@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use super::figure::{self, Panel, Series};
 use super::{Outcome, Point, Record, Scale, Settings, make, text};
 use crate::data::{Dataset, splits_for};
-use crate::engine::{self, EngineKind};
 use crate::error::Result;
-use crate::network::Network;
-use crate::params::{Params, Schedule, Task};
-use crate::record::{Probe, Recorder};
+use crate::model::engine::{self, EngineKind};
+use crate::model::network::Network;
+use crate::model::params::{Params, Schedule, Task};
+use crate::model::record::{Probe, Recorder};
 use crate::train::{RunConfig, Trainer};
 
 /// Output potentials of a few evaluation patterns.

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::figure::{self, HLine, Panel, Series};
 use super::{Outcome, Point, Record, Scale, Settings, make, text};
 use crate::data::splits_for;
-use crate::engine::EngineKind;
 use crate::error::Result;
-use crate::params::{Params, Schedule, Task};
+use crate::model::engine::EngineKind;
+use crate::model::params::{Params, Schedule, Task};
 use crate::train::{RunConfig, Trainer};
 
 /// A validation curve and the final test.

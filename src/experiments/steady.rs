@@ -28,10 +28,10 @@ use serde::{Deserialize, Serialize};
 use super::figure::{self, Panel, Series};
 use super::{Outcome, Point, Record, Scale, Settings, make, num, text};
 use crate::data::{MIMIC_TEACHER_SEED, mimic, yinyang};
-use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::network::{Network, State};
-use crate::params::{InitMode, Params};
+use crate::model::engine::Engine;
+use crate::model::network::{Network, State};
+use crate::model::params::{InitMode, Params};
 use crate::{PyraLNet, SteadNet};
 
 /// Deviation of SteadNet from PyraLNet along a run.
@@ -85,7 +85,7 @@ fn somatic(s: &State) -> impl Iterator<Item = f32> + '_ {
 fn plastic(net: &Network) -> impl Iterator<Item = f32> + '_ {
     let p = &net.params;
     let w = &net.w;
-    let pick = |ms: &'static str| -> Vec<&crate::network::Mat> {
+    let pick = |ms: &'static str| -> Vec<&crate::model::network::Mat> {
         let (mats, etas) = match ms {
             "up" => (&w.up[1..], &p.eta_up[..]),
             "ip" => (&w.ip[1..], &p.eta_ip[..]),

@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::figure::{self, HLine, Marker, Panel, Series};
 use super::{Experiment, Point, Record, Scale, Settings, make, num, text};
 use crate::data::splits_for;
-use crate::engine::EngineKind;
 use crate::error::{Error, Result};
-use crate::params::{Params, Schedule, Task};
+use crate::model::engine::EngineKind;
+use crate::model::params::{Params, Schedule, Task};
 use crate::train::{RunConfig, Trainer};
 
 /// The outcome of one training run.

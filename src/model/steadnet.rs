@@ -19,13 +19,13 @@
 //! same compartment code with [`Solve::Steady`] instead of [`Solve::Euler`]).
 //!
 //! Generic over the arithmetic ([`Arith`]): `SteadNet` (= `SteadNet<Float>`) computes
-//! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
+//! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::model::bss2`]).
 
-use crate::arith::{Arith, Float};
-use crate::engine::{Engine, EngineKind, check_pattern};
 use crate::error::Result;
-use crate::network::{Network, Solve, State};
-use crate::record::Recorder;
+use crate::model::arith::{Arith, Float};
+use crate::model::engine::{Engine, EngineKind, check_pattern};
+use crate::model::network::{Network, Solve, State};
+use crate::model::record::Recorder;
 
 /// The steady-state network, computing with arithmetic `A`.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub struct SteadNet<A: Arith = Float> {
 }
 
 impl SteadNet {
-    /// Wraps `net` in its resting state, computing in f32 ([`crate::engine::build`]
+    /// Wraps `net` in its resting state, computing in f32 ([`crate::model::engine::build`]
     /// picks the arithmetic from the parameters).
     pub fn new(net: Network) -> Self {
         SteadNet::with_arith(net, Float)

@@ -18,7 +18,7 @@
 //! instructions. What is left is mostly the ~250 logistic evaluations (~35 %), the
 //! low-pass updates of the three plastic matrices (~30 %) and the matrix products.
 
-use crate::params::Transfer;
+use crate::model::params::Transfer;
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 // ln 2 split in two for Cody–Waite range reduction: LN2_HI has trailing zero bits,

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::ArithKind;
-use crate::bss2::Bss2;
 use crate::error::Result;
-use crate::network::{Network, State};
-use crate::pyralnet::PyraLNet;
-use crate::record::Recorder;
-use crate::steadnet::SteadNet;
+use crate::model::arith::ArithKind;
+use crate::model::bss2::Bss2;
+use crate::model::network::{Network, State};
+use crate::model::pyralnet::PyraLNet;
+use crate::model::record::Recorder;
+use crate::model::steadnet::SteadNet;
 
 /// The two ways of running a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,10 @@
 //! The [`Trainer`]'s own validations are off ([`Trainer::set_auto_validate`]): the
 //! app validates in slices and keeps the results in [`App::history`].
 
+pub mod url;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
@@ -30,12 +34,12 @@ use crate::charts::{
     sps::SpsTrace,
 };
 use crate::data::{Dataset, splits_for};
-use crate::engine::{Engine, EngineKind};
 use crate::error::{Error, Result};
-use crate::params::{Params, Task};
-use crate::record::{Probe, Recorder};
+use crate::model::engine::{Engine, EngineKind};
+use crate::model::params::{Params, Task};
+use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Metrics, Progress, Trainer, Which, evaluate};
-use crate::urlstate::{self, AppConfig};
+use url::AppConfig;
 
 /// Up-and-down passes of the steady-state evaluation of a PyraLNet run. Each pass
 /// propagates the apical feedback one more step; 20 take the outputs of the
@@ -63,7 +67,7 @@ const EVAL_SLICE_WORK: usize = 2_000_000;
 pub const MAX_HISTORY: usize = 2000;
 
 /// Longest checkpoint the page imports ([`App::from_checkpoint`]): a network of
-/// [`urlstate::MAX_APP_SYNAPSES`] writes ~130 MB.
+/// [`url::MAX_APP_SYNAPSES`] writes ~130 MB.
 pub const MAX_IMPORT_BYTES: usize = 200_000_000;
 
 /// Halves `h` (keeping its first and last entries) while it is longer than
@@ -191,7 +195,7 @@ impl App {
         }
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
-        let defaults = AppConfig::from_preset(&urlstate::preset_for(run.task, &ck.params))?;
+        let defaults = AppConfig::from_preset(&url::preset_for(run.task, &ck.params))?;
         let config = AppConfig {
             preset: defaults.preset,
             engine: run.engine,
@@ -390,7 +394,7 @@ impl App {
         if self.trainer.engine().kind() == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        crate::engine::build(EngineKind::SteadNet, net, self.config.seed)
+        crate::model::engine::build(EngineKind::SteadNet, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {
@@ -489,7 +493,7 @@ impl App {
     }
 
     /// Changes parameters while the run goes on: `partial` is a JSON object with
-    /// some of the live keys ([`urlstate::is_live`]); returns the new parameters.
+    /// some of the live keys ([`url::is_live`]); returns the new parameters.
     pub fn set(&mut self, partial: &serde_json::Value) -> Result<Params> {
         let obj = partial
             .as_object()
@@ -499,16 +503,16 @@ impl App {
             reason: e.to_string(),
         })?;
         for (k, val) in obj {
-            if !urlstate::is_live(k) {
+            if !url::is_live(k) {
                 return Err(Error::param(
                     k.as_str(),
                     val.to_string(),
                     format!(
                         "one of the keys that can change during a run: {} \
                          (the others start a new run)",
-                        urlstate::param_keys()
+                        url::param_keys()
                             .into_iter()
-                            .filter(|k| urlstate::is_live(k))
+                            .filter(|k| url::is_live(k))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -680,9 +684,9 @@ impl App {
 mod tests {
     use super::*;
     use crate::charts::regions;
-    use crate::network::Network;
-    use crate::pyralnet::PyraLNet;
-    use crate::steadnet::SteadNet;
+    use crate::model::network::Network;
+    use crate::model::pyralnet::PyraLNet;
+    use crate::model::steadnet::SteadNet;
 
     fn quick(preset: &str, engine: EngineKind) -> AppConfig {
         let mut c = AppConfig::from_preset(preset).unwrap();

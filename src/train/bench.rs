@@ -2,10 +2,10 @@
 //! command and the browser benchmark (`www/bench.mjs`), so their figures compare.
 
 use crate::data::yinyang;
-use crate::engine::{self, Engine, EngineKind};
 use crate::error::{Error, Result};
-use crate::network::Network;
-use crate::params::{Params, Preset, Task};
+use crate::model::engine::{self, Engine, EngineKind};
+use crate::model::network::Network;
+use crate::model::params::{Params, Preset, Task};
 use crate::rng::{SimRng, Stream};
 
 /// The `bench` workload, shared by the CLI and the browser benchmark so both time

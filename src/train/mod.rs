@@ -6,13 +6,15 @@
 //! stopped. Evaluations save and restore the network state, so how often one
 //! validates does not change the training trajectory.
 
+pub mod bench;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Splits, Targets};
-use crate::engine::{self, Engine, EngineKind};
 use crate::error::{Error, Result};
-use crate::network::{Network, Projections};
-use crate::params::{Params, Schedule, Task};
+use crate::model::engine::{self, Engine, EngineKind};
+use crate::model::network::{Network, Projections};
+use crate::model::params::{Params, Schedule, Task};
 use crate::rng::{SimRng, Stream};
 
 /// Checkpoint format name and version; a loader refuses anything else.
@@ -23,7 +25,7 @@ pub const CHECKPOINT_VERSION: u32 = 1;
 pub const MAX_EPOCHS: usize = 100_000;
 
 /// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
-/// largest network ([`crate::params::MAX_SYNAPSES`]) at up to ~14 characters a
+/// largest network ([`crate::model::params::MAX_SYNAPSES`]) at up to ~14 characters a
 /// number, with room for the history.
 pub const MAX_CHECKPOINT_BYTES: usize = 600_000_000;
 

@@ -20,14 +20,14 @@
 //! Plasticity is off for the first `learning_lag` ms of each pattern.
 //!
 //! Generic over the arithmetic ([`Arith`]): `PyraLNet` (= `PyraLNet<Float>`) computes
-//! in f32, `PyraLNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
+//! in f32, `PyraLNet<Bss2>` in the chip's formats (see [`crate::model::bss2`]).
 
-use crate::arith::{Arith, Float};
-use crate::engine::{Engine, EngineKind, check_pattern};
 use crate::error::Result;
-use crate::network::{Network, Solve, State};
-use crate::params::LowpassStart;
-use crate::record::Recorder;
+use crate::model::arith::{Arith, Float};
+use crate::model::engine::{Engine, EngineKind, check_pattern};
+use crate::model::network::{Network, Solve, State};
+use crate::model::params::LowpassStart;
+use crate::model::record::Recorder;
 use crate::rng::{SimRng, Stream};
 
 /// The Euler-integrated network, computing with arithmetic `A`.
@@ -45,7 +45,7 @@ pub struct PyraLNet<A: Arith = Float> {
 
 impl PyraLNet {
     /// Wraps `net` in its resting state, computing in f32; `seed` drives the somatic
-    /// noise. ([`crate::engine::build`] picks the arithmetic from the parameters.)
+    /// noise. ([`crate::model::engine::build`] picks the arithmetic from the parameters.)
     pub fn new(net: Network, seed: u64) -> Self {
         PyraLNet::with_arith(net, seed, Float)
     }

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::{ArithConfig, ArithKind, Rounding};
 use crate::error::{Error, Result};
+use crate::model::arith::{ArithConfig, ArithKind, Rounding};
 
 /// Largest number of synapses (all matrices together) a network may have. Each
 /// synapse costs a weight and a low-pass trace (8 bytes): 20 M synapses are 160 MB,
@@ -193,7 +193,7 @@ pub struct Params {
     /// A somatic potential beyond ±this stops the run as diverged.
     pub max_potential: f32,
     /// Number formats: float (the default, left out of configs) or the BSS-2 chip's
-    /// (SPEC §6, [`crate::bss2`]). Fixed for a run.
+    /// (SPEC §6, [`crate::model::bss2`]). Fixed for a run.
     #[serde(default, skip_serializing_if = "ArithConfig::is_default")]
     pub arith: ArithConfig,
 }
@@ -322,7 +322,7 @@ impl Params {
         }
     }
 
-    /// Yin-Yang on the BrainScaleS-2 formats (SPEC §6, [`crate::bss2`]): the
+    /// Yin-Yang on the BrainScaleS-2 formats (SPEC §6, [`crate::model::bss2`]): the
     /// `yin_yang` network with the settings this project found to learn with 6-bit
     /// weights (README, "Hardware emulation"; screens with seeds 1–5):
     /// - stochastic write-back with carry: the bits below one LSB stay in the PPU
@@ -872,14 +872,14 @@ mod tests {
         p.eta_down = vec![0.0; 2];
         p.init.w_up = Range::sym(0.5);
         p.init.w_down = Range::sym(1.0);
-        let shared = crate::network::Network::new(p.clone(), 3).unwrap();
+        let shared = crate::model::network::Network::new(p.clone(), 3).unwrap();
         // Output ranges equal to the shared ones draw exactly the same weights.
         p.init.output = Some(OutputRanges {
             w_up: p.init.w_up,
             w_down: p.init.w_down,
         });
         assert_eq!(
-            crate::network::Network::new(p.clone(), 3).unwrap().w,
+            crate::model::network::Network::new(p.clone(), 3).unwrap().w,
             shared.w
         );
         p.init.output = Some(OutputRanges {
@@ -889,8 +889,8 @@ mod tests {
                 hi: -20.0,
             },
         });
-        let net = crate::network::Network::new(p.clone(), 3).unwrap();
-        let within = |m: &crate::network::Mat, lo: f32, hi: f32| {
+        let net = crate::model::network::Network::new(p.clone(), 3).unwrap();
+        let within = |m: &crate::model::network::Mat, lo: f32, hi: f32| {
             m.data.iter().all(|&x| (lo..=hi).contains(&x))
         };
         assert!(within(&net.w.up[3], 2.0, 3.0));

@@ -20,7 +20,7 @@
 //! Pure Rust: the page calls these through `src/wasm.rs`; the tests run natively.
 //!
 //! ```
-//! use microcircuit::urlstate::{parse, print};
+//! use microcircuit::app::url::{parse, print};
 //! let p = parse("#preset=mimic&seed=3&g_a=0.5&bogus=1");
 //! assert_eq!(p.config.seed, 3);
 //! assert_eq!(p.config.params.g_a, 0.5);
@@ -30,10 +30,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::{ArithKind, Rounding};
-use crate::engine::EngineKind;
 use crate::error::{Error, Result};
-use crate::params::{Params, Preset, Schedule, Task};
+use crate::model::arith::{ArithKind, Rounding};
+use crate::model::engine::EngineKind;
+use crate::model::params::{Params, Preset, Schedule, Task};
 use crate::train::RunConfig;
 
 /// Largest seed the page accepts: JavaScript numbers hold integers exactly up to
@@ -41,12 +41,12 @@ use crate::train::RunConfig;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Longest hash [`parse`] reads. The canonical hash of a preset is ~400
-/// characters and one with [`crate::params::MAX_LAYERS`] layers and their learning
+/// characters and one with [`crate::model::params::MAX_LAYERS`] layers and their learning
 /// rates stays under 4000; a longer one is refused as a whole, before it is split.
 pub const MAX_HASH_LEN: usize = 8192;
 
 /// Most synapses a network may have in the page (the CLI allows
-/// [`crate::params::MAX_SYNAPSES`]): the worker holds the weights and traces, two
+/// [`crate::model::params::MAX_SYNAPSES`]): the worker holds the weights and traces, two
 /// evaluation copies and a checkpoint JSON of ~26 bytes per synapse, so 5 M
 /// synapses stay within a few hundred MB (MNIST's 784-500-500-10 has 1.4 M).
 pub const MAX_APP_SYNAPSES: usize = 5_000_000;
@@ -248,7 +248,7 @@ impl AppConfig {
 /// MNIST and for presets on the chip formats, whose settings were chosen and
 /// measured with SteadNet (README, "Hardware emulation").
 pub fn default_engine(preset: &Preset) -> EngineKind {
-    if preset.params.arith.kind == crate::arith::ArithKind::Bss2 {
+    if preset.params.arith.kind == crate::model::arith::ArithKind::Bss2 {
         return EngineKind::SteadNet;
     }
     match preset.task {

@@ -24,10 +24,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::{Arith, Float, MatrixId};
 use crate::error::{Error, Result};
-use crate::kernels::{self, matvec, matvec_pair};
-use crate::params::{InitMode, Params, Range};
+use crate::model::arith::{Arith, Float, MatrixId};
+use crate::model::kernels::{self, matvec, matvec_pair};
+use crate::model::params::{InitMode, Params, Range};
 use crate::rng::{SimRng, Stream};
 
 /// A dense row-major matrix (rows = postsynaptic neurons).
@@ -216,7 +216,7 @@ pub struct State {
     /// hardware arithmetic; float keeps the low pass in r_0).
     pub(crate) x_lp: Vec<f32>,
     /// Whether the input (resp. target) low-pass has left rest: with
-    /// [`crate::params::LowpassStart::FirstPattern`] PyraLNet starts it at the
+    /// [`crate::model::params::LowpassStart::FirstPattern`] PyraLNet starts it at the
     /// first pattern's values instead of 0.
     pub(crate) x_started: bool,
     pub(crate) trgt_started: bool,

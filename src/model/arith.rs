@@ -1,5 +1,5 @@
 //! The arithmetic the engines compute with: plain `f32` ([`Float`]) or the number
-//! formats of the BrainScaleS-2 chip ([`crate::bss2::Bss2`], SPEC §6).
+//! formats of the BrainScaleS-2 chip ([`crate::model::bss2::Bss2`], SPEC §6).
 //!
 //! Both engines are generic over [`Arith`] (`PyraLNet<A>`, `SteadNet<A>`) and call
 //! it at the few points where the chip's formats enter the model:
@@ -10,8 +10,8 @@
 //! | error factors (what plasticity reads) | `r − φ(c v)`, `−v_A` | from 8-bit readouts of `u`, `v`, in Q0.7 |
 //! | consolidation `Δ`, `W`       | `f32` low pass, `W += c_w Δ`  | Q0.15 low pass, 6-bit weight codes × scale |
 //!
-//! [`engine::build`](crate::engine::build) picks the monomorphised engine from
-//! [`Params::arith`](crate::params::Params::arith), behind `Box<dyn Engine>`, so the
+//! [`engine::build`](crate::model::engine::build) picks the monomorphised engine from
+//! [`Params::arith`](crate::model::params::Params::arith), behind `Box<dyn Engine>`, so the
 //! driver, the CLI and the browser do not change shape and the model code holds no
 //! `if hardware` branch. [`Float`]'s methods are the kernels the engines called
 //! before, inlined: the float path is the same code (benchmark in the README).
@@ -19,9 +19,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels;
-use crate::network::Projection;
-use crate::params::Transfer;
+use crate::model::kernels;
+use crate::model::network::Projection;
+use crate::model::params::Transfer;
 
 /// Which arithmetic a run uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,7 +30,7 @@ pub enum ArithKind {
     /// IEEE-754 single precision throughout.
     #[default]
     Float,
-    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::bss2`]).
+    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::model::bss2`]).
     Bss2,
 }
 
@@ -91,7 +91,7 @@ impl Rounding {
     }
 }
 
-/// The arithmetic settings of a run ([`Params::arith`](crate::params::Params::arith)).
+/// The arithmetic settings of a run ([`Params::arith`](crate::model::params::Params::arith)).
 /// Everything but `kind` matters only with [`ArithKind::Bss2`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -102,7 +102,7 @@ pub struct ArithConfig {
     /// Standard deviation of the Gaussian noise added to every 8-bit readout, in LSB.
     pub readout_noise: f32,
     /// Per-projection weight scale rule: the 6-bit grid covers
-    /// `±headroom · max|initial range|` (see [`crate::bss2::WeightScales`]).
+    /// `±headroom · max|initial range|` (see [`crate::model::bss2::WeightScales`]).
     pub headroom: f32,
     /// Largest representable |W^up_k| per layer k = 1..N, replacing the headroom
     /// rule for W^up (and the W^ip that mirror it); `None`: the rule.
