@@ -28,6 +28,7 @@ pub mod charts;
 
 pub use model::engine::{Engine, EngineKind};
 pub use model::network::Network;
-pub use model::params::{Params, Preset};
+pub use model::params::Params;
+pub use model::presets::Preset;
 pub use model::pyralnet::PyraLNet;
 pub use model::steadnet::SteadNet;

@@ -186,7 +186,7 @@ fn weight_codes_show_the_six_bit_grid() {
     // Float arithmetic has no codes.
     let app = App::new(c.clone()).unwrap();
     assert!(app.frame().codes.is_none());
-    c.params.arith.kind = microcircuit::model::arith::ArithKind::Bss2;
+    c.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
     let mut app = App::new(c).unwrap();
     app.advance(200, &mut || false).unwrap();
     let codes = app.frame().codes.expect("codes with the chip's arithmetic");

@@ -18,7 +18,8 @@ use std::io::Write;
 
 use microcircuit::Network;
 use microcircuit::app::url::{AppConfig, param_keys, print};
-use microcircuit::model::params::{Params, Preset};
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::Preset;
 use microcircuit::train::{CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, RunConfig};
 use parsers::TARGETS;
 use proptest::prelude::*;
@@ -160,7 +161,7 @@ fn small_checkpoint() -> Value {
         format: CHECKPOINT_FORMAT.into(),
         version: CHECKPOINT_VERSION,
         config: RunConfig {
-            task: microcircuit::model::params::Task::Mimic,
+            task: microcircuit::model::presets::Task::Mimic,
             engine: microcircuit::EngineKind::PyraLNet,
             schedule: Preset::by_name("mimic").unwrap().schedule,
             seed: 3,

@@ -9,12 +9,11 @@ use std::process::Command;
 use microcircuit::app::url::{self, AppConfig, MAX_APP_SYNAPSES, MAX_HASH_LEN};
 use microcircuit::app::{App, MAX_HISTORY, MAX_IMPORT_BYTES, thin_history};
 use microcircuit::data::{MAX_DATASET_VALUES, splits_for};
-use microcircuit::model::engine::{self, EngineKind};
 use microcircuit::model::network::Network;
-use microcircuit::model::params::{
-    MAX_CONFIG_BYTES, MAX_LAYERS, MAX_SYNAPSES, Params, Schedule, Task,
-};
+use microcircuit::model::params::{MAX_CONFIG_BYTES, MAX_LAYERS, MAX_SYNAPSES, Params};
+use microcircuit::model::presets::{Schedule, Task};
 use microcircuit::model::record::{MAX_RECORD_VALUES, Probe, Recorder};
+use microcircuit::model::{self, engine::EngineKind};
 use microcircuit::train::{MAX_CHECKPOINT_BYTES, Metrics};
 use microcircuit::{Error, Preset};
 
@@ -22,7 +21,7 @@ const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
 
 /// Trains `p` on a fixed Yin-Yang-like pattern until an error, at most 300 patterns.
 fn train_until_error(kind: EngineKind, p: &Params) -> (Error, u64) {
-    let mut eng = engine::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
+    let mut eng = model::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
     for i in 0..300u64 {
         let x = [0.1 * (i % 7) as f32, 0.5, 0.2, 0.8];
         if let Err(e) = eng.train(&x, &[1.0, 0.1, 0.1]) {
@@ -96,7 +95,7 @@ fn the_bound_is_a_parameter_and_a_tight_one_stops_a_healthy_run() {
 #[test]
 fn a_non_finite_input_is_reported_as_such_by_each_engine() {
     for kind in ENGINES {
-        let mut eng = engine::build(kind, Network::new(Params::yin_yang(), 1).unwrap(), 1);
+        let mut eng = model::build(kind, Network::new(Params::yin_yang(), 1).unwrap(), 1);
         let e = eng
             .train(&[f32::NAN, 0.5, 0.2, 0.8], &[1.0, 0.1, 0.1])
             .unwrap_err();
@@ -248,7 +247,7 @@ fn grids_and_recorders_are_limited() {
     assert!(e.contains("regions.n") && e.contains("2..=1000"), "{e}");
     let net = Network::new(Params::mnist(), 1).unwrap();
     let probe = Probe::Weights {
-        projection: microcircuit::model::network::Projection::Up,
+        projection: microcircuit::model::weights::Projection::Up,
         layer: 1,
     };
     let e = Recorder::new(&net, vec![probe], 1, 1000)

@@ -3,7 +3,8 @@
 use microcircuit::Error;
 use microcircuit::data::{self, Splits};
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::params::{Params, Preset, Schedule, Task};
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::{Preset, Schedule, Task};
 use microcircuit::train::{CHECKPOINT_VERSION, Checkpoint, RunConfig, Trainer};
 
 fn small_yinyang(

@@ -30,11 +30,11 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
     // The chip's arithmetic: stochastic rounding and readout noise draw from the
     // hardware stream, the formats run through integer and fixed-point code.
     let mut chip = cfg("yin_yang", EngineKind::SteadNet);
-    chip.params.arith.kind = microcircuit::model::arith::ArithKind::Bss2;
-    chip.params.arith.rounding = microcircuit::model::arith::Rounding::Stochastic;
+    chip.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
+    chip.params.arith.rounding = microcircuit::model::formats::Rounding::Stochastic;
     chip.params.arith.readout_noise = 0.5;
     let mut chip_euler = cfg("yin_yang", EngineKind::PyraLNet);
-    chip_euler.params.arith.kind = microcircuit::model::arith::ArithKind::Bss2;
+    chip_euler.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
     vec![
         (
             "yin_yang-pyralnet",

@@ -36,7 +36,8 @@ use crate::charts::{
 use crate::data::{Dataset, splits_for};
 use crate::error::{Error, Result};
 use crate::model::engine::{Engine, EngineKind};
-use crate::model::params::{Params, Task};
+use crate::model::params::Params;
+use crate::model::presets::Task;
 use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Metrics, Progress, Trainer, Which, evaluate};
 use url::AppConfig;
@@ -394,7 +395,7 @@ impl App {
         if self.trainer.engine().kind() == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        crate::model::engine::build(EngineKind::SteadNet, net, self.config.seed)
+        crate::model::build(EngineKind::SteadNet, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {

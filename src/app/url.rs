@@ -31,9 +31,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::arith::{ArithKind, Rounding};
 use crate::model::engine::EngineKind;
-use crate::model::params::{Params, Preset, Schedule, Task};
+use crate::model::formats::{ArithKind, Rounding};
+use crate::model::params::Params;
+use crate::model::presets::{Preset, Schedule, Task};
 use crate::train::RunConfig;
 
 /// Largest seed the page accepts: JavaScript numbers hold integers exactly up to
@@ -248,7 +249,7 @@ impl AppConfig {
 /// MNIST and for presets on the chip formats, whose settings were chosen and
 /// measured with SteadNet (README, "Hardware emulation").
 pub fn default_engine(preset: &Preset) -> EngineKind {
-    if preset.params.arith.kind == crate::model::arith::ArithKind::Bss2 {
+    if preset.params.arith.kind == crate::model::formats::ArithKind::Bss2 {
         return EngineKind::SteadNet;
     }
     match preset.task {

@@ -21,7 +21,8 @@ use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
 };
 use crate::error::Error;
-use crate::model::params::{Params, Preset};
+use crate::model::params::Params;
+use crate::model::presets::Preset;
 
 /// Installs the panic hook: the message goes to the console (with a stack) and to
 /// `globalThis.__microcircuitPanic`, where the worker reads it after the trap.
@@ -183,7 +184,7 @@ pub fn presets() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Entry {
         name: String,
-        task: crate::model::params::Task,
+        task: crate::model::presets::Task,
         source: String,
         config: AppConfig,
     }

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{FONT, colour, fail, placeholder};
 use crate::error::Error;
-use crate::model::arith::{ArithKind, MatrixId};
+use crate::model::arith::MatrixId;
 use crate::model::bss2::{W_MAX, WeightScales, weight_code};
-use crate::model::network::{Network, Projection};
+use crate::model::formats::ArithKind;
+use crate::model::network::Network;
+use crate::model::weights::Projection;
 
 /// Codes of one weight matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use microcircuit::Error;
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::params::Preset;
+use microcircuit::model::presets::Preset;
 use microcircuit::train::bench::Bench;
 
 #[derive(Parser)]
@@ -43,10 +43,10 @@ enum Cmd {
         seed: u64,
         /// Number formats to time: float or bss2 (the chip's, SPEC §6); default: the preset's.
         #[arg(long)]
-        arith: Option<microcircuit::model::arith::ArithKind>,
+        arith: Option<microcircuit::model::formats::ArithKind>,
         /// Write-back rounding with --arith bss2: floor or stochastic.
         #[arg(long)]
-        rounding: Option<microcircuit::model::arith::Rounding>,
+        rounding: Option<microcircuit::model::formats::Rounding>,
         /// With --arith bss2: keep the bits write-back rounds off (true) or clear them.
         #[arg(long, value_name = "BOOL")]
         carry: Option<bool>,
@@ -122,8 +122,8 @@ fn bench(
     patterns: Option<usize>,
     seed: u64,
     (arith, rounding, carry): (
-        Option<microcircuit::model::arith::ArithKind>,
-        Option<microcircuit::model::arith::Rounding>,
+        Option<microcircuit::model::formats::ArithKind>,
+        Option<microcircuit::model::formats::Rounding>,
         Option<bool>,
     ),
 ) -> microcircuit::Result<serde_json::Value> {

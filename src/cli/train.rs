@@ -8,9 +8,10 @@ use serde_json::json;
 
 use microcircuit::data::{self, mnist};
 use microcircuit::experiments::mean_sd;
-use microcircuit::model::arith::{ArithKind, Rounding};
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
+use microcircuit::model::formats::{ArithKind, Rounding};
+use microcircuit::model::params::{MAX_CONFIG_BYTES, Params};
+use microcircuit::model::presets::{Preset, Task};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
 

@@ -138,12 +138,12 @@ pub const MAX_DATASET_VALUES: usize = 100_000_000;
 ///   `train_size` digits after it, and the test set the test file's first
 ///   `test_size` digits.
 pub fn splits_for(
-    task: crate::model::params::Task,
-    schedule: &crate::model::params::Schedule,
+    task: crate::model::presets::Task,
+    schedule: &crate::model::presets::Schedule,
     params: &crate::model::params::Params,
     mnist: Option<(Dataset, Dataset)>,
 ) -> Result<Splits> {
-    use crate::model::params::Task;
+    use crate::model::presets::Task;
     let s = schedule;
     for (name, v) in [
         ("train_size", s.train_size),

@@ -19,9 +19,11 @@ use super::figure::{self, Panel, Series};
 use super::{Outcome, Point, Record, Scale, Settings, make, text};
 use crate::data::{Dataset, splits_for};
 use crate::error::Result;
-use crate::model::engine::{self, EngineKind};
+use crate::model;
+use crate::model::engine::EngineKind;
 use crate::model::network::Network;
-use crate::model::params::{Params, Schedule, Task};
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
 use crate::model::record::{Probe, Recorder};
 use crate::train::{RunConfig, Trainer};
 
@@ -104,7 +106,7 @@ fn trace(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<Tr
         1
     };
     let rows = TRACE_PATTERNS * if euler { p.steps_per_pattern() } else { 1 } + 2;
-    let mut eng = engine::build(kind, net.clone(), seed);
+    let mut eng = model::build(kind, net.clone(), seed);
     let rec = Recorder::new(
         net,
         vec![Probe::SomaP {
@@ -143,7 +145,7 @@ fn trace(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<Tr
 /// Mean |v_A| at the end of the first validation patterns (no target), on a fresh
 /// engine around `net`.
 fn apical(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<f64> {
-    let mut eng = engine::build(kind, net.clone(), seed);
+    let mut eng = model::build(kind, net.clone(), seed);
     let n = APICAL_PATTERNS.min(val.len());
     let mut sum = 0.0;
     for i in 0..n {

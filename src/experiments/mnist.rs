@@ -14,7 +14,8 @@ use super::{Outcome, Point, Record, Scale, Settings, make, text};
 use crate::data::splits_for;
 use crate::error::Result;
 use crate::model::engine::EngineKind;
-use crate::model::params::{Params, Schedule, Task};
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
 use crate::train::{RunConfig, Trainer};
 
 /// A validation curve and the final test.

@@ -21,7 +21,8 @@ use super::{Experiment, Point, Record, Scale, Settings, make, num, text};
 use crate::data::splits_for;
 use crate::error::{Error, Result};
 use crate::model::engine::EngineKind;
-use crate::model::params::{Params, Schedule, Task};
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
 use crate::train::{RunConfig, Trainer};
 
 /// The outcome of one training run.

@@ -51,10 +51,12 @@
 
 use fixed::types::{I1F7, I1F15};
 
-use crate::model::arith::{Arith, ArithConfig, MatrixId, Rounding};
+use crate::model::arith::{Arith, MatrixId};
+use crate::model::formats::{ArithConfig, Rounding};
 use crate::model::kernels::phi;
-use crate::model::network::{Network, Projection, sps_factor};
+use crate::model::network::{Network, sps_factor};
 use crate::model::params::{InitMode, Params, Range, Transfer};
+use crate::model::weights::Projection;
 use crate::rng::{SimRng, Stream};
 
 /// Largest weight code (6-bit magnitude).
@@ -589,7 +591,7 @@ mod tests {
     #[test]
     fn readout_is_offset_corrected_int8() {
         let mut p = Params::yin_yang();
-        p.arith.kind = crate::model::arith::ArithKind::Bss2;
+        p.arith.kind = crate::model::formats::ArithKind::Bss2;
         let mut b = Bss2::new(&p, 1);
         assert_eq!(b.read(0.0), 0);
         assert_eq!(b.read(1.0), 32);

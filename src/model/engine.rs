@@ -1,14 +1,19 @@
-//! What the training driver, the CLI and the browser need from either engine.
+//! What the training driver, the CLI and the browser need from either engine
+//! ([`Engine`]), and the part every engine shares ([`Core`], [`Dynamics`]).
+//!
+//! An engine is a struct that holds a [`Core`] (the network, its state, the
+//! arithmetic, the pattern count and the recorder), derefs to it, and implements
+//! [`Dynamics`]: its kind, how it runs one pattern and where its output is. The
+//! rest of [`Engine`] comes with that, so a new engine writes only what differs.
+
+use std::ops::DerefMut;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::model::arith::ArithKind;
-use crate::model::bss2::Bss2;
+use crate::error::{Error, Result};
+use crate::model::arith::Arith;
 use crate::model::network::{Network, State};
-use crate::model::pyralnet::PyraLNet;
 use crate::model::record::Recorder;
-use crate::model::steadnet::SteadNet;
 
 /// The two ways of running a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,12 +26,12 @@ pub enum EngineKind {
 }
 
 impl std::str::FromStr for EngineKind {
-    type Err = crate::Error;
+    type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         match s.to_ascii_lowercase().as_str() {
             "pyralnet" => Ok(EngineKind::PyraLNet),
             "steadnet" => Ok(EngineKind::SteadNet),
-            _ => Err(crate::Error::param(
+            _ => Err(Error::param(
                 "engine",
                 format!("{s:?}"),
                 "pyralnet or steadnet",
@@ -36,6 +41,8 @@ impl std::str::FromStr for EngineKind {
 }
 
 /// A network with its dynamic state, presented one pattern at a time.
+///
+/// Implemented for every [`Dynamics`] that derefs to a [`Core`].
 pub trait Engine: Send {
     fn kind(&self) -> EngineKind;
     fn network(&self) -> &Network;
@@ -73,30 +80,103 @@ pub trait Engine: Send {
     fn reset_state(&mut self);
 }
 
-/// Builds the engine of `kind` around `net`, computing in the arithmetic its
-/// parameters ask for (`params.arith.kind`); `seed` drives its noise and, with the
-/// chip's arithmetic, its stochastic rounding and readout noise. With
-/// [`ArithKind::Bss2`] the weights and traces are first put on their grids.
-pub fn build(kind: EngineKind, mut net: Network, seed: u64) -> Box<dyn Engine> {
-    match (kind, net.params.arith.kind) {
-        (EngineKind::PyraLNet, ArithKind::Float) => Box::new(PyraLNet::new(net, seed)),
-        (EngineKind::SteadNet, ArithKind::Float) => Box::new(SteadNet::new(net)),
-        (kind, ArithKind::Bss2) => {
-            let hw = Bss2::new(&net.params, seed);
-            hw.quantise(&mut net);
-            match kind {
-                EngineKind::PyraLNet => Box::new(PyraLNet::with_arith(net, seed, hw)),
-                EngineKind::SteadNet => Box::new(SteadNet::with_arith(net, hw)),
-            }
+/// What every engine holds: the network, its state, the arithmetic it computes
+/// with, the patterns presented so far and an optional recorder.
+#[derive(Debug, Clone)]
+pub struct Core<A: Arith> {
+    pub net: Network,
+    pub state: State,
+    pub(crate) arith: A,
+    pub(crate) patterns: u64,
+    pub(crate) recorder: Option<Recorder>,
+}
+
+impl<A: Arith> Core<A> {
+    /// `net` in its resting state, computing with `arith`.
+    pub fn new(net: Network, arith: A) -> Self {
+        let mut state = State::new(&net.params);
+        state.rest_with(&net.params, &arith);
+        Core {
+            net,
+            state,
+            arith,
+            patterns: 0,
+            recorder: None,
         }
     }
 }
 
+/// What an engine writes itself; [`Engine`] follows for every `Dynamics` that
+/// derefs to a [`Core`].
+pub trait Dynamics {
+    const KIND: EngineKind;
+
+    /// Runs one pattern on a checked input (and target): settles or integrates,
+    /// learns if `plastic`, ticks the recorder. The [`Core`]'s pattern count is
+    /// that of the patterns before this one.
+    fn run(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool);
+
+    /// The output of the pattern just run.
+    fn output(&self) -> &[f32];
+}
+
+impl<A, E> Engine for E
+where
+    A: Arith,
+    E: Dynamics + DerefMut<Target = Core<A>> + Send,
+{
+    fn kind(&self) -> EngineKind {
+        E::KIND
+    }
+
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn network_mut(&mut self) -> &mut Network {
+        &mut self.net
+    }
+
+    fn state(&self) -> &State {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
+        check_pattern(&self.net, x, target)?;
+        self.run(x, target, plastic);
+        let core = &mut **self;
+        core.patterns += 1;
+        core.net.check(&core.state, core.patterns)?;
+        Ok(self.output())
+    }
+
+    fn patterns(&self) -> u64 {
+        self.patterns
+    }
+
+    fn set_recorder(&mut self, rec: Option<Recorder>) {
+        self.recorder = rec;
+    }
+
+    fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    fn reset_state(&mut self) {
+        let core = &mut **self;
+        core.state.rest_with(&core.net.params, &core.arith);
+    }
+}
+
 /// Checks input and target lengths against the network.
-pub(crate) fn check_pattern(net: &Network, x: &[f32], target: Option<&[f32]>) -> Result<()> {
+fn check_pattern(net: &Network, x: &[f32], target: Option<&[f32]>) -> Result<()> {
     let n = &net.params.layers;
     if x.len() != n[0] {
-        return Err(crate::Error::Shape {
+        return Err(Error::Shape {
             what: "input pattern".into(),
             expected: n[0].to_string(),
             found: x.len().to_string(),
@@ -105,7 +185,7 @@ pub(crate) fn check_pattern(net: &Network, x: &[f32], target: Option<&[f32]>) ->
     if let Some(t) = target {
         let n_out = n[n.len() - 1];
         if t.len() != n_out {
-            return Err(crate::Error::Shape {
+            return Err(Error::Shape {
                 what: "target pattern".into(),
                 expected: n_out.to_string(),
                 found: t.len().to_string(),

@@ -12,9 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Splits, Targets};
 use crate::error::{Error, Result};
-use crate::model::engine::{self, Engine, EngineKind};
-use crate::model::network::{Network, Projections};
-use crate::model::params::{Params, Schedule, Task};
+use crate::model;
+use crate::model::engine::{Engine, EngineKind};
+use crate::model::network::Network;
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
+use crate::model::weights::Projections;
 use crate::rng::{SimRng, Stream};
 
 /// Checkpoint format name and version; a loader refuses anything else.
@@ -126,7 +129,7 @@ impl Trainer {
             ));
         }
         let n_out = net.params.layers[net.params.n_layers()];
-        let engine = engine::build(cfg.engine, net, cfg.seed);
+        let engine = model::build(cfg.engine, net, cfg.seed);
         let mut t = Trainer {
             engine,
             order: Vec::new(),
@@ -326,7 +329,7 @@ impl Trainer {
             ));
         }
         if p.arith != old.arith {
-            // The engine was built for its number formats (engine::build).
+            // The engine was built for its number formats (model::build).
             return Err(Error::param(
                 "arith",
                 format!("{:?}", p.arith.kind),

@@ -1,0 +1,232 @@
+//! The configuration of the number formats a run computes in ([`ArithConfig`],
+//! [`crate::model::params::Params::arith`]): plain `f32` or the BrainScaleS-2 formats
+//! (SPEC §6). Plain data, below the parameters; the arithmetic itself is
+//! [`crate::model::arith`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Which arithmetic a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArithKind {
+    /// IEEE-754 single precision throughout.
+    #[default]
+    Float,
+    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::model::bss2`]).
+    Bss2,
+}
+
+/// How a weight update below one LSB is written back to a 6-bit weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    /// Clear the low bits (toward −∞), the hardware default: sub-LSB potentiation
+    /// vanishes, sub-LSB depression costs a whole LSB.
+    #[default]
+    Floor,
+    /// Add a uniform draw in `[0, 2^k)` to the `k` fractional bits, then clear them:
+    /// unbiased, `E[round(x)] = x`.
+    Stochastic,
+}
+
+impl std::str::FromStr for ArithKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "float" => Ok(ArithKind::Float),
+            "bss2" => Ok(ArithKind::Bss2),
+            _ => Err(Error::param("arith", format!("{s:?}"), "float or bss2")),
+        }
+    }
+}
+
+impl std::str::FromStr for Rounding {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "floor" => Ok(Rounding::Floor),
+            "stochastic" => Ok(Rounding::Stochastic),
+            _ => Err(Error::param(
+                "rounding",
+                format!("{s:?}"),
+                "floor or stochastic",
+            )),
+        }
+    }
+}
+
+impl ArithKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ArithKind::Float => "float",
+            ArithKind::Bss2 => "bss2",
+        }
+    }
+}
+
+impl Rounding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::Floor => "floor",
+            Rounding::Stochastic => "stochastic",
+        }
+    }
+}
+
+/// The arithmetic settings of a run ([`Params::arith`](crate::model::params::Params::arith)).
+/// Everything but `kind` matters only with [`ArithKind::Bss2`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArithConfig {
+    pub kind: ArithKind,
+    /// Write-back rounding of the 6-bit weights.
+    pub rounding: Rounding,
+    /// Standard deviation of the Gaussian noise added to every 8-bit readout, in LSB.
+    pub readout_noise: f32,
+    /// Per-projection weight scale rule: the 6-bit grid covers
+    /// `±headroom · max|initial range|` (see [`crate::model::bss2::WeightScales`]).
+    pub headroom: f32,
+    /// Largest representable |W^up_k| per layer k = 1..N, replacing the headroom
+    /// rule for W^up (and the W^ip that mirror it); `None`: the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub w_up_max: Option<Vec<f32>>,
+    /// Gain of the postsynaptic error factor of W^up_k per layer k = 1..N before it
+    /// is stored as Q0.7 (the factor's unit becomes `rate_max / gain`); W^ip_k, which
+    /// mirrors W^up_{k+1}, takes the gain of layer k+1. `None`: 1.
+    /// Hidden errors are far below one Q0.7 LSB (1/128) without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_gain_up: Option<Vec<f32>>,
+    /// Rate of the largest 5-bit input code 31 (rates are clamped to `[0, rate_max]`).
+    pub rate_max: f32,
+    /// Potential of the readout code 128: potentials and dendritic sums are read as
+    /// int8 codes `round(128 x / potential_range)` in −128..127.
+    pub potential_range: f32,
+    /// Write-back interval: the weight change of each synapse accumulates (at 2^-15
+    /// LSB, in a 32-bit PPU register) over this many updates of its matrix (SteadNet:
+    /// exposures, PyraLNet: Euler steps) before it is rounded and written back once.
+    /// 1: every update is written back (left out of configs).
+    #[serde(skip_serializing_if = "is_one")]
+    pub write_back_every: u32,
+    /// Keep what write-back rounds off: the part of a synapse's accumulated change
+    /// below one LSB (what floor clears, or stochastic rounding does not carry up)
+    /// stays in its 32-bit PPU register and joins the next update, so the code
+    /// follows the summed updates to within one LSB instead of random-walking
+    /// around them. false: cleared at every write-back (left out of configs).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub carry: bool,
+    /// PyraLNet only: Euler steps per plasticity update, as a PPU that runs the rule
+    /// periodically rather than every 0.1 ms. Every `P`-th step reads the errors and
+    /// takes one step of `P dt` (`Δ += P dt/τ_w (E − Δ)`, `W += P dt η Δ`), so the
+    /// trace's increments are `P` times larger against the one-LSB truncation of the
+    /// Q0.15 floor multiply. 1: every step (left out of configs).
+    #[serde(skip_serializing_if = "is_one")]
+    pub plasticity_every: u32,
+}
+
+fn is_one(x: &u32) -> bool {
+    *x == 1
+}
+
+impl Default for ArithConfig {
+    fn default() -> Self {
+        ArithConfig {
+            kind: ArithKind::Float,
+            rounding: Rounding::Floor,
+            readout_noise: 0.0,
+            headroom: 4.0,
+            w_up_max: None,
+            error_gain_up: None,
+            rate_max: 1.0,
+            potential_range: 4.0,
+            write_back_every: 1,
+            carry: false,
+            plasticity_every: 1,
+        }
+    }
+}
+
+impl ArithConfig {
+    /// True for the default (float) configuration, which configs leave out.
+    pub fn is_default(&self) -> bool {
+        *self == ArithConfig::default()
+    }
+
+    /// Checks every value; `n_layers` = N, the number of W^up matrices.
+    pub fn validate(&self, n_layers: usize) -> Result<()> {
+        let in_range = |field: &str, v: f32, lo: f32, hi: f32, open_lo: bool| {
+            let ok = v.is_finite() && v <= hi && if open_lo { v > lo } else { v >= lo };
+            if ok {
+                Ok(())
+            } else {
+                let op = if open_lo { "<" } else { "<=" };
+                Err(Error::param(
+                    format!("arith.{field}"),
+                    v,
+                    format!("a finite number with {lo} {op} {field} <= {hi}"),
+                ))
+            }
+        };
+        in_range("readout_noise", self.readout_noise, 0.0, 128.0, false)?;
+        in_range("headroom", self.headroom, 0.0, 1e6, true)?;
+        in_range("rate_max", self.rate_max, 0.0, 1e6, true)?;
+        in_range("potential_range", self.potential_range, 0.0, 1e6, true)?;
+        if !(1..=1_000_000).contains(&self.write_back_every) {
+            return Err(Error::param(
+                "arith.write_back_every",
+                self.write_back_every,
+                "an integer with 1 <= write_back_every <= 1000000",
+            ));
+        }
+        if !(1..=100_000).contains(&self.plasticity_every) {
+            return Err(Error::param(
+                "arith.plasticity_every",
+                self.plasticity_every,
+                "an integer with 1 <= plasticity_every <= 100000",
+            ));
+        }
+        for (name, list, hi) in [
+            ("w_up_max", &self.w_up_max, 1e6),
+            ("error_gain_up", &self.error_gain_up, 32768.0),
+        ] {
+            let Some(m) = list else { continue };
+            if m.len() != n_layers {
+                return Err(Error::param(
+                    format!("arith.{name}"),
+                    format!("{m:?}"),
+                    format!("{n_layers} value(s), one per W^up matrix"),
+                ));
+            }
+            for (i, &x) in m.iter().enumerate() {
+                in_range(&format!("{name}[{i}]"), x, 0.0, hi, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One line describing the formats, for the page and the CLI.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            ArithKind::Float => "float: IEEE-754 f32 weights, rates and traces".into(),
+            ArithKind::Bss2 => {
+                let noise = if self.readout_noise > 0.0 {
+                    format!(" + N(0, {}²) LSB", self.readout_noise)
+                } else {
+                    String::new()
+                };
+                let carry = if self.carry { " with carry" } else { "" };
+                let period = if self.plasticity_every > 1 {
+                    format!(", PyraLNet rule every {} steps", self.plasticity_every)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
+                     PPU Q0.7/Q0.15, {} rounding{carry}{period}",
+                    self.rounding.name()
+                )
+            }
+        }
+    }
+}
