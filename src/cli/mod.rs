@@ -7,9 +7,9 @@ use clap::{Parser, Subcommand};
 
 mod dataset;
 mod png;
+mod progress;
 mod sweep;
 mod train;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use microcircuit::Error;
@@ -103,17 +103,6 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// A progress bar with ETA on stderr (hidden when stderr is not a terminal).
-pub fn progress(len: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message(what.to_string());
-    bar
 }
 
 fn bench(

@@ -11,7 +11,7 @@
 //!
 //! Inputs are uniform in [0, 1]^{n_0}.
 
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
 use crate::model::kernels::{matvec, phi_in_place};
 use crate::model::params::Params;

@@ -18,7 +18,7 @@ use std::io::Read;
 use flate2::bufread::MultiGzDecoder;
 use serde::Serialize;
 
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
 
 /// Number of digit classes.

@@ -354,7 +354,7 @@ pub fn by_x(pairs: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64, f64)>
     groups
         .into_iter()
         .map(|(x, vs)| {
-            let (m, sd) = super::mean_sd(&vs);
+            let (m, sd) = super::point::mean_sd(&vs);
             (x, m, sd)
         })
         .collect()
@@ -369,7 +369,7 @@ pub fn mean_curve(curves: &[Vec<(f64, f64)>]) -> Vec<(f64, f64, f64)> {
     (0..n)
         .map(|i| {
             let ys: Vec<f64> = curves.iter().map(|c| c[i].1).collect();
-            let (m, sd) = super::mean_sd(&ys);
+            let (m, sd) = super::point::mean_sd(&ys);
             (curves[0][i].0, m, if i % step == 0 { sd } else { 0.0 })
         })
         .collect()

@@ -13,10 +13,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, Panel, Series};
-use super::{Outcome, Point, Record, Scale, Settings, make, text};
+use super::point::{Point, Scale, Settings, make, text};
+use super::record::{MimicOutcome, Outcome, Record, Trace};
 use crate::data::{Dataset, splits_for};
 use crate::error::Result;
 use crate::model;
@@ -26,36 +26,6 @@ use crate::model::params::Params;
 use crate::model::presets::{Schedule, Task};
 use crate::model::record::{Probe, Recorder};
 use crate::train::{RunConfig, Trainer};
-
-/// Output potentials of a few evaluation patterns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Trace {
-    /// Time since the first pattern's onset, ms (end of each pattern for SteadNet).
-    pub t_ms: Vec<f64>,
-    /// `outputs[j][row]`: u_N of output neuron j.
-    pub outputs: Vec<Vec<f64>>,
-    /// `targets[j][pattern]`: the teacher's output for each pattern.
-    pub targets: Vec<Vec<f64>>,
-    pub t_pattern: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MimicOutcome {
-    /// Training patterns at each checkpoint.
-    pub patterns: Vec<u64>,
-    pub val_mse: Vec<f64>,
-    /// Mean |v_A| over the hidden neurons at the end of validation patterns.
-    pub apical: Vec<f64>,
-    /// `‖W^ip − W^ip_SPS‖`.
-    pub d_ip: Vec<f64>,
-    /// `‖W^pi + W^down‖`.
-    pub d_pi: Vec<f64>,
-    pub test_mse: f64,
-    pub before: Trace,
-    pub after: Trace,
-}
 
 pub fn settings(_scale: Scale) -> Vec<Settings> {
     ["pyralnet", "steadnet"]
