@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 
 use microcircuit::app::App;
-use microcircuit::app::url::AppConfig;
+use microcircuit::app::config::AppConfig;
 use microcircuit::charts::confusion::Confusion;
 use microcircuit::charts::curves::{Curves, reference_for};
 use microcircuit::charts::digits::Digits;

@@ -17,7 +17,8 @@ mod parsers;
 use std::io::Write;
 
 use microcircuit::Network;
-use microcircuit::app::url::{AppConfig, param_keys, print};
+use microcircuit::app::config::AppConfig;
+use microcircuit::app::url::{param_keys, print};
 use microcircuit::model::params::Params;
 use microcircuit::model::presets::Preset;
 use microcircuit::train::{CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, RunConfig};

@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use microcircuit::app::url::{self, AppConfig, MAX_APP_SYNAPSES, MAX_HASH_LEN};
+use microcircuit::app::config::{self, AppConfig, MAX_APP_SYNAPSES};
+use microcircuit::app::url::{self, MAX_HASH_LEN};
 use microcircuit::app::{App, MAX_HISTORY, MAX_IMPORT_BYTES, thin_history};
 use microcircuit::data::{MAX_DATASET_VALUES, splits_for};
 use microcircuit::model::network::Network;
@@ -161,7 +162,7 @@ fn the_url_state_has_a_length_cap() {
     let p = url::parse(&long);
     assert_eq!(
         p.config,
-        AppConfig::from_preset(url::DEFAULT_PRESET).unwrap()
+        AppConfig::from_preset(config::DEFAULT_PRESET).unwrap()
     );
     assert_eq!(p.ignored.len(), 1);
     assert!(
@@ -191,7 +192,7 @@ fn the_longest_valid_configuration_prints_a_hash_under_the_cap() {
     c.params.eta_pi = vec![1.2345678e-30; n - 1];
     c.params.tau_w = 3.4028235e38;
     c.params.noise = 1.2345678e-20;
-    c.seed = url::MAX_SEED;
+    c.seed = config::MAX_SEED;
     c.validate().unwrap();
     let h = url::print(&c);
     assert!(h.len() < MAX_HASH_LEN / 2, "{} characters", h.len());

@@ -11,7 +11,7 @@
 //!    binding (`Sim`) and compares the checksums
 //!    ([`microcircuit::Network::checksum`], the same function in both builds).
 
-use microcircuit::app::url::AppConfig;
+use microcircuit::app::config::AppConfig;
 use microcircuit::model::engine::EngineKind;
 
 /// Short runs covering both engines, noise, random and SPS initialisation, the

@@ -16,7 +16,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::app::App;
-use crate::app::url::{self, AppConfig};
+use crate::app::config::{self, AppConfig};
+use crate::app::url;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
 };
@@ -348,7 +349,7 @@ pub fn limits() -> Result<JsValue, JsError> {
     to_js(&serde_json::json!({
         "import_bytes": crate::app::MAX_IMPORT_BYTES,
         "hash_chars": url::MAX_HASH_LEN,
-        "synapses": url::MAX_APP_SYNAPSES,
+        "synapses": config::MAX_APP_SYNAPSES,
         "layer_size": crate::model::params::MAX_LAYER_SIZE,
         "layers": crate::model::params::MAX_LAYERS,
         "history": crate::app::MAX_HISTORY,
