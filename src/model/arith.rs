@@ -27,10 +27,20 @@ pub struct MatrixId {
     pub k: usize,
 }
 
+/// One consolidation step of a plastic matrix: its trace Δ follows `E = post ·
+/// preᵀ` and its weights W follow Δ (SPEC §2, [`crate::model::plasticity`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Consolidation {
+    /// PyraLNet: `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`.
+    Euler { c_w: f32, c_d: f32 },
+    /// SteadNet: `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` (new Δ).
+    Discrete { c_w: f32, a: f32 },
+}
+
 /// The operations whose number format differs between float and the chip. The
 /// error-factor methods write the postsynaptic factor of a dendritic prediction
-/// rule (SPEC §2) into `out`; the update methods apply one consolidation step to a
-/// matrix `W`, its trace `Δ`, with `E = post · preᵀ`.
+/// rule (SPEC §2) into `out`; [`Arith::update`] applies one consolidation step to a
+/// matrix `W` and its trace `Δ`, with `E = post · preᵀ`.
 pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
     /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
     fn plasticity_every(&self) -> u64 {
@@ -64,30 +74,15 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
     /// `out = φ(u) − φ(out)`, where `out` holds `W^down r_{k+1}` on entry.
     fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], r: &[f32], out: &mut [f32]);
 
-    /// PyraLNet: `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`.
-    #[allow(clippy::too_many_arguments)]
-    fn update_euler(
+    /// One consolidation step of matrix `m` (see [`Consolidation`]).
+    fn update(
         &mut self,
         m: MatrixId,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],
         pre: &[f32],
-        c_w: f32,
-        c_d: f32,
-    );
-
-    /// SteadNet: `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` (new Δ).
-    #[allow(clippy::too_many_arguments)]
-    fn update_discrete(
-        &mut self,
-        m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        a: f32,
+        step: Consolidation,
     );
 }
 
@@ -137,30 +132,22 @@ impl Arith for Float {
     }
 
     #[inline(always)]
-    fn update_euler(
+    fn update(
         &mut self,
         _m: MatrixId,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],
         pre: &[f32],
-        c_w: f32,
-        c_d: f32,
+        step: Consolidation,
     ) {
-        kernels::lowpass_euler(w, delta, post, pre, c_w, c_d);
-    }
-
-    #[inline(always)]
-    fn update_discrete(
-        &mut self,
-        _m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        a: f32,
-    ) {
-        kernels::lowpass_discrete(w, delta, post, pre, c_w, a);
+        match step {
+            Consolidation::Euler { c_w, c_d } => {
+                kernels::lowpass_euler(w, delta, post, pre, c_w, c_d)
+            }
+            Consolidation::Discrete { c_w, a } => {
+                kernels::lowpass_discrete(w, delta, post, pre, c_w, a)
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@
 
 use std::ops::{Deref, DerefMut};
 
-use crate::model::arith::{Arith, Float};
+use crate::model::arith::{Arith, Consolidation, Float};
 use crate::model::engine::{Core, Dynamics, EngineKind};
 use crate::model::network::{Network, Solve};
 use crate::model::params::LowpassStart;
@@ -118,7 +118,14 @@ impl<A: Arith> PyraLNet<A> {
             let h = dt * every as f32;
             let (c_d, dt) = (h / p.tau_w, h);
             net.plasticity(s, |m, w, d, post, pre, eta| {
-                arith.update_euler(m, w, d, post, pre, dt * eta, c_d)
+                arith.update(
+                    m,
+                    w,
+                    d,
+                    post,
+                    pre,
+                    Consolidation::Euler { c_w: dt * eta, c_d },
+                )
             });
         }
         for k in 1..=nl {

@@ -16,14 +16,14 @@
 //!    `Δ = (1 − a) Δ + a E`, `W += dT η Δ`, settling again after each.
 //!
 //! The fixed points above are those of PyraLNet's equations (both engines call the
-//! same compartment code with [`Solve::Steady`] instead of [`Solve::Euler`]).
+//! same compartment code with `Solve::Steady` instead of `Solve::Euler`).
 //!
 //! Generic over the arithmetic ([`Arith`]): `SteadNet` (= `SteadNet<Float>`) computes
 //! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::model::bss2`]).
 
 use std::ops::{Deref, DerefMut};
 
-use crate::model::arith::{Arith, Float};
+use crate::model::arith::{Arith, Consolidation, Float};
 use crate::model::engine::{Core, Dynamics, EngineKind};
 use crate::model::network::{Network, Solve};
 
@@ -125,7 +125,17 @@ impl<A: Arith> Dynamics for SteadNet<A> {
                 } = &mut self.core;
                 net.errors(state, arith);
                 net.plasticity(state, |m, w, d, post, pre, eta| {
-                    arith.update_discrete(m, w, d, post, pre, dt_big * eta, a)
+                    arith.update(
+                        m,
+                        w,
+                        d,
+                        post,
+                        pre,
+                        Consolidation::Discrete {
+                            c_w: dt_big * eta,
+                            a,
+                        },
+                    )
                 });
                 self.settle(nudged);
             }
