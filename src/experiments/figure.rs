@@ -222,14 +222,7 @@ impl Panel {
             }
             .map_err(&f)?;
         }
-        chart
-            .configure_series_labels()
-            .position(self.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        crate::charts::legend(&mut chart, self.legend.clone()).map_err(&f)?;
         Ok(())
     }
 }

@@ -72,6 +72,16 @@ impl Projection {
         Projection::Pi,
         Projection::Down,
     ];
+
+    /// The name checkpoints and charts use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Projection::Up => "up",
+            Projection::Ip => "ip",
+            Projection::Pi => "pi",
+            Projection::Down => "down",
+        }
+    }
 }
 
 /// One matrix per projection and layer, indexed by k (empty where absent).
