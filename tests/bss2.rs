@@ -1,7 +1,7 @@
 //! The BrainScaleS-2 arithmetic (SPEC §6) in both engines: weights on the 6-bit
 //! grid, floor rounding stalls sub-LSB learning while stochastic rounding follows
 //! the float update, determinism per seed, old configs and checkpoints, and bad
-//! settings. (Format semantics: the unit tests in `src/bss2.rs`.)
+//! settings. (Format semantics: the unit tests in `src/model/bss2.rs`.)
 
 use std::process::Command;
 

@@ -1,4 +1,4 @@
-//! The binding layer (`src/wasm.rs`) in headless Chromium with `wasm-bindgen-test`,
+//! The binding layer (`src/app/wasm.rs`) in headless Chromium with `wasm-bindgen-test`,
 //! and both halves of the determinism check: the same seed gives the same weights
 //! in the browser as natively.
 //!
@@ -56,7 +56,7 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
             cfg("yin_yang_bss2", EngineKind::SteadNet),
             300,
         ),
-        // The rule every 30 Euler steps.
+        // The rule every 100 Euler steps (the preset's plasticity_every).
         (
             "yin_yang_bss2-pyralnet",
             cfg("yin_yang_bss2", EngineKind::PyraLNet),

@@ -454,7 +454,7 @@ impl App {
         self.curves().to_csv()
     }
 
-    /// The weights checksum ([`crate::Network::checksum`]).
+    /// The weights checksum ([`crate::model::network::Network::checksum`]).
     pub fn checksum(&self) -> u64 {
         self.trainer.engine().network().checksum()
     }

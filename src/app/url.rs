@@ -14,10 +14,10 @@
 //!
 //! [`parse`] never fails: whatever it cannot use (an unknown key, a value that is not
 //! a number, a value outside the allowed range) is left out and listed in
-//! [`Parsed::ignored`] with the reason, and the preset's value stays. [`print`] gives
+//! [`Parsed::ignored`] with the reason, and the preset's value stays. [`print`](fn@print) gives
 //! the canonical hash, which `parse` reads back to the same configuration.
 //!
-//! Pure Rust: the page calls these through `src/wasm.rs`; the tests run natively.
+//! Pure Rust: the page calls these through `src/app/wasm.rs`; the tests run natively.
 //!
 //! ```
 //! use microcircuit::app::url::{parse, print};

@@ -1,7 +1,7 @@
 //! The browser binding: a thin `wasm-bindgen` layer over [`crate::app::App`], the
 //! URL state and the charts. The model knows nothing of the web; this file only
 //! converts (serde payloads via `serde-wasm-bindgen`, typed arrays for pictures,
-//! [`crate::Error`] to `JsError`) and reads the clock.
+//! [`crate::error::Error`] to `JsError`) and reads the clock.
 //!
 //! The same module is loaded twice: in the Web Worker, which owns a [`Sim`] and
 //! runs it in time-bounded slices, and on the page's main thread, which parses the
@@ -199,7 +199,7 @@ pub fn presets() -> Result<JsValue, JsError> {
                 source: p.source,
             })
         })
-        .collect::<crate::Result<Vec<_>>>()
+        .collect::<crate::error::Result<Vec<_>>>()
         .map_err(js_err)?;
     to_js(&list)
 }
@@ -379,7 +379,7 @@ pub fn experiment_list() -> Result<JsValue, JsError> {
                 "full_points": points(e, Scale::Full, 1)?.len(),
             }))
         })
-        .collect::<crate::Result<Vec<_>>>()
+        .collect::<crate::error::Result<Vec<_>>>()
         .map_err(js_err)?;
     to_js(&list)
 }

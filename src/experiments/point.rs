@@ -189,7 +189,7 @@ impl Point {
     }
 
     /// The engine the point runs, if it names one.
-    pub fn engine(&self) -> Option<crate::EngineKind> {
+    pub fn engine(&self) -> Option<crate::model::engine::EngineKind> {
         self.settings
             .get("engine")
             .and_then(Value::as_str)

@@ -32,7 +32,8 @@ use crate::error::{Error, Result};
 use crate::model::engine::Engine;
 use crate::model::network::{Network, State};
 use crate::model::params::{InitMode, Params};
-use crate::{PyraLNet, SteadNet};
+use crate::model::pyralnet::PyraLNet;
+use crate::model::steadnet::SteadNet;
 
 const PASSES: [f64; 3] = [1.0, 2.0, 4.0];
 const TASKS: [&str; 2] = ["mimic", "yinyang"];

@@ -17,8 +17,8 @@
 //! (`W += dt η Δ` with the old Δ, then `Δ += dt/τ_w (E − Δ)`); SteadNet takes
 //! `n_exposures` discrete steps of `dT` (`Δ = (1 − a) Δ + a E`, `a = dT/(τ_w + dT)`,
 //! then `W += dT η Δ`). The number format of `e`, Δ and W is the arithmetic's
-//! ([`Arith`]): the factors are computed by [`Network::errors`], the updates
-//! applied by [`Network::plasticity`].
+//! ([`Arith`]): the factors are computed by `Network::errors`, the updates
+//! applied by `Network::plasticity`.
 //!
 //! A matrix with η = 0 is frozen: neither its factor nor its update is computed.
 
