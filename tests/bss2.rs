@@ -1,16 +1,20 @@
 //! The BrainScaleS-2 arithmetic (SPEC §6) in both engines: weights on the 6-bit
 //! grid, floor rounding stalls sub-LSB learning while stochastic rounding follows
 //! the float update, determinism per seed, old configs and checkpoints, and bad
-//! settings. (Format semantics: the unit tests in `src/bss2.rs`.)
+//! settings. (Format semantics: the unit tests in `src/model/bss2.rs`.)
 
 use std::process::Command;
 
-use microcircuit::arith::{ArithKind, MatrixId, Rounding};
-use microcircuit::bss2::{W_MAX, WeightScales};
 use microcircuit::data;
-use microcircuit::engine::{self, EngineKind};
-use microcircuit::network::{Network, Projection};
-use microcircuit::params::{Params, Schedule, Task};
+use microcircuit::model;
+use microcircuit::model::arith::MatrixId;
+use microcircuit::model::bss2::{W_MAX, WeightScales};
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::formats::{ArithKind, Rounding};
+use microcircuit::model::network::Network;
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::{Schedule, Task};
+use microcircuit::model::weights::Projection;
 use microcircuit::train::{Checkpoint, RunConfig, Trainer};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
@@ -62,7 +66,7 @@ fn codes(net: &Network) -> Vec<i32> {
 /// before and after (codes on the grid of `p`'s scales even for float runs).
 fn drive(p: &Params, kind: EngineKind, target: f32, n: usize) -> (Vec<f32>, Vec<f32>) {
     let net = Network::new(p.clone(), 11).unwrap();
-    let mut eng = engine::build(kind, net, 11);
+    let mut eng = model::build(kind, net, 11);
     let before = eng.network().w.up[1].data.clone();
     let x = [0.9f32, 0.3, 0.1, 0.7];
     let t = [target; 3];
@@ -194,7 +198,7 @@ fn floor_rounding_turns_sub_lsb_depression_into_whole_lsb_steps() {
 /// largely cancel); returns W^up_1 before and after.
 fn alternate(p: &Params, n: usize) -> (Vec<f32>, Vec<f32>) {
     let net = Network::new(p.clone(), 11).unwrap();
-    let mut eng = engine::build(EngineKind::SteadNet, net, 11);
+    let mut eng = model::build(EngineKind::SteadNet, net, 11);
     let before = eng.network().w.up[1].data.clone();
     let x = [0.9f32, 0.3, 0.1, 0.7];
     for i in 0..n {
@@ -304,20 +308,20 @@ fn a_plasticity_period_lets_pyralnet_traces_leave_zero() {
         "float {want} LSB; emulated, rule every step {every_step}, every 30 steps {periodic}"
     );
     // Weights stay put between the rule's steps: the 30th plastic step writes.
-    use microcircuit::engine::Engine as _;
+    use microcircuit::model::engine::Engine as _;
     let mut p = chip(30);
     p.eta_up = vec![0.05];
     let (lag, seed) = (p.lag_steps(), 3);
-    let arith = microcircuit::bss2::Bss2::new(&p, seed);
+    let arith = microcircuit::model::bss2::Bss2::new(&p, seed);
     let mut net = Network::new(p, seed).unwrap();
     arith.quantise(&mut net);
-    let mut sim = microcircuit::pyralnet::PyraLNet::with_arith(net, seed, arith);
+    let mut sim = microcircuit::model::pyralnet::PyraLNet::with_arith(net, seed, arith);
     let x = [0.9f32, 0.3, 0.1, 0.7];
     let t = [1.0f32; 3];
     for _ in 0..lag {
         sim.step(&x, Some(&t), false);
     }
-    let w = |s: &microcircuit::pyralnet::PyraLNet<microcircuit::bss2::Bss2>| {
+    let w = |s: &microcircuit::model::pyralnet::PyraLNet<microcircuit::model::bss2::Bss2>| {
         s.network().w.up[1].data.clone()
     };
     let mut changed_at = Vec::new();
@@ -344,7 +348,7 @@ fn weights_stay_on_the_grid_and_saturate() {
             p.eta_up = vec![50.0, 0.5];
             p.max_potential = 1e9;
             let net = Network::new(p.clone(), 2).unwrap();
-            let mut eng = engine::build(kind, net, 2);
+            let mut eng = model::build(kind, net, 2);
             let n = if kind == EngineKind::PyraLNet { 3 } else { 200 };
             for i in 0..n {
                 let x = [0.1 * (i % 10) as f32, 0.5, 0.9 - 0.1 * (i % 10) as f32, 0.5];
@@ -368,7 +372,7 @@ fn weights_stay_on_the_grid_and_saturate() {
 #[test]
 fn the_self_predicting_state_holds_code_for_code() {
     let p = bss2(Params::yin_yang(), Rounding::Floor);
-    let eng = engine::build(EngineKind::SteadNet, Network::new(p.clone(), 4).unwrap(), 4);
+    let eng = model::build(EngineKind::SteadNet, Network::new(p.clone(), 4).unwrap(), 4);
     let net = eng.network();
     codes(net);
     let s = WeightScales::new(&p);

@@ -6,14 +6,14 @@
 use plotters::prelude::*;
 
 use microcircuit::app::App;
+use microcircuit::app::config::AppConfig;
 use microcircuit::charts::confusion::Confusion;
 use microcircuit::charts::curves::{Curves, reference_for};
 use microcircuit::charts::digits::Digits;
 use microcircuit::charts::potentials::Potentials;
 use microcircuit::charts::sps::SpsTrace;
-use microcircuit::engine::EngineKind;
+use microcircuit::model::engine::EngineKind;
 use microcircuit::train::Metrics;
-use microcircuit::urlstate::AppConfig;
 
 /// Draws with `f` on a 640×400 SVG, saves it and returns the text.
 fn svg(name: &str, f: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>)) -> String {
@@ -186,7 +186,7 @@ fn weight_codes_show_the_six_bit_grid() {
     // Float arithmetic has no codes.
     let app = App::new(c.clone()).unwrap();
     assert!(app.frame().codes.is_none());
-    c.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
+    c.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
     let mut app = App::new(c).unwrap();
     // In the self-predicting state (the preset's initialisation) W^ip_1 holds the
     // codes of W^up_2 (its scale is c_1 s(W^up_2)), W^pi_1 those of −W^down_1 (the

@@ -2,9 +2,11 @@
 //! state, a hand-computed trajectory, learning, determinism, and config errors.
 
 use microcircuit::data::{Dataset, Targets, mimic};
-use microcircuit::engine::{self, Engine, EngineKind};
-use microcircuit::network::{Mat, Network, State};
-use microcircuit::params::{InitMode, LowpassStart, Params, Range};
+use microcircuit::model;
+use microcircuit::model::engine::{Engine, EngineKind};
+use microcircuit::model::network::{Network, State};
+use microcircuit::model::params::{InitMode, LowpassStart, Params, Range};
+use microcircuit::model::weights::Mat;
 use microcircuit::{Error, PyraLNet, SteadNet};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
@@ -79,7 +81,7 @@ fn self_predicting_state_is_a_fixed_point_of_lateral_plasticity() {
         for kind in ENGINES {
             let mut n = net.clone();
             n.params.n_passes = 50;
-            let mut eng = engine::build(kind, n, 1);
+            let mut eng = model::build(kind, n, 1);
             // Settle without plasticity, then learn without a target.
             for _ in 0..3 {
                 eng.present(&x, None, false).unwrap();
@@ -115,7 +117,7 @@ fn self_predicting_state_is_a_fixed_point_of_lateral_plasticity() {
 fn tiny() -> PyraLNet {
     let mut p = Params::mimic();
     p.layers = vec![1, 1, 1];
-    p.transfer = microcircuit::params::Transfer::Logistic;
+    p.transfer = microcircuit::model::params::Transfer::Logistic;
     p.eta_up = vec![0.5, 0.5];
     p.eta_ip = vec![0.5];
     p.eta_pi = vec![0.5];
@@ -279,7 +281,7 @@ fn two_hidden_layers_learn_a_teacher_in_both_engines() {
     let train = mimic::generate(&p, &teacher, 500, 1).unwrap();
     let val = mimic::generate(&p, &teacher, 100, 2).unwrap();
     for kind in ENGINES {
-        let mut eng = engine::build(kind, Network::new(p.clone(), 8).unwrap(), 8);
+        let mut eng = model::build(kind, Network::new(p.clone(), 8).unwrap(), 8);
         let mse0 = mse(eng.as_mut(), &val);
         for _ in 0..4 {
             train_epoch(eng.as_mut(), &train);
@@ -299,7 +301,7 @@ fn same_seed_same_weights_other_seed_other_weights() {
         .to_dataset();
     for kind in ENGINES {
         let run = |seed: u64| {
-            let mut eng = engine::build(kind, Network::new(p.clone(), seed).unwrap(), seed);
+            let mut eng = model::build(kind, Network::new(p.clone(), seed).unwrap(), seed);
             for i in 0..data.len() {
                 let mut t = vec![0.1; 3];
                 t[data.label(i).unwrap()] = 1.0;
@@ -308,7 +310,7 @@ fn same_seed_same_weights_other_seed_other_weights() {
             eng.network().w.clone()
         };
         let (a, b, c) = (run(1), run(1), run(2));
-        let bits = |w: &microcircuit::network::Projections| -> Vec<u32> {
+        let bits = |w: &microcircuit::model::weights::Projections| -> Vec<u32> {
             w.up.iter()
                 .chain(&w.ip)
                 .chain(&w.pi)
@@ -390,7 +392,7 @@ fn invalid_configs_give_named_errors() {
 fn wrong_pattern_sizes_and_divergence_are_errors() {
     let net = Network::new(Params::yin_yang(), 1).unwrap();
     for kind in ENGINES {
-        let mut eng = engine::build(kind, net.clone(), 1);
+        let mut eng = model::build(kind, net.clone(), 1);
         assert!(matches!(eng.evaluate(&[0.5; 3]), Err(Error::Shape { .. })));
         assert!(matches!(
             eng.train(&[0.5; 4], &[0.1; 2]),
@@ -401,7 +403,7 @@ fn wrong_pattern_sizes_and_divergence_are_errors() {
     let mut p = Params::yin_yang();
     p.eta_up = vec![1000.0, 1000.0];
     for kind in ENGINES {
-        let mut eng = engine::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
+        let mut eng = model::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
         let err = (0..200)
             .find_map(|i| {
                 eng.train(&[0.1 * (i % 7) as f32, 0.5, 0.2, 0.8], &[1.0, 0.1, 0.1])

@@ -21,7 +21,7 @@ fn find(pts: &[Point], parts: &[&str]) -> Point {
         .clone()
 }
 
-fn deviation(p: &Point) -> experiments::steady::DeviationOutcome {
+fn deviation(p: &Point) -> experiments::record::DeviationOutcome {
     match run_point(p).unwrap() {
         Outcome::Deviation(d) => d,
         other => panic!("{other:?}"),

@@ -17,9 +17,11 @@ mod parsers;
 use std::io::Write;
 
 use microcircuit::Network;
-use microcircuit::params::{Params, Preset};
+use microcircuit::app::config::AppConfig;
+use microcircuit::app::url::{param_keys, print};
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::Preset;
 use microcircuit::train::{CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, RunConfig};
-use microcircuit::urlstate::{AppConfig, param_keys, print};
 use parsers::TARGETS;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -160,7 +162,7 @@ fn small_checkpoint() -> Value {
         format: CHECKPOINT_FORMAT.into(),
         version: CHECKPOINT_VERSION,
         config: RunConfig {
-            task: microcircuit::params::Task::Mimic,
+            task: microcircuit::model::presets::Task::Mimic,
             engine: microcircuit::EngineKind::PyraLNet,
             schedule: Preset::by_name("mimic").unwrap().schedule,
             seed: 3,

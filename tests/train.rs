@@ -2,8 +2,9 @@
 
 use microcircuit::Error;
 use microcircuit::data::{self, Splits};
-use microcircuit::engine::EngineKind;
-use microcircuit::params::{Params, Preset, Schedule, Task};
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::{Preset, Schedule, Task};
 use microcircuit::train::{CHECKPOINT_VERSION, Checkpoint, RunConfig, Trainer};
 
 fn small_yinyang(

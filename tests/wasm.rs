@@ -1,4 +1,4 @@
-//! The binding layer (`src/wasm.rs`) in headless Chromium with `wasm-bindgen-test`,
+//! The binding layer (`src/app/wasm.rs`) in headless Chromium with `wasm-bindgen-test`,
 //! and both halves of the determinism check: the same seed gives the same weights
 //! in the browser as natively.
 //!
@@ -11,8 +11,8 @@
 //!    binding (`Sim`) and compares the checksums
 //!    ([`microcircuit::Network::checksum`], the same function in both builds).
 
-use microcircuit::engine::EngineKind;
-use microcircuit::urlstate::AppConfig;
+use microcircuit::app::config::AppConfig;
+use microcircuit::model::engine::EngineKind;
 
 /// Short runs covering both engines, noise, random and SPS initialisation, the
 /// embedded MNIST subset and the BSS-2 arithmetic: (name, configuration, training
@@ -30,11 +30,11 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
     // The chip's arithmetic: stochastic rounding and readout noise draw from the
     // hardware stream, the formats run through integer and fixed-point code.
     let mut chip = cfg("yin_yang", EngineKind::SteadNet);
-    chip.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
-    chip.params.arith.rounding = microcircuit::arith::Rounding::Stochastic;
+    chip.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
+    chip.params.arith.rounding = microcircuit::model::formats::Rounding::Stochastic;
     chip.params.arith.readout_noise = 0.5;
     let mut chip_euler = cfg("yin_yang", EngineKind::PyraLNet);
-    chip_euler.params.arith.kind = microcircuit::arith::ArithKind::Bss2;
+    chip_euler.params.arith.kind = microcircuit::model::formats::ArithKind::Bss2;
     vec![
         (
             "yin_yang-pyralnet",
@@ -56,7 +56,7 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
             cfg("yin_yang_bss2", EngineKind::SteadNet),
             300,
         ),
-        // The rule every 30 Euler steps.
+        // The rule every 100 Euler steps (the preset's plasticity_every).
         (
             "yin_yang_bss2-pyralnet",
             cfg("yin_yang_bss2", EngineKind::PyraLNet),
@@ -85,7 +85,7 @@ fn native_checksums() {
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use super::*;
-    use microcircuit::wasm::{self, Sim};
+    use microcircuit::app::wasm::{self, Sim};
     use wasm_bindgen::{JsCast, JsError, JsValue};
     use wasm_bindgen_test::*;
 

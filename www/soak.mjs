@@ -12,7 +12,7 @@
 // Usage: node www/soak.mjs [seconds=600] [hash]
 //   default hash: Yin-Yang with SteadNet, validating every 20 patterns, 100 000
 //   epochs (the run never ends), so the validation history passes its cap
-//   (src/app.rs MAX_HISTORY) and is thinned many times; decision regions, curves,
+//   (src/app/mod.rs MAX_HISTORY) and is thinned many times; decision regions, curves,
 //   potentials and the SPS trace are drawn throughout, as in a tab left training.
 //   scripts/test runs a 75 s version.
 

@@ -8,10 +8,12 @@ use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{FONT, colour, fail, placeholder};
-use crate::arith::{ArithKind, MatrixId};
-use crate::bss2::{W_MAX, WeightScales, weight_code};
 use crate::error::Error;
-use crate::network::{Network, Projection};
+use crate::model::arith::MatrixId;
+use crate::model::bss2::{W_MAX, WeightScales, weight_code};
+use crate::model::formats::ArithKind;
+use crate::model::network::Network;
+use crate::model::weights::Projection;
 
 /// Codes of one weight matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,12 +42,8 @@ impl WeightCodes {
         }
         let scales = WeightScales::new(&net.params);
         let mut series = Vec::new();
-        for (proj, name) in [
-            (Projection::Up, "up"),
-            (Projection::Ip, "ip"),
-            (Projection::Pi, "pi"),
-            (Projection::Down, "down"),
-        ] {
+        for proj in Projection::ALL {
+            let name = proj.name();
             for (k, m) in net.w.get(proj).iter().enumerate() {
                 if m.data.is_empty() {
                     continue;
@@ -136,14 +134,7 @@ impl WeightCodes {
                 .label(format!("{} (s = {:.3e})", s.name, s.scale))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperMiddle)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperMiddle).map_err(&f)?;
         area.present().map_err(&f)?;
         Ok(())
     }

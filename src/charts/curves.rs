@@ -262,14 +262,7 @@ impl Curves {
                 .label(format!("test {:.1} %", 100.0 * a))
                 .legend(|(x, y)| Cross::new((x + 8, y), 5, colour(2).stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        super::legend(&mut chart, SeriesLabelPosition::LowerRight).map_err(&f)?;
         Ok(())
     }
 }

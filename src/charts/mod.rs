@@ -92,6 +92,21 @@ pub(crate) fn placeholder<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The legend every chart draws at `pos`: a white box with a grey border and
+/// 12 px labels.
+pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    pos: SeriesLabelPosition,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font((FONT, 12))
+        .draw()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

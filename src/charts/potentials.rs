@@ -92,14 +92,7 @@ impl Potentials {
                     .map_err(&f)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&f)?;
         area.present().map_err(&f)?;
         Ok(())
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FONT, colour, fail, padded_range, placeholder};
 use crate::error::Error;
-use crate::record::{Probe, Recorder};
+use crate::model::record::{Probe, Recorder};
 
 /// The data of the SPS chart.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -90,14 +90,7 @@ impl SpsTrace {
                     PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&f)?;
         area.present().map_err(&f)?;
         Ok(())
     }

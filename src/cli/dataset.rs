@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Subcommand;
-use microcircuit::data::{mnist, yinyang};
+use microcircuit::data::{mnist_subset, yinyang};
 use microcircuit::{Error, Result};
 
 #[derive(Subcommand)]
@@ -41,7 +41,7 @@ pub fn run(cmd: DatasetCmd) -> Result<serde_json::Value> {
             if !info {
                 return Err(Error::param("dataset mnist", "(no flag)", "--info"));
             }
-            let info = mnist::subset_info()?;
+            let info = mnist_subset::subset_info()?;
             serde_json::to_value(info).map_err(|e| Error::data("MNIST info", e.to_string()))
         }
     }

@@ -7,15 +7,15 @@ use clap::{Parser, Subcommand};
 
 mod dataset;
 mod png;
+mod progress;
 mod sweep;
 mod train;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use microcircuit::Error;
-use microcircuit::bench::Bench;
-use microcircuit::engine::EngineKind;
-use microcircuit::params::Preset;
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::presets::Preset;
+use microcircuit::train::bench::Bench;
 
 #[derive(Parser)]
 #[command(
@@ -43,10 +43,10 @@ enum Cmd {
         seed: u64,
         /// Number formats to time: float or bss2 (the chip's, SPEC §6); default: the preset's.
         #[arg(long)]
-        arith: Option<microcircuit::arith::ArithKind>,
+        arith: Option<microcircuit::model::formats::ArithKind>,
         /// Write-back rounding with --arith bss2: floor or stochastic.
         #[arg(long)]
-        rounding: Option<microcircuit::arith::Rounding>,
+        rounding: Option<microcircuit::model::formats::Rounding>,
         /// With --arith bss2: keep the bits write-back rounds off (true) or clear them.
         #[arg(long, value_name = "BOOL")]
         carry: Option<bool>,
@@ -105,25 +105,14 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A progress bar with ETA on stderr (hidden when stderr is not a terminal).
-pub fn progress(len: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message(what.to_string());
-    bar
-}
-
 fn bench(
     kind: EngineKind,
     preset: &str,
     patterns: Option<usize>,
     seed: u64,
     (arith, rounding, carry): (
-        Option<microcircuit::arith::ArithKind>,
-        Option<microcircuit::arith::Rounding>,
+        Option<microcircuit::model::formats::ArithKind>,
+        Option<microcircuit::model::formats::Rounding>,
         Option<bool>,
     ),
 ) -> microcircuit::Result<serde_json::Value> {

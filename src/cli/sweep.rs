@@ -187,7 +187,7 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
         .num_threads(threads)
         .build()
         .map_err(|e| Error::data("thread pool", e.to_string()))?;
-    let bar = super::progress(
+    let bar = super::progress::bar(
         pending.len() as u64,
         &format!("{} ({} of {})", a.experiment, pending.len(), pts.len()),
     );

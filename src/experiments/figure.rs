@@ -222,14 +222,7 @@ impl Panel {
             }
             .map_err(&f)?;
         }
-        chart
-            .configure_series_labels()
-            .position(self.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(&f)?;
+        crate::charts::legend(&mut chart, self.legend.clone()).map_err(&f)?;
         Ok(())
     }
 }
@@ -354,7 +347,7 @@ pub fn by_x(pairs: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64, f64)>
     groups
         .into_iter()
         .map(|(x, vs)| {
-            let (m, sd) = super::mean_sd(&vs);
+            let (m, sd) = super::point::mean_sd(&vs);
             (x, m, sd)
         })
         .collect()
@@ -369,7 +362,7 @@ pub fn mean_curve(curves: &[Vec<(f64, f64)>]) -> Vec<(f64, f64, f64)> {
     (0..n)
         .map(|i| {
             let ys: Vec<f64> = curves.iter().map(|c| c[i].1).collect();
-            let (m, sd) = super::mean_sd(&ys);
+            let (m, sd) = super::point::mean_sd(&ys);
             (curves[0][i].0, m, if i % step == 0 { sd } else { 0.0 })
         })
         .collect()

@@ -13,47 +13,19 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, Panel, Series};
-use super::{Outcome, Point, Record, Scale, Settings, make, text};
+use super::point::{Point, Scale, Settings, make, text};
+use super::record::{MimicOutcome, Outcome, Record, Trace};
 use crate::data::{Dataset, splits_for};
-use crate::engine::{self, EngineKind};
 use crate::error::Result;
-use crate::network::Network;
-use crate::params::{Params, Schedule, Task};
-use crate::record::{Probe, Recorder};
+use crate::model;
+use crate::model::engine::EngineKind;
+use crate::model::network::Network;
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
+use crate::model::record::{Probe, Recorder};
 use crate::train::{RunConfig, Trainer};
-
-/// Output potentials of a few evaluation patterns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Trace {
-    /// Time since the first pattern's onset, ms (end of each pattern for SteadNet).
-    pub t_ms: Vec<f64>,
-    /// `outputs[j][row]`: u_N of output neuron j.
-    pub outputs: Vec<Vec<f64>>,
-    /// `targets[j][pattern]`: the teacher's output for each pattern.
-    pub targets: Vec<Vec<f64>>,
-    pub t_pattern: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MimicOutcome {
-    /// Training patterns at each checkpoint.
-    pub patterns: Vec<u64>,
-    pub val_mse: Vec<f64>,
-    /// Mean |v_A| over the hidden neurons at the end of validation patterns.
-    pub apical: Vec<f64>,
-    /// `‖W^ip − W^ip_SPS‖`.
-    pub d_ip: Vec<f64>,
-    /// `‖W^pi + W^down‖`.
-    pub d_pi: Vec<f64>,
-    pub test_mse: f64,
-    pub before: Trace,
-    pub after: Trace,
-}
 
 pub fn settings(_scale: Scale) -> Vec<Settings> {
     ["pyralnet", "steadnet"]
@@ -104,7 +76,7 @@ fn trace(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<Tr
         1
     };
     let rows = TRACE_PATTERNS * if euler { p.steps_per_pattern() } else { 1 } + 2;
-    let mut eng = engine::build(kind, net.clone(), seed);
+    let mut eng = model::build(kind, net.clone(), seed);
     let rec = Recorder::new(
         net,
         vec![Probe::SomaP {
@@ -143,7 +115,7 @@ fn trace(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<Tr
 /// Mean |v_A| at the end of the first validation patterns (no target), on a fresh
 /// engine around `net`.
 fn apical(net: &Network, kind: EngineKind, seed: u64, val: &Dataset) -> Result<f64> {
-    let mut eng = engine::build(kind, net.clone(), seed);
+    let mut eng = model::build(kind, net.clone(), seed);
     let n = APICAL_PATTERNS.min(val.len());
     let mut sum = 0.0;
     for i in 0..n {

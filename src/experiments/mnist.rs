@@ -7,26 +7,16 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, HLine, Panel, Series};
-use super::{Outcome, Point, Record, Scale, Settings, make, text};
+use super::point::{Point, Scale, Settings, make, mean_sd, text};
+use super::record::{CurveOutcome, Outcome, Record};
 use crate::data::splits_for;
-use crate::engine::EngineKind;
 use crate::error::Result;
-use crate::params::{Params, Schedule, Task};
+use crate::model::engine::EngineKind;
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
 use crate::train::{RunConfig, Trainer};
-
-/// A validation curve and the final test.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CurveOutcome {
-    pub patterns: Vec<u64>,
-    pub val_accuracy: Vec<f64>,
-    pub val_mse: Vec<f64>,
-    pub test_accuracy: f64,
-    pub test_mse: f64,
-}
 
 pub fn settings(_scale: Scale) -> Vec<Settings> {
     vec![make(&[("engine", text("steadnet"))])]
@@ -116,7 +106,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
         })
         .collect();
     let tests: Vec<f64> = runs.iter().map(|c| 100.0 * c.test_accuracy).collect();
-    let (tm, tsd) = super::mean_sd(&tests);
+    let (tm, tsd) = mean_sd(&tests);
     let mut s = Series::new("validation (SteadNet)", 0);
     s.points = figure::mean_curve(&curves);
     panel.series.push(s);

@@ -23,28 +23,17 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, Panel, Series};
-use super::{Outcome, Point, Record, Scale, Settings, make, num, text};
+use super::point::{Point, Scale, Settings, make, num, rel_rms, text};
+use super::record::{DeviationOutcome, Outcome, Record};
 use crate::data::{MIMIC_TEACHER_SEED, mimic, yinyang};
-use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::network::{Network, State};
-use crate::params::{InitMode, Params};
-use crate::{PyraLNet, SteadNet};
-
-/// Deviation of SteadNet from PyraLNet along a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviationOutcome {
-    /// Patterns presented when each deviation was measured.
-    pub patterns: Vec<u64>,
-    /// Relative RMS deviation at those points.
-    pub rel_rms: Vec<f64>,
-    /// Mean of `rel_rms`.
-    pub mean: f64,
-}
+use crate::model::engine::Engine;
+use crate::model::network::{Network, State};
+use crate::model::params::{InitMode, Params};
+use crate::model::pyralnet::PyraLNet;
+use crate::model::steadnet::SteadNet;
 
 const PASSES: [f64; 3] = [1.0, 2.0, 4.0];
 const TASKS: [&str; 2] = ["mimic", "yinyang"];
@@ -85,7 +74,7 @@ fn somatic(s: &State) -> impl Iterator<Item = f32> + '_ {
 fn plastic(net: &Network) -> impl Iterator<Item = f32> + '_ {
     let p = &net.params;
     let w = &net.w;
-    let pick = |ms: &'static str| -> Vec<&crate::network::Mat> {
+    let pick = |ms: &'static str| -> Vec<&crate::model::weights::Mat> {
         let (mats, etas) = match ms {
             "up" => (&w.up[1..], &p.eta_up[..]),
             "ip" => (&w.ip[1..], &p.eta_ip[..]),
@@ -150,9 +139,9 @@ pub fn run(p: &Point) -> Result<DeviationOutcome> {
         st.present(x, Some(&target), weights)?;
         if (i + 1) % every == 0 {
             let dev = if weights {
-                super::rel_rms(plastic(&st.net), plastic(&sim.net))
+                rel_rms(plastic(&st.net), plastic(&sim.net))
             } else {
-                super::rel_rms(somatic(&st.state), somatic(&sim.state))
+                rel_rms(somatic(&st.state), somatic(&sim.state))
             };
             out.patterns.push(i as u64 + 1);
             out.rel_rms.push(dev);

@@ -8,7 +8,7 @@ fn record(seed: u64, acc: f64) -> Record {
     let p = pts.into_iter().find(|p| p.seed == seed).unwrap();
     Record::new(
         p,
-        Outcome::Accuracy(yinyang::AccuracyOutcome {
+        Outcome::Accuracy(record::AccuracyOutcome {
             test_accuracy: Some(acc),
             val_accuracy: Some(acc),
             test_mse: Some(0.1),

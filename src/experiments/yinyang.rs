@@ -14,33 +14,16 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, HLine, Marker, Panel, Series};
-use super::{Experiment, Point, Record, Scale, Settings, make, num, text};
+use super::point::{Experiment, Point, Scale, Settings, make, num, text};
+use super::record::{AccuracyOutcome, Outcome, Record};
 use crate::data::splits_for;
-use crate::engine::EngineKind;
 use crate::error::{Error, Result};
-use crate::params::{Params, Schedule, Task};
+use crate::model::engine::EngineKind;
+use crate::model::params::Params;
+use crate::model::presets::{Schedule, Task};
 use crate::train::{RunConfig, Trainer};
-
-/// The outcome of one training run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccuracyOutcome {
-    /// Fraction of the test set classified right; absent when the run diverged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_accuracy: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub val_accuracy: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mse: Option<f64>,
-    /// Training patterns seen.
-    pub patterns: u64,
-    /// Why the run stopped early, if it diverged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diverged: Option<String>,
-}
 
 /// t_pattern values (ms) of the learning-lag sweep and their learning lags.
 fn lag_grid(scale: Scale) -> Vec<(f64, Vec<f64>)> {
@@ -262,7 +245,7 @@ fn accuracies<'a>(
     recs.iter()
         .filter(move |r| keep(&r.point))
         .filter_map(move |r| {
-            let super::Outcome::Accuracy(a) = &r.outcome else {
+            let Outcome::Accuracy(a) = &r.outcome else {
                 return None;
             };
             // A diverged run counts as chance level (1/3) in the figure.
@@ -391,7 +374,7 @@ pub fn draw<DB: DrawingBackend>(
                     panel.hlines.push(HLine {
                         label: format!("SteadNet (no τ_0): {m:.1} ± {sd:.1} %"),
                         y: m,
-                        colour: super::super::charts::colour(0),
+                        colour: crate::charts::colour(0),
                     });
                     continue;
                 }

@@ -13,14 +13,14 @@
 #![allow(dead_code)]
 
 use microcircuit::Error;
+use microcircuit::app::url;
 use microcircuit::charts::{confusion::Confusion, curves::Curves};
 use microcircuit::data::mnist;
 use microcircuit::data::{Dataset, Splits, Targets};
 use microcircuit::experiments;
-use microcircuit::network::Network;
-use microcircuit::params::Params;
+use microcircuit::model::network::Network;
+use microcircuit::model::params::Params;
 use microcircuit::train::{Checkpoint, Trainer};
-use microcircuit::urlstate;
 
 /// A property check of one parser: panics when the property fails.
 pub type Check = fn(&[u8]);
@@ -137,10 +137,10 @@ fn resume_and_step(ck: Checkpoint) {
     }
 }
 
-/// `urlstate::parse`: never fails; the configuration it returns is valid, every
+/// `url::parse`: never fails; the configuration it returns is valid, every
 /// ignored key has a reason, and the canonical hash reads back to it.
 pub fn check_url_state(data: &[u8]) {
-    let parsed = urlstate::parse(&text(data));
+    let parsed = url::parse(&text(data));
     parsed
         .config
         .validate()
@@ -148,8 +148,8 @@ pub fn check_url_state(data: &[u8]) {
     for i in &parsed.ignored {
         assert!(!i.reason.is_empty(), "ignored without a reason: {i:?}");
     }
-    let printed = urlstate::print(&parsed.config);
-    let back = urlstate::parse(&printed);
+    let printed = url::print(&parsed.config);
+    let back = url::parse(&printed);
     assert!(back.ignored.is_empty(), "{printed}: {:?}", back.ignored);
     assert_eq!(back.config, parsed.config, "{printed}");
 }

@@ -18,7 +18,7 @@
 //! instructions. What is left is mostly the ~250 logistic evaluations (~35 %), the
 //! low-pass updates of the three plastic matrices (~30 %) and the matrix products.
 
-use crate::params::Transfer;
+use crate::model::params::Transfer;
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 // ln 2 split in two for Cody–Waite range reduction: LN2_HI has trailing zero bits,
@@ -91,25 +91,9 @@ pub fn phi_in_place(f: Transfer, u: &mut [f32]) {
     }
 }
 
-/// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
-pub fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {
-    match f {
-        Transfer::Logistic => {
-            for (o, &x) in out.iter_mut().zip(v) {
-                *o = logistic(c * x);
-            }
-        }
-        Transfer::SoftRelu => {
-            for (o, &x) in out.iter_mut().zip(v) {
-                *o = softplus(c * x);
-            }
-        }
-    }
-}
-
 /// The postsynaptic factor of a dendritic prediction rule,
-/// `out[i] = r[i] − φ(c · v[i])`: [`phi_scaled_into`] and the subtraction in one
-/// pass, so the prediction is never stored.
+/// `out[i] = r[i] − φ(c · v[i])`: φ of the scaled prediction and the subtraction in
+/// one pass, so the prediction is never stored.
 pub fn prediction_error_into(f: Transfer, c: f32, v: &[f32], r: &[f32], out: &mut [f32]) {
     match f {
         Transfer::Logistic => {
@@ -297,7 +281,7 @@ fn matvec_pair_narrow<const C: usize>(
 ///
 /// Wide matrices use [`dot`] per row. Narrow ones (cols < 8, like the 5-column
 /// first layer and the 3-column apical matrices of Yin-Yang) sum each row left to
-/// right from 0, four rows at a time as SIMD lanes ([`dot_narrow_x4`]), with the
+/// right from 0, four rows at a time as SIMD lanes (`dot_narrow_x4`), with the
 /// column count a compile-time constant. Both choices depend only on the shape, so
 /// the result is the same on every target.
 pub fn matvec(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
@@ -312,24 +296,8 @@ pub fn matvec(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
     })
 }
 
-/// `y += W x`, the same summation as [`matvec`] followed by one addition per output.
-pub fn matvec_add(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
-    let (w, x, y) = (&w[..rows * cols], &x[..cols], &mut y[..rows]);
-    for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
-        *yi += if cols < 8 {
-            let mut s = 0.0f32;
-            for (wij, xj) in row.iter().zip(x) {
-                s += wij * xj;
-            }
-            s
-        } else {
-            dot(row, x)
-        };
-    }
-}
-
 /// `y = A a + B b` for two row-major `rows × cols` matrices, in one pass:
-/// the same bits as [`matvec`] of A followed by [`matvec_add`] of B.
+/// the same bits as [`matvec`] of A followed by `y += B b` with the same summation.
 pub fn matvec_pair(
     wa: &[f32],
     xa: &[f32],
@@ -436,17 +404,6 @@ pub fn lowpass_euler(
     });
 }
 
-/// Only the trace: `Δ += c_d (E − Δ)`, for frozen matrices whose Δ is still
-/// recorded. (Engines skip frozen matrices entirely; this serves tests and tools.)
-pub fn lowpass_trace(delta: &mut [f32], post: &[f32], pre: &[f32], c_d: f32) {
-    let cols = pre.len();
-    for (dr, &e_i) in delta.chunks_exact_mut(cols).zip(post) {
-        for (dij, &r_j) in dr.iter_mut().zip(pre) {
-            *dij += c_d * (e_i * r_j - *dij);
-        }
-    }
-}
-
 /// One discrete step of the SteadNet consolidation (SPEC §4):
 /// `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` with the new Δ, `c_w = dT η`.
 pub fn lowpass_discrete(
@@ -468,6 +425,38 @@ pub fn lowpass_discrete(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
+    fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {
+        match f {
+            Transfer::Logistic => {
+                for (o, &x) in out.iter_mut().zip(v) {
+                    *o = logistic(c * x);
+                }
+            }
+            Transfer::SoftRelu => {
+                for (o, &x) in out.iter_mut().zip(v) {
+                    *o = softplus(c * x);
+                }
+            }
+        }
+    }
+
+    /// `y += W x`, the same summation as [`matvec`] followed by one addition per output.
+    fn matvec_add(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
+        let (w, x, y) = (&w[..rows * cols], &x[..cols], &mut y[..rows]);
+        for (yi, row) in y.iter_mut().zip(w.chunks_exact(cols)) {
+            *yi += if cols < 8 {
+                let mut s = 0.0f32;
+                for (wij, xj) in row.iter().zip(x) {
+                    s += wij * xj;
+                }
+                s
+            } else {
+                dot(row, x)
+            };
+        }
+    }
 
     fn ulp_diff(a: f32, b: f32) -> u32 {
         (a.to_bits() as i32 - b.to_bits() as i32).unsigned_abs()

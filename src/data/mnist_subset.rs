@@ -3,16 +3,16 @@
 
 use serde::Serialize;
 
-use super::{
+use crate::data::mnist::{
     IdxImages, MAX_DECOMPRESSED_BYTES, N_CLASSES, check_counts, parse_images_as, parse_labels_as,
 };
-use crate::data::{Dataset, Targets};
+use crate::data::set::{Dataset, Targets};
 use crate::error::Result;
 
 /// The subset's images and labels, in package order, as gzipped IDX files built
 /// by `tools/build_mnist_subset.py` (see `data/README.md`).
-static SUBSET_IMAGES_GZ: &[u8] = include_bytes!("../../../data/mnist-subset-images-idx3-ubyte.gz");
-static SUBSET_LABELS_GZ: &[u8] = include_bytes!("../../../data/mnist-subset-labels-idx1-ubyte.gz");
+static SUBSET_IMAGES_GZ: &[u8] = include_bytes!("../../data/mnist-subset-images-idx3-ubyte.gz");
+static SUBSET_LABELS_GZ: &[u8] = include_bytes!("../../data/mnist-subset-labels-idx1-ubyte.gz");
 
 /// Names the subset's files in errors.
 const SUBSET_WHAT: &str = "MNIST subset";

@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::network::{Network, Projection, State};
+use crate::model::network::{Network, State};
+use crate::model::weights::Projection;
 
 /// Largest number of values a recorder may hold (rows × row width).
 pub const MAX_RECORD_VALUES: usize = 50_000_000;
@@ -218,7 +219,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Params;
+    use crate::model::params::Params;
 
     #[test]
     fn memory_stays_bounded_and_covers_the_run() {

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::arith::{ArithConfig, ArithKind, Rounding};
 use crate::error::{Error, Result};
+use crate::model::formats::ArithConfig;
 
 /// Largest number of synapses (all matrices together) a network may have. Each
 /// synapse costs a weight and a low-pass trace (8 bytes): 20 M synapses are 160 MB,
@@ -193,279 +193,12 @@ pub struct Params {
     /// A somatic potential beyond ±this stops the run as diverged.
     pub max_potential: f32,
     /// Number formats: float (the default, left out of configs) or the BSS-2 chip's
-    /// (SPEC §6, [`crate::bss2`]). Fixed for a run.
+    /// (SPEC §6, [`crate::model::bss2`]). Fixed for a run.
     #[serde(default, skip_serializing_if = "ArithConfig::is_default")]
     pub arith: ArithConfig,
 }
 
-/// Which task a preset is made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Task {
-    Mimic,
-    YinYang,
-    Mnist,
-}
-
-/// Training schedule of a preset (used by the training driver).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schedule {
-    pub epochs: usize,
-    pub train_size: usize,
-    pub val_size: usize,
-    pub test_size: usize,
-}
-
-/// A named, documented parameter set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Preset {
-    pub name: String,
-    pub task: Task,
-    pub source: String,
-    pub params: Params,
-    pub schedule: Schedule,
-}
-
-impl Default for Params {
-    /// The paper's conductances with the Yin-Yang study's network.
-    fn default() -> Self {
-        Params::yin_yang()
-    }
-}
-
 impl Params {
-    /// Mimic task (seed slides, SPEC §5): a 2-3-2 student learns a random teacher of
-    /// the same shape, from random initialisation, soft-ReLU, no bias.
-    pub fn mimic() -> Self {
-        Params {
-            layers: vec![2, 3, 2],
-            transfer: Transfer::SoftRelu,
-            bias: None,
-            g_l: 0.1,
-            g_b: 1.0,
-            g_a: 0.8,
-            g_d: 1.0,
-            g_som: 0.8,
-            dt: 0.1,
-            tau_0: 3.0,
-            lowpass_start: LowpassStart::FirstPattern,
-            tau_w: 30.0,
-            t_pattern: 100.0,
-            learning_lag: 0.0,
-            out_lag: 30.0,
-            reset_deltas: false,
-            noise: 0.0,
-            eta_up: vec![0.01, 0.005],
-            eta_ip: vec![0.01],
-            eta_pi: vec![0.01],
-            eta_down: vec![0.0],
-            init: Init {
-                mode: InitMode::Random,
-                w_up: Range::sym(1.0),
-                w_down: Range::sym(1.0),
-                w_ip: Range::sym(1.0),
-                w_pi: Range::sym(1.0),
-                output: None,
-            },
-            u_low: 0.1,
-            u_high: 1.0,
-            n_passes: 2,
-            n_exposures: 1,
-            max_potential: 1e3,
-            arith: ArithConfig::default(),
-        }
-    }
-
-    /// Yin-Yang, the PyraLNet study's best configuration (SPEC §5; the public
-    /// PyraLNet/SteadNet report, 2020): 4-120-3, logistic φ, bias 0.5, g_A 0.28,
-    /// g_som 0.34, η^up = [6.07, 7.24e-4], η^ip = 1.45e-3, SPS init with W^pi fixed,
-    /// learning_lag 20 ms, out_lag 80 ms. Reported 96.7 ± 0.8 % test accuracy.
-    pub fn yin_yang() -> Self {
-        Params {
-            layers: vec![4, 120, 3],
-            transfer: Transfer::Logistic,
-            bias: Some(0.5),
-            g_l: 0.1,
-            g_b: 1.0,
-            g_a: 0.28,
-            g_d: 1.0,
-            g_som: 0.34,
-            dt: 0.1,
-            tau_0: 3.0,
-            lowpass_start: LowpassStart::FirstPattern,
-            tau_w: 30.0,
-            t_pattern: 100.0,
-            learning_lag: 20.0,
-            out_lag: 80.0,
-            reset_deltas: false,
-            noise: 0.0,
-            eta_up: vec![6.07, 7.24e-4],
-            eta_ip: vec![1.45e-3],
-            eta_pi: vec![0.0],
-            eta_down: vec![0.0],
-            init: Init {
-                mode: InitMode::SelfPredicting,
-                w_up: Range::sym(0.1),
-                w_down: Range::sym(1.0),
-                // Not used in SPS mode; the ranges of the matrices they mirror.
-                w_ip: Range::sym(0.1),
-                w_pi: Range::sym(1.0),
-                output: None,
-            },
-            u_low: 0.1,
-            u_high: 1.0,
-            n_passes: 2,
-            n_exposures: 1,
-            max_potential: 1e3,
-            arith: ArithConfig::default(),
-        }
-    }
-
-    /// Yin-Yang on the BrainScaleS-2 formats (SPEC §6, [`crate::bss2`]): the
-    /// `yin_yang` network with the settings this project found to learn with 6-bit
-    /// weights (README, "Hardware emulation"; screens with seeds 1–5):
-    /// - stochastic write-back with carry: the bits below one LSB stay in the PPU
-    ///   register, so the hidden weights follow their summed updates instead of
-    ///   diffusing;
-    /// - W^down and W^pi in U(−5, 5), five times the preset's, so that hidden errors
-    ///   are five times larger against one 8-bit readout LSB (1/64 at the readout
-    ///   range ±2), with a hidden error gain of 3.2 before Q0.7 (16 at U(−1, 1));
-    /// - η^up = [0.25, 5e-4] (float with these settings: 98.2 ± 0.5 %);
-    /// - 6-bit grids of ±32 (W^up_1) and ±0.6 (W^up_2), output error gain 8;
-    /// - PyraLNet: the rule runs every 100 Euler steps (10 ms) with a 10 ms step, so
-    ///   the trace's step is 1/3 instead of `dt/τ_w` = 1/300, whose floor multiply
-    ///   drops every E − Δ below 300 Q0.15 LSB (45 epochs, seed 1: every 10, 30,
-    ///   100, 200 steps 54.7, 91.0, 95.7, 95.3 %; every step, 2 epochs: 35.5 %).
-    pub fn yin_yang_bss2() -> Self {
-        let mut p = Params::yin_yang();
-        p.eta_up = vec![0.25, 5e-4];
-        p.init.w_down = Range::sym(5.0);
-        p.init.w_pi = Range::sym(5.0);
-        p.arith = ArithConfig {
-            kind: ArithKind::Bss2,
-            rounding: Rounding::Stochastic,
-            carry: true,
-            w_up_max: Some(vec![32.0, 0.6]),
-            error_gain_up: Some(vec![3.2, 8.0]),
-            potential_range: 2.0,
-            plasticity_every: 100,
-            ..ArithConfig::default()
-        };
-        p
-    }
-
-    /// Yin-Yang from random initialisation with plastic W^pi (η^pi = 4.22e-4), SPEC
-    /// §5; reported 97.2 ± 1.1 % after 55 epochs. The initial ranges of W^ip and W^pi
-    /// are not published: they are those of the matrices they learn to mirror
-    /// (W^up and W^down).
-    pub fn yin_yang_random_init() -> Self {
-        let mut p = Params::yin_yang();
-        p.eta_pi = vec![4.22e-4];
-        p.init.mode = InitMode::Random;
-        p
-    }
-
-    /// MNIST with SteadNet (SPEC §5; Sacramento et al. 2018).
-    ///
-    /// From the paper: 784-500-500-10, logistic φ, bias input, targets u_low 0.1 /
-    /// u_high 0.8, started in a random self-predicting state, W^down and W^pi fixed.
-    /// The conductances (g_l 0.1, g_B = g_D = 1, g_A = g_som = 0.8) and the timing
-    /// (τ_w 30 ms, t_pattern 100 ms, learning_lag 20 ms, 2 passes, 1 exposure) are the
-    /// project's defaults (SPEC §1–5), not tuned here.
-    ///
-    /// Chosen by this project (the paper's rates and ranges are not in the SPEC), on
-    /// the embedded subset's training and validation digits (test digits only for the
-    /// final figure); the evidence is in the comments below. The binding constraints
-    /// (all per pattern, with dT = t_pattern − learning_lag = 80 ms):
-    /// - W^ip_k must follow W^up_{k+1} or the self-predicting state breaks (with
-    ///   η^ip = 0 the run collapses to one class). To first order it does when
-    ///   `η^ip_k = f_k η^up_{k+1} / λ_inter` with the SPS factor
-    ///   `f_k = (g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})` (1.375 η^up_2 and
-    ///   2.375 η^up_3 here). The interneurons' own error-correction then has the loop
-    ///   gain `dT g_B/(g_l+g_B+g_A^{(k+1)}) η^up_{k+1} φ' |r_k|^2`, which must stay
-    ///   well below 2; |r_k|^2 ≈ n_k (r̄² + var r) is dominated by the mean rate
-    ///   r̄ ≈ 0.35, so η^up_2 ≲ 2e-3 (at 2e-3 a run collapsed after 8 epochs, at 3e-3
-    ///   within one) and η^up_3 ≲ 1.5e-3 (2e-3 collapsed).
-    /// - The hidden error is small: with W^down fixed this is feedback alignment, and
-    ///   the top hidden layer's apical signal is W^down_2 (10 output rates) times
-    ///   λ-attenuated output errors. A wide W^down_2, U(−20, 20), makes it useful; it
-    ///   is bounded by the output↔hidden loop, whose gain grows as W^up_3 aligns with
-    ///   W^down_2ᵀ (U(−50, 50) diverged in the second epoch). A wider W^down_1 than
-    ///   U(−1, 1) hurt (U(−3, 3): 84 % instead of 92 % validation after 2 epochs).
-    /// - Hidden W^up U(−0.63, 0.57): wide enough that the hidden rates depend on the
-    ///   digit (U(−0.1, 0.1) shrinks the input-dependent part ~6× per layer and the
-    ///   run stays at 10 %), slightly negative on average so that the hidden rates
-    ///   start near 0.2–0.3 instead of 0.5, which lowers |r|^2 (the gains above) and
-    ///   sped up output-only learning (80 % vs 75 % after 3000 digits).
-    /// - Output W^up U(−0.05, 0.05): output potentials start near the targets; a
-    ///   hidden-sized range saturates them and, with the wide W^down_2, makes the
-    ///   output↔hidden loop unstable from the start.
-    /// - η^up = [7e-3, 1.5e-3, 2e-4]: layer 1 has no interneuron constraint, but
-    ///   faster layer-1 learning drifts its units into saturation (1e-2: one of two
-    ///   seeds lost 1.7 % in the last epoch; 3e-2: collapse; 3e-3: slower). A low
-    ///   output rate trades early speed for less noise at the end: test accuracy
-    ///   after 10 epochs with output rates 1e-3 / 5e-4 / 3e-4 / 2e-4 (and η^up_1
-    ///   5e-3 / 5e-3 / 6e-3 / 7e-3) was 94.1 (one seed) / 94.5 / 94.8 / 94.8 % (mean
-    ///   of seeds 1–3). Not better: η^up_2 3e-3 with 2 exposures (1.7× the time),
-    ///   W^down_2 U(−30, 30), hidden W^up U(−0.83, 0.77) or U(−0.43, 0.37).
-    ///
-    /// Result (seeds 1–3): 94.5, 94.7, 95.2 % test accuracy after the preset's 10
-    /// epochs; validation accuracy passes 90 % in the first epoch.
-    pub fn mnist() -> Self {
-        let g_som = 0.8;
-        // λ_inter = g_som / (g_l + g_D + g_som) and the SPS factors f_1, f_2 of the
-        // matched interneuron rates (see above).
-        let lambda_inter = g_som / (0.1 + 1.0 + g_som);
-        let (f1, f2) = (1.1 / 1.9, 1.0);
-        let eta_up = vec![7e-3, 1.5e-3, 2e-4];
-        let eta_ip = vec![f1 * eta_up[1] / lambda_inter, f2 * eta_up[2] / lambda_inter];
-        Params {
-            layers: vec![784, 500, 500, 10],
-            transfer: Transfer::Logistic,
-            bias: Some(0.5),
-            g_l: 0.1,
-            g_b: 1.0,
-            g_a: 0.8,
-            g_d: 1.0,
-            g_som,
-            dt: 0.1,
-            tau_0: 3.0,
-            lowpass_start: LowpassStart::FirstPattern,
-            tau_w: 30.0,
-            t_pattern: 100.0,
-            learning_lag: 20.0,
-            out_lag: 80.0,
-            reset_deltas: false,
-            noise: 0.0,
-            eta_up,
-            eta_ip,
-            eta_pi: vec![0.0, 0.0],
-            eta_down: vec![0.0, 0.0],
-            init: Init {
-                mode: InitMode::SelfPredicting,
-                w_up: Range {
-                    lo: -0.63,
-                    hi: 0.57,
-                },
-                w_down: Range::sym(1.0),
-                // Not used in SPS mode.
-                w_ip: Range::sym(0.1),
-                w_pi: Range::sym(1.0),
-                output: Some(OutputRanges {
-                    w_up: Range::sym(0.05),
-                    w_down: Range::sym(20.0),
-                }),
-            },
-            u_low: 0.1,
-            u_high: 0.8,
-            n_passes: 2,
-            n_exposures: 1,
-            max_potential: 1e3,
-            arith: ArithConfig::default(),
-        }
-    }
-
     /// Replaces the hidden layer sizes, keeping input and output. The per-matrix
     /// learning-rate lists are cut or extended with their last value; W^down stays
     /// fixed (η^down = 0) in new layers, as in every preset.
@@ -683,94 +416,6 @@ impl Params {
     }
 }
 
-impl Preset {
-    /// All presets, in the order the CLI and the page list them.
-    pub fn all() -> Vec<Preset> {
-        let yy = Schedule {
-            epochs: 45,
-            train_size: 6000,
-            val_size: 600,
-            test_size: 600,
-        };
-        vec![
-            Preset {
-                name: "mimic".into(),
-                task: Task::Mimic,
-                source: "seed slides (mimic regression task); SPEC §5".into(),
-                params: Params::mimic(),
-                schedule: Schedule {
-                    epochs: 5,
-                    train_size: 1000,
-                    val_size: 200,
-                    test_size: 200,
-                },
-            },
-            Preset {
-                name: "yin_yang".into(),
-                task: Task::YinYang,
-                source: "PyraLNet study's best configuration (public report, 2020); SPEC §5; \
-                         96.7 ± 0.8 % test accuracy"
-                    .into(),
-                params: Params::yin_yang(),
-                schedule: yy.clone(),
-            },
-            Preset {
-                name: "yin_yang_bss2".into(),
-                task: Task::YinYang,
-                source: "yin_yang on the BrainScaleS-2 formats (SPEC §6): stochastic \
-                         write-back with carry and settings chosen by this project \
-                         (README, Hardware emulation); 96.3 ± 0.9 % test accuracy with \
-                         SteadNet, float with the same settings 98.2 ± 0.5 %"
-                    .into(),
-                params: Params::yin_yang_bss2(),
-                schedule: yy.clone(),
-            },
-            Preset {
-                name: "yin_yang_random_init".into(),
-                task: Task::YinYang,
-                source: "PyraLNet study, random init with plastic W^pi (η^pi = 4.22e-4); \
-                         SPEC §5; 97.2 ± 1.1 % after 55 epochs"
-                    .into(),
-                params: Params::yin_yang_random_init(),
-                schedule: Schedule { epochs: 55, ..yy },
-            },
-            Preset {
-                name: "mnist".into(),
-                task: Task::Mnist,
-                source: "Sacramento et al. 2018 (784-500-500-10, SteadNet); learning rates \
-                         and initial ranges chosen by this project (about 94.5-95 % test \
-                         accuracy on the embedded subset after 10 epochs); paper test \
-                         error 1.96 % with long training on full MNIST"
-                    .into(),
-                params: Params::mnist(),
-                schedule: Schedule {
-                    // Validation accuracy still rises slowly at 10 epochs (one
-                    // epoch: ~15-30 s with SteadNet).
-                    epochs: 10,
-                    // The embedded subset: 7996 training digits (the first 996
-                    // validate), 2004 test digits.
-                    train_size: 7000,
-                    val_size: 996,
-                    test_size: 2004,
-                },
-            },
-        ]
-    }
-
-    /// The preset called `name`, or an error listing the names.
-    pub fn by_name(name: &str) -> Result<Preset> {
-        let all = Preset::all();
-        let names: Vec<String> = all.iter().map(|p| p.name.clone()).collect();
-        all.into_iter().find(|p| p.name == name).ok_or_else(|| {
-            Error::param(
-                "preset",
-                format!("{name:?}"),
-                format!("one of {}", names.join(", ")),
-            )
-        })
-    }
-}
-
 fn positive(field: &str, v: f32) -> Result<()> {
     if v.is_finite() && v > 0.0 {
         Ok(())
@@ -844,15 +489,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn presets_are_valid() {
-        for p in Preset::all() {
-            p.params
-                .validate()
-                .unwrap_or_else(|e| panic!("{}: {e}", p.name));
-        }
-    }
-
-    #[test]
     fn lambdas_match_the_spec() {
         let p = Params::yin_yang();
         assert!((p.lambda_out() - 0.34 / 1.44).abs() < 1e-7);
@@ -872,14 +508,14 @@ mod tests {
         p.eta_down = vec![0.0; 2];
         p.init.w_up = Range::sym(0.5);
         p.init.w_down = Range::sym(1.0);
-        let shared = crate::network::Network::new(p.clone(), 3).unwrap();
+        let shared = crate::model::network::Network::new(p.clone(), 3).unwrap();
         // Output ranges equal to the shared ones draw exactly the same weights.
         p.init.output = Some(OutputRanges {
             w_up: p.init.w_up,
             w_down: p.init.w_down,
         });
         assert_eq!(
-            crate::network::Network::new(p.clone(), 3).unwrap().w,
+            crate::model::network::Network::new(p.clone(), 3).unwrap().w,
             shared.w
         );
         p.init.output = Some(OutputRanges {
@@ -889,8 +525,8 @@ mod tests {
                 hi: -20.0,
             },
         });
-        let net = crate::network::Network::new(p.clone(), 3).unwrap();
-        let within = |m: &crate::network::Mat, lo: f32, hi: f32| {
+        let net = crate::model::network::Network::new(p.clone(), 3).unwrap();
+        let within = |m: &crate::model::weights::Mat, lo: f32, hi: f32| {
             m.data.iter().all(|&x| (lo..=hi).contains(&x))
         };
         assert!(within(&net.w.up[3], 2.0, 3.0));

@@ -20,32 +20,29 @@
 //! Plasticity is off for the first `learning_lag` ms of each pattern.
 //!
 //! Generic over the arithmetic ([`Arith`]): `PyraLNet` (= `PyraLNet<Float>`) computes
-//! in f32, `PyraLNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
+//! in f32, `PyraLNet<Bss2>` in the chip's formats (see [`crate::model::bss2`]).
 
-use crate::arith::{Arith, Float};
-use crate::engine::{Engine, EngineKind, check_pattern};
-use crate::error::Result;
-use crate::network::{Network, Solve, State};
-use crate::params::LowpassStart;
-use crate::record::Recorder;
+use std::ops::{Deref, DerefMut};
+
+use crate::model::arith::{Arith, Consolidation, Float};
+use crate::model::engine::{Core, Dynamics, EngineKind};
+use crate::model::network::{Network, Solve};
+use crate::model::params::LowpassStart;
 use crate::rng::{SimRng, Stream};
 
-/// The Euler-integrated network, computing with arithmetic `A`.
+/// The Euler-integrated network, computing with arithmetic `A`. Derefs to its
+/// [`Core`] (`sim.net`, `sim.state`).
 #[derive(Debug, Clone)]
 pub struct PyraLNet<A: Arith = Float> {
-    pub net: Network,
-    pub state: State,
-    arith: A,
+    core: Core<A>,
     noise: SimRng,
     out: Vec<f32>,
-    patterns: u64,
     steps: u64,
-    recorder: Option<Recorder>,
 }
 
 impl PyraLNet {
     /// Wraps `net` in its resting state, computing in f32; `seed` drives the somatic
-    /// noise. ([`crate::engine::build`] picks the arithmetic from the parameters.)
+    /// noise. ([`crate::model::build`] picks the arithmetic from the parameters.)
     pub fn new(net: Network, seed: u64) -> Self {
         PyraLNet::with_arith(net, seed, Float)
     }
@@ -55,18 +52,12 @@ impl<A: Arith> PyraLNet<A> {
     /// Wraps `net` in its resting state, computing with `arith`; `seed` drives the
     /// somatic noise.
     pub fn with_arith(net: Network, seed: u64, arith: A) -> Self {
-        let mut state = State::new(&net.params);
-        state.rest_with(&net.params, &arith);
         let n_out = net.params.layers[net.params.n_layers()];
         PyraLNet {
-            net,
-            state,
-            arith,
+            core: Core::new(net, arith),
             noise: SimRng::new(seed, Stream::Noise),
             out: vec![0.0; n_out],
-            patterns: 0,
             steps: 0,
-            recorder: None,
         }
     }
 
@@ -77,7 +68,12 @@ impl<A: Arith> PyraLNet<A> {
 
     /// One Euler step with input rates `x` (see the module doc for the order).
     pub fn step(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
-        let (net, s, arith) = (&mut self.net, &mut self.state, &mut self.arith);
+        let Core {
+            net,
+            state: s,
+            arith,
+            ..
+        } = &mut self.core;
         let p = &net.params;
         let nl = p.n_layers();
         let dt = p.dt;
@@ -122,7 +118,14 @@ impl<A: Arith> PyraLNet<A> {
             let h = dt * every as f32;
             let (c_d, dt) = (h / p.tau_w, h);
             net.plasticity(s, |m, w, d, post, pre, eta| {
-                arith.update_euler(m, w, d, post, pre, dt * eta, c_d)
+                arith.update(
+                    m,
+                    w,
+                    d,
+                    post,
+                    pre,
+                    Consolidation::Euler { c_w: dt * eta, c_d },
+                )
             });
         }
         for k in 1..=nl {
@@ -135,80 +138,67 @@ impl<A: Arith> PyraLNet<A> {
     }
 }
 
-impl<A: Arith> Engine for PyraLNet<A> {
-    fn kind(&self) -> EngineKind {
-        EngineKind::PyraLNet
+impl<A: Arith> Deref for PyraLNet<A> {
+    type Target = Core<A>;
+    fn deref(&self) -> &Core<A> {
+        &self.core
     }
+}
 
-    fn network(&self) -> &Network {
-        &self.net
+impl<A: Arith> DerefMut for PyraLNet<A> {
+    fn deref_mut(&mut self) -> &mut Core<A> {
+        &mut self.core
     }
+}
 
-    fn network_mut(&mut self) -> &mut Network {
-        &mut self.net
-    }
+impl<A: Arith> Dynamics for PyraLNet<A> {
+    const KIND: EngineKind = EngineKind::PyraLNet;
 
-    fn state(&self) -> &State {
-        &self.state
-    }
-
-    fn state_mut(&mut self) -> &mut State {
-        &mut self.state
-    }
-
-    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
-        check_pattern(&self.net, x, target)?;
-        let p = &self.net.params;
+    fn run(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
+        let p = &self.core.net.params;
         let (steps, lag, out_from) = (p.steps_per_pattern(), p.lag_steps(), p.out_lag_steps());
         let dt = p.dt as f64;
         let start_at_first = p.lowpass_start == LowpassStart::FirstPattern;
         if plastic && p.reset_deltas {
-            self.net.reset_deltas();
+            self.core.net.reset_deltas();
         }
         if start_at_first {
-            let s = &mut self.state;
+            let Core {
+                state: s, arith, ..
+            } = &mut self.core;
             if !s.x_started {
                 // lp = 0 + 1·(x − 0) = x exactly, in either arithmetic.
-                self.arith.input_lowpass(&mut s.x_lp, &mut s.r[0], x, 1.0);
+                arith.input_lowpass(&mut s.x_lp, &mut s.r[0], x, 1.0);
             }
             if let (Some(t), false) = (target, s.trgt_started) {
                 s.u_trgt.copy_from_slice(t);
             }
         }
-        self.state.x_started = true;
-        self.state.trgt_started |= target.is_some();
+        self.core.state.x_started = true;
+        self.core.state.trgt_started |= target.is_some();
         self.out.iter_mut().for_each(|o| *o = 0.0);
         for i in 0..steps {
             self.step(x, target, plastic && i >= lag);
             if i >= out_from {
-                for (o, u) in self.out.iter_mut().zip(self.state.output()) {
+                for (o, u) in self.out.iter_mut().zip(self.core.state.output()) {
                     *o += u;
                 }
             }
-            if let Some(rec) = &mut self.recorder {
-                rec.tick(self.steps as f64 * dt, &self.net, &self.state);
+            let Core {
+                net,
+                state,
+                recorder,
+                ..
+            } = &mut self.core;
+            if let Some(rec) = recorder {
+                rec.tick(self.steps as f64 * dt, net, state);
             }
         }
         let n_avg = (steps - out_from.min(steps - 1)) as f32;
         self.out.iter_mut().for_each(|o| *o /= n_avg);
-        self.patterns += 1;
-        self.net.check(&self.state, self.patterns)?;
-        Ok(&self.out)
     }
 
-    fn patterns(&self) -> u64 {
-        self.patterns
-    }
-
-    fn set_recorder(&mut self, rec: Option<Recorder>) {
-        self.recorder = rec;
-    }
-
-    fn recorder(&self) -> Option<&Recorder> {
-        self.recorder.as_ref()
-    }
-
-    fn reset_state(&mut self) {
-        self.state.rest_with(&self.net.params, &self.arith);
+    fn output(&self) -> &[f32] {
+        &self.out
     }
 }

@@ -51,10 +51,12 @@
 
 use fixed::types::{I1F7, I1F15};
 
-use crate::arith::{Arith, ArithConfig, MatrixId, Rounding};
-use crate::kernels::phi;
-use crate::network::{Network, Projection, sps_factor};
-use crate::params::{InitMode, Params, Range, Transfer};
+use crate::model::arith::{Arith, Consolidation, MatrixId};
+use crate::model::formats::{ArithConfig, Rounding};
+use crate::model::kernels::phi;
+use crate::model::network::{Network, sps_factor};
+use crate::model::params::{InitMode, Params, Range, Transfer};
+use crate::model::weights::Projection;
 use crate::rng::{SimRng, Stream};
 
 /// Largest weight code (6-bit magnitude).
@@ -191,23 +193,6 @@ impl WeightScales {
     }
 }
 
-/// Counts of the weight codes −63..=63 (index `code + 63`) of every matrix of a
-/// projection, over all layers.
-pub fn code_counts(net: &Network, proj: Projection) -> Vec<u64> {
-    let scales = WeightScales::new(&net.params);
-    let mut counts = vec![0u64; (2 * W_MAX + 1) as usize];
-    for (k, m) in net.w.get(proj).iter().enumerate() {
-        if m.data.is_empty() {
-            continue;
-        }
-        let inv = 1.0 / scales.get(MatrixId { proj, k });
-        for &w in &m.data {
-            counts[(weight_code(w, inv) + W_MAX) as usize] += 1;
-        }
-    }
-    counts
-}
-
 /// The chip's arithmetic: configuration, weight scales and the hardware stream of
 /// the seeded generator (stochastic rounding, readout noise).
 #[derive(Debug, Clone)]
@@ -236,19 +221,10 @@ impl Bss2 {
         }
     }
 
-    pub fn scales(&self) -> &WeightScales {
-        &self.scales
-    }
-
     /// Puts every weight on its 6-bit grid (`s · clamp(round(W / s), −63, 63)`) and
     /// every trace on the Q0.15 grid; values already on them stay.
     pub fn quantise(&self, net: &mut Network) {
-        for proj in [
-            Projection::Up,
-            Projection::Ip,
-            Projection::Pi,
-            Projection::Down,
-        ] {
+        for proj in Projection::ALL {
             let n = net.w.get(proj).len();
             for k in 0..n {
                 let s = self.scales.get(MatrixId { proj, k });
@@ -328,9 +304,11 @@ impl Bss2 {
     }
 
     /// Applies `step(Δ, E) -> (Δ for the weight, new Δ)` to every synapse, then the
-    /// weight change `floor(Λ Δ_w / 2^15)` written back with the configured rounding.
+    /// weight change `u = floor(Λ Δ_w / 2^15)` written back with the configured
+    /// rounding: at once, or with a write-back interval or carry through the
+    /// synapse's accumulator.
     #[allow(clippy::too_many_arguments)]
-    fn update(
+    fn consolidate(
         &mut self,
         m: MatrixId,
         w: &mut [f32],
@@ -351,10 +329,10 @@ impl Bss2 {
         let cols = pre.len();
         let rounding = self.cfg.rounding;
         let (every, carry) = (self.cfg.write_back_every, self.cfg.carry);
-        if every > 1 || carry {
-            // Accumulate u = floor(Λ Δ_w / 2^15) per synapse; every `every`-th update
-            // writes the sum back with the configured rounding and clears it, or with
-            // carry subtracts only what was written.
+        // With a write-back interval or carry, u accumulates per synapse; every
+        // `every`-th update writes the sum back with the configured rounding and
+        // clears it, or with carry subtracts only what was written.
+        let mut acc = if every > 1 || carry {
             let j = match self.acc.iter().position(|a| a.0 == m) {
                 Some(j) => j,
                 None => {
@@ -368,49 +346,40 @@ impl Bss2 {
             if write {
                 *count = 0;
             }
-            for (i, &e_i) in e.iter().enumerate() {
-                let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
-                let ar = &mut acc[i * cols..][..cols];
-                for (((wij, dij), aij), &rho_j) in wr
-                    .iter_mut()
-                    .zip(dr.iter_mut())
-                    .zip(ar.iter_mut())
-                    .zip(&rho)
-                {
-                    let big_e = mul_q15(e_i, rho_j);
-                    let d_old = I1F15::from_bits((*dij * 32768.0) as i16);
-                    let (d_w, d_new) = step(d_old, big_e);
-                    *dij = d_new.to_num::<f32>();
-                    let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
-                    *aij = (i64::from(*aij) + u).clamp(i32::MIN.into(), i32::MAX.into()) as i32;
-                    if write {
-                        let dw =
-                            round_shift(i64::from(*aij), UPDATE_FRAC_BITS, rounding, &mut self.rng);
-                        // |a − 2^k dw| < 2^k, so this fits the i32 register.
-                        *aij = if carry {
-                            (i64::from(*aij) - (dw << UPDATE_FRAC_BITS)) as i32
-                        } else {
-                            0
-                        };
-                        let code = (i64::from(weight_code(*wij, inv)) + dw)
-                            .clamp(-i64::from(W_MAX), i64::from(W_MAX));
-                        *wij = code as f32 * s;
-                    }
-                }
-            }
-            (self.post_q, self.pre_q) = (e, rho);
-            return;
-        }
+            Some((acc.as_mut_slice(), write))
+        } else {
+            None
+        };
+        let rng = &mut self.rng;
         for (i, &e_i) in e.iter().enumerate() {
-            let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
-            for ((wij, dij), &rho_j) in wr.iter_mut().zip(dr.iter_mut()).zip(&rho) {
+            let row = i * cols..(i + 1) * cols;
+            let (wr, dr) = (&mut w[row.clone()], &mut delta[row.clone()]);
+            for (j, ((wij, dij), &rho_j)) in wr.iter_mut().zip(dr.iter_mut()).zip(&rho).enumerate()
+            {
                 let big_e = mul_q15(e_i, rho_j);
                 // Δ is on the Q0.15 grid (Bss2::quantise), so this is exact.
                 let d_old = I1F15::from_bits((*dij * 32768.0) as i16);
                 let (d_w, d_new) = step(d_old, big_e);
                 *dij = d_new.to_num::<f32>();
                 let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
-                let dw = round_shift(u, UPDATE_FRAC_BITS, rounding, &mut self.rng);
+                let dw = match &mut acc {
+                    None => round_shift(u, UPDATE_FRAC_BITS, rounding, rng),
+                    Some((acc, write)) => {
+                        let aij = &mut acc[row.start + j];
+                        *aij = (i64::from(*aij) + u).clamp(i32::MIN.into(), i32::MAX.into()) as i32;
+                        if !*write {
+                            continue;
+                        }
+                        let dw = round_shift(i64::from(*aij), UPDATE_FRAC_BITS, rounding, rng);
+                        // |a − 2^k dw| < 2^k, so this fits the i32 register.
+                        *aij = if carry {
+                            (i64::from(*aij) - (dw << UPDATE_FRAC_BITS)) as i32
+                        } else {
+                            0
+                        };
+                        dw
+                    }
+                };
                 let code = (i64::from(weight_code(*wij, inv)) + dw)
                     .clamp(-i64::from(W_MAX), i64::from(W_MAX));
                 *wij = code as f32 * s;
@@ -475,39 +444,32 @@ impl Arith for Bss2 {
         }
     }
 
-    fn update_euler(
+    fn update(
         &mut self,
         m: MatrixId,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],
         pre: &[f32],
-        c_w: f32,
-        c_d: f32,
+        step: Consolidation,
     ) {
-        let c_d = q15(c_d);
-        // The weight moves with the old Δ.
-        self.update(m, w, delta, post, pre, c_w, |d, e| {
-            (d, d.saturating_add(mul_q15(c_d, e.saturating_sub(d))))
-        });
-    }
-
-    fn update_discrete(
-        &mut self,
-        m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        a: f32,
-    ) {
-        let (keep, a) = (q15(1.0 - a), q15(a));
-        // The weight moves with the new Δ.
-        self.update(m, w, delta, post, pre, c_w, |d, e| {
-            let d1 = mul_q15(keep, d).saturating_add(mul_q15(a, e));
-            (d1, d1)
-        });
+        match step {
+            Consolidation::Euler { c_w, c_d } => {
+                let c_d = q15(c_d);
+                // The weight moves with the old Δ.
+                self.consolidate(m, w, delta, post, pre, c_w, |d, e| {
+                    (d, d.saturating_add(mul_q15(c_d, e.saturating_sub(d))))
+                });
+            }
+            Consolidation::Discrete { c_w, a } => {
+                let (keep, a) = (q15(1.0 - a), q15(a));
+                // The weight moves with the new Δ.
+                self.consolidate(m, w, delta, post, pre, c_w, |d, e| {
+                    let d1 = mul_q15(keep, d).saturating_add(mul_q15(a, e));
+                    (d1, d1)
+                });
+            }
+        }
     }
 }
 
@@ -589,7 +551,7 @@ mod tests {
     #[test]
     fn readout_is_offset_corrected_int8() {
         let mut p = Params::yin_yang();
-        p.arith.kind = crate::arith::ArithKind::Bss2;
+        p.arith.kind = crate::model::formats::ArithKind::Bss2;
         let mut b = Bss2::new(&p, 1);
         assert_eq!(b.read(0.0), 0);
         assert_eq!(b.read(1.0), 32);

@@ -22,166 +22,12 @@
 //! rate, so the bias weights are ordinary columns of `W^up` and `W^ip` and learn by
 //! the same rule.
 
-use serde::{Deserialize, Serialize};
-
-use crate::arith::{Arith, Float, MatrixId};
 use crate::error::{Error, Result};
-use crate::kernels::{self, matvec, matvec_pair};
-use crate::params::{InitMode, Params, Range};
+use crate::model::arith::{Arith, Float};
+use crate::model::kernels::{self, matvec, matvec_pair};
+use crate::model::params::{InitMode, Params};
+use crate::model::weights::{Mat, Projections};
 use crate::rng::{SimRng, Stream};
-
-/// A dense row-major matrix (rows = postsynaptic neurons).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Mat {
-    pub rows: usize,
-    pub cols: usize,
-    pub data: Vec<f32>,
-}
-
-impl Mat {
-    pub fn zeros(rows: usize, cols: usize) -> Self {
-        Mat {
-            rows,
-            cols,
-            data: vec![0.0; rows * cols],
-        }
-    }
-
-    fn uniform(rows: usize, cols: usize, r: Range, rng: &mut SimRng) -> Self {
-        let data = (0..rows * cols).map(|_| rng.uniform(r.lo, r.hi)).collect();
-        Mat { rows, cols, data }
-    }
-
-    /// Entry (i, j).
-    pub fn at(&self, i: usize, j: usize) -> f32 {
-        self.data[i * self.cols + j]
-    }
-
-    /// Frobenius norm ‖A‖.
-    pub fn norm(&self) -> f32 {
-        self.data.iter().map(|x| x * x).sum::<f32>().sqrt()
-    }
-
-    fn fill(&mut self, v: f32) {
-        self.data.iter_mut().for_each(|x| *x = v);
-    }
-
-    /// Whether rows and columns are as given.
-    pub fn has_shape(&self, rows: usize, cols: usize) -> bool {
-        self.rows == rows && self.cols == cols && self.data.len() == rows * cols
-    }
-}
-
-/// Which projection a matrix belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Projection {
-    Up,
-    Ip,
-    Pi,
-    Down,
-}
-
-/// One matrix per projection and layer, indexed by k (empty where absent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Projections {
-    /// `W^up_k`, k = 1..=N: `n_k × (n_{k-1} + bias)`.
-    pub up: Vec<Mat>,
-    /// `W^ip_k`, k = 1..N: `n_{k+1} × (n_k + bias)`.
-    pub ip: Vec<Mat>,
-    /// `W^pi_k`, k = 1..N: `n_k × n_{k+1}`.
-    pub pi: Vec<Mat>,
-    /// `W^down_k`, k = 1..N: `n_k × n_{k+1}`.
-    pub down: Vec<Mat>,
-}
-
-impl Projections {
-    /// All-zero matrices of the shapes `p` asks for.
-    pub fn zeros(p: &Params) -> Self {
-        let n = &p.layers;
-        let nl = p.n_layers();
-        let b = usize::from(p.bias.is_some());
-        let mut w = Projections {
-            up: vec![Mat::default(); nl + 1],
-            ip: vec![Mat::default(); nl],
-            pi: vec![Mat::default(); nl],
-            down: vec![Mat::default(); nl],
-        };
-        for k in 1..=nl {
-            w.up[k] = Mat::zeros(n[k], n[k - 1] + b);
-            if k < nl {
-                w.ip[k] = Mat::zeros(n[k + 1], n[k] + b);
-                w.pi[k] = Mat::zeros(n[k], n[k + 1]);
-                w.down[k] = Mat::zeros(n[k], n[k + 1]);
-            }
-        }
-        w
-    }
-
-    /// The matrices of one projection.
-    pub fn get(&self, p: Projection) -> &[Mat] {
-        match p {
-            Projection::Up => &self.up,
-            Projection::Ip => &self.ip,
-            Projection::Pi => &self.pi,
-            Projection::Down => &self.down,
-        }
-    }
-
-    /// The matrices of one projection, mutable.
-    pub fn get_mut(&mut self, p: Projection) -> &mut [Mat] {
-        match p {
-            Projection::Up => &mut self.up,
-            Projection::Ip => &mut self.ip,
-            Projection::Pi => &mut self.pi,
-            Projection::Down => &mut self.down,
-        }
-    }
-
-    /// Checks that every matrix has the shape `p` asks for and finite entries.
-    pub fn check_against(&self, p: &Params, what: &str) -> Result<()> {
-        let want = Projections::zeros(p);
-        for proj in [
-            Projection::Up,
-            Projection::Ip,
-            Projection::Pi,
-            Projection::Down,
-        ] {
-            let (have, want) = (self.get(proj), want.get(proj));
-            if have.len() != want.len() {
-                return Err(Error::Shape {
-                    what: format!("{what}: number of {proj:?} matrices"),
-                    expected: want.len().to_string(),
-                    found: have.len().to_string(),
-                });
-            }
-            for (k, (h, w)) in have.iter().zip(want).enumerate() {
-                if !h.has_shape(w.rows, w.cols) {
-                    return Err(Error::Shape {
-                        what: format!("{what}: {proj:?} matrix of layer {k}"),
-                        expected: format!("{}x{}", w.rows, w.cols),
-                        found: format!("{}x{} with {} entries", h.rows, h.cols, h.data.len()),
-                    });
-                }
-                if let Some(x) = h.data.iter().find(|x| !x.is_finite()) {
-                    return Err(Error::data(
-                        what.to_string(),
-                        format!("{proj:?} matrix of layer {k} holds {x}; weights must be finite"),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Mat> {
-        self.up
-            .iter_mut()
-            .chain(self.ip.iter_mut())
-            .chain(self.pi.iter_mut())
-            .chain(self.down.iter_mut())
-    }
-}
 
 /// Weights, plasticity traces Δ and parameters: everything a checkpoint holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,7 +62,7 @@ pub struct State {
     /// hardware arithmetic; float keeps the low pass in r_0).
     pub(crate) x_lp: Vec<f32>,
     /// Whether the input (resp. target) low-pass has left rest: with
-    /// [`crate::params::LowpassStart::FirstPattern`] PyraLNet starts it at the
+    /// [`crate::model::params::LowpassStart::FirstPattern`] PyraLNet starts it at the
     /// first pattern's values instead of 0.
     pub(crate) x_started: bool,
     pub(crate) trgt_started: bool,
@@ -351,17 +197,6 @@ impl Solve {
     }
 }
 
-/// Factors of the dendritic predictions `v̂ = c · v` (SPEC §1).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Predictions {
-    /// g_B / (g_l + g_B + g_A), hidden pyramidal.
-    pub c_hidden: f32,
-    /// g_B / (g_l + g_B), output pyramidal.
-    pub c_out: f32,
-    /// g_D / (g_l + g_D), interneuron.
-    pub c_inter: f32,
-}
-
 impl Network {
     /// A network with weights drawn from `params.init` by the seeded stream
     /// [`Stream::Init`]; zero traces.
@@ -455,15 +290,6 @@ impl Network {
         self.delta.iter_mut().for_each(|m| m.fill(0.0));
     }
 
-    pub(crate) fn predictions(&self) -> Predictions {
-        let p = &self.params;
-        Predictions {
-            c_hidden: p.g_b / (p.g_l + p.g_b + p.g_a),
-            c_out: p.g_b / (p.g_l + p.g_b),
-            c_inter: p.g_d / (p.g_l + p.g_d),
-        }
-    }
-
     /// Basal potential `v_B,k = W^up_k r_{k-1}`.
     pub(crate) fn basal(&self, s: &mut State, k: usize) {
         let w = &self.w.up[k];
@@ -536,123 +362,6 @@ impl Network {
     pub(crate) fn rates_inter<A: Arith>(&self, s: &mut State, k: usize, a: &A) {
         kernels::phi_into(self.params.transfer, &s.u_i[k], &mut s.r_i[k]);
         a.synaptic_rates(&mut s.r_i[k]);
-    }
-
-    /// Postsynaptic error factors of every plastic matrix, from the current state:
-    /// `φ(u_k) − φ(v̂_B,k)` (up), `φ(u^I_k) − φ(v̂^I_k)` (ip), `−v_A,k` (pi),
-    /// `φ(u_k) − φ(W^down_k r_{k+1})` (down), in the number format of `a`. Needs
-    /// fresh dendritic potentials.
-    pub(crate) fn errors<A: Arith>(&self, s: &mut State, a: &mut A) {
-        let p = &self.params;
-        let d = self.predictions();
-        let nl = p.n_layers();
-        for k in 1..=nl {
-            if p.eta_up[k - 1] == 0.0 {
-                continue;
-            }
-            let c = if k == nl { d.c_out } else { d.c_hidden };
-            let n = p.layers[k];
-            let (u, r, v) = (&s.u[k], &s.r[k][..n], &s.v_b[k]);
-            let m = MatrixId {
-                proj: Projection::Up,
-                k,
-            };
-            a.prediction_error(m, p.transfer, c, u, r, v, &mut s.e_up[k]);
-        }
-        for k in 1..nl {
-            let h = k - 1;
-            if p.eta_ip[h] != 0.0 {
-                let (u, r, v) = (&s.u_i[k], &s.r_i[k], &s.v_i[k]);
-                let m = MatrixId {
-                    proj: Projection::Ip,
-                    k,
-                };
-                a.prediction_error(m, p.transfer, d.c_inter, u, r, v, &mut s.e_ip[k]);
-            }
-            if p.eta_pi[h] != 0.0 {
-                let m = MatrixId {
-                    proj: Projection::Pi,
-                    k,
-                };
-                a.apical_error(m, &s.v_a[k], &mut s.e_pi[k]);
-            }
-            if p.eta_down[h] != 0.0 {
-                let w = &self.w.down[k];
-                matvec(&w.data, w.rows, w.cols, &s.r[k + 1], &mut s.e_down[k]);
-                let n = p.layers[k];
-                let m = MatrixId {
-                    proj: Projection::Down,
-                    k,
-                };
-                a.down_error(m, p.transfer, &s.u[k], &s.r[k][..n], &mut s.e_down[k]);
-            }
-        }
-    }
-
-    /// Applies `update(matrix, W, Δ, post, pre, η)` to every plastic matrix with its
-    /// presynaptic rates: r_{k-1} (up), r_k (ip), r^I_k (pi), r_{k+1} (down).
-    #[inline(always)]
-    pub(crate) fn plasticity(
-        &mut self,
-        s: &State,
-        mut update: impl FnMut(MatrixId, &mut [f32], &mut [f32], &[f32], &[f32], f32),
-    ) {
-        let id = |proj, k| MatrixId { proj, k };
-        let nl = self.params.n_layers();
-        let n = &self.params.layers;
-        for k in 1..=nl {
-            let eta = self.params.eta_up[k - 1];
-            if eta != 0.0 {
-                let (w, d) = (&mut self.w.up[k], &mut self.delta.up[k]);
-                update(
-                    id(Projection::Up, k),
-                    &mut w.data,
-                    &mut d.data,
-                    &s.e_up[k],
-                    &s.r[k - 1],
-                    eta,
-                );
-            }
-        }
-        for k in 1..nl {
-            let h = k - 1;
-            let eta = self.params.eta_ip[h];
-            if eta != 0.0 {
-                let (w, d) = (&mut self.w.ip[k], &mut self.delta.ip[k]);
-                update(
-                    id(Projection::Ip, k),
-                    &mut w.data,
-                    &mut d.data,
-                    &s.e_ip[k],
-                    &s.r[k],
-                    eta,
-                );
-            }
-            let eta = self.params.eta_pi[h];
-            if eta != 0.0 {
-                let (w, d) = (&mut self.w.pi[k], &mut self.delta.pi[k]);
-                update(
-                    id(Projection::Pi, k),
-                    &mut w.data,
-                    &mut d.data,
-                    &s.e_pi[k],
-                    &s.r_i[k],
-                    eta,
-                );
-            }
-            let eta = self.params.eta_down[h];
-            if eta != 0.0 {
-                let (w, d) = (&mut self.w.down[k], &mut self.delta.down[k]);
-                update(
-                    id(Projection::Down, k),
-                    &mut w.data,
-                    &mut d.data,
-                    &s.e_down[k],
-                    &s.r[k + 1][..n[k + 1]],
-                    eta,
-                );
-            }
-        }
     }
 
     /// Stops a run that left the sane region: a non-finite or runaway potential

@@ -2,10 +2,12 @@
 //! command and the browser benchmark (`www/bench.mjs`), so their figures compare.
 
 use crate::data::yinyang;
-use crate::engine::{self, Engine, EngineKind};
 use crate::error::{Error, Result};
-use crate::network::Network;
-use crate::params::{Params, Preset, Task};
+use crate::model;
+use crate::model::engine::{Engine, EngineKind};
+use crate::model::network::Network;
+use crate::model::params::Params;
+use crate::model::presets::{Preset, Task};
 use crate::rng::{SimRng, Stream};
 
 /// The `bench` workload, shared by the CLI and the browser benchmark so both time
@@ -62,7 +64,7 @@ impl Bench {
                 .collect()
         };
         let net = Network::new(p.clone(), seed)?;
-        let mut engine = engine::build(kind, net, seed);
+        let mut engine = model::build(kind, net, seed);
         let (x, t) = &data[0];
         engine.train(x, t)?;
         Ok(Bench {

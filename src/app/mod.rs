@@ -20,7 +20,11 @@
 //! The [`Trainer`]'s own validations are off ([`Trainer::set_auto_validate`]): the
 //! app validates in slices and keeps the results in [`App::history`].
 
-use std::collections::VecDeque;
+pub mod config;
+mod trace;
+pub mod url;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,24 +34,20 @@ use crate::charts::{
     sps::SpsTrace,
 };
 use crate::data::{Dataset, splits_for};
-use crate::engine::{Engine, EngineKind};
 use crate::error::{Error, Result};
-use crate::params::{Params, Task};
-use crate::record::{Probe, Recorder};
-use crate::train::{Checkpoint, Metrics, Progress, Trainer, Which, evaluate};
-use crate::urlstate::{self, AppConfig};
+use crate::model::engine::{Engine, EngineKind};
+use crate::model::params::Params;
+use crate::model::presets::Task;
+use crate::model::record::{Probe, Recorder};
+use crate::train::{Checkpoint, Evaluator, Metrics, Progress, Trainer, Which};
+use config::AppConfig;
+use trace::PotentialsTrace;
 
 /// Up-and-down passes of the steady-state evaluation of a PyraLNet run. Each pass
 /// propagates the apical feedback one more step; 20 take the outputs of the
 /// presets to within 1e-4 of the fixed point (see the test below).
 pub const EVAL_PASSES: usize = 20;
 
-/// Rows of the potentials trace per PyraLNet pattern (one per ms at t_pattern 100).
-const TRACE_ROWS_PER_PATTERN: usize = 100;
-/// Patterns the potentials plot shows: PyraLNet (whole settling visible) and
-/// SteadNet (one settled point per pattern).
-const TRACE_PATTERNS_EULER: usize = 5;
-const TRACE_PATTERNS_STEADY: usize = 60;
 /// Rows of the self-predicting-state trace (one per pattern until full, then
 /// decimated).
 const SPS_ROWS: usize = 400;
@@ -63,7 +63,7 @@ const EVAL_SLICE_WORK: usize = 2_000_000;
 pub const MAX_HISTORY: usize = 2000;
 
 /// Longest checkpoint the page imports ([`App::from_checkpoint`]): a network of
-/// [`urlstate::MAX_APP_SYNAPSES`] writes ~130 MB.
+/// [`config::MAX_APP_SYNAPSES`] writes ~130 MB.
 pub const MAX_IMPORT_BYTES: usize = 200_000_000;
 
 /// Halves `h` (keeping its first and last entries) while it is longer than
@@ -125,10 +125,7 @@ pub struct Frame {
 struct EvalJob {
     which: Which,
     net: Box<dyn Engine>,
-    next: usize,
-    se: f64,
-    correct: usize,
-    confusion: Option<Vec<Vec<u32>>>,
+    eval: Evaluator,
 }
 
 /// The decision-region grid, computed row by row.
@@ -137,17 +134,6 @@ struct RegionsJob {
     n: usize,
     next: usize,
     outputs: Vec<f32>,
-}
-
-/// Output potentials and targets of the last few training patterns.
-struct Trace {
-    rows_per_pattern: usize,
-    max_rows: usize,
-    /// (time ms, u_N…, u_trgt…) per row.
-    rows: VecDeque<(f64, Vec<f32>, Vec<f32>)>,
-    /// An empty recorder to attach after each pattern.
-    blank: Recorder,
-    every: usize,
 }
 
 /// A browser session: the run, its evaluations and its plots.
@@ -162,7 +148,7 @@ pub struct App {
     test_metrics: Option<Metrics>,
     since_val: usize,
     sps: Recorder,
-    trace: Trace,
+    trace: PotentialsTrace,
 }
 
 impl App {
@@ -191,7 +177,7 @@ impl App {
         }
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
-        let defaults = AppConfig::from_preset(&urlstate::preset_for(run.task, &ck.params))?;
+        let defaults = AppConfig::from_preset(&config::preset_for(run.task, &ck.params))?;
         let config = AppConfig {
             preset: defaults.preset,
             engine: run.engine,
@@ -224,18 +210,8 @@ impl App {
         history: Vec<Metrics>,
     ) -> Result<Self> {
         trainer.set_auto_validate(false);
+        let trace = PotentialsTrace::new(trainer.engine())?;
         let net = trainer.engine().network();
-        let nl = net.params.n_layers();
-        let euler = trainer.engine().kind() == EngineKind::PyraLNet;
-        let (every, rows_per_pattern, patterns) = if euler {
-            let steps = net.params.steps_per_pattern();
-            let every = steps.div_ceil(TRACE_ROWS_PER_PATTERN).max(1);
-            (every, steps.div_ceil(every), TRACE_PATTERNS_EULER)
-        } else {
-            (1, 1, TRACE_PATTERNS_STEADY)
-        };
-        let probes = vec![Probe::SomaP { layer: nl }, Probe::Target];
-        let blank = Recorder::new(net, probes, every as u64, 2 * rows_per_pattern + 4)?;
         let mut sps = Recorder::new(
             net,
             vec![Probe::MeanAbsApical, Probe::SpsDistance],
@@ -248,7 +224,7 @@ impl App {
             net,
             trainer.engine().state(),
         );
-        trainer.engine_mut().set_recorder(Some(blank.clone()));
+        trainer.engine_mut().set_recorder(Some(trace.blank()));
         let mut app = App {
             config,
             trainer,
@@ -260,13 +236,7 @@ impl App {
             test_metrics: None,
             since_val: 0,
             sps,
-            trace: Trace {
-                rows_per_pattern,
-                max_rows: patterns * rows_per_pattern,
-                rows: VecDeque::new(),
-                blank,
-                every,
-            },
+            trace,
         };
         let patterns = app.trainer.progress().patterns;
         if app.history.last().map(|m| m.patterns) != Some(patterns) {
@@ -343,7 +313,7 @@ impl App {
         let t0 = self.trainer.progress().patterns as f64 * self.params().t_pattern as f64;
         let epoch = self.trainer.progress().epoch;
         self.trainer.run(1)?;
-        self.record_trace(t0);
+        self.trace.record(self.trainer.engine_mut(), t0);
         let (eng, p) = (self.trainer.engine(), self.trainer.progress());
         let t = p.patterns as f64 * eng.network().params.t_pattern as f64;
         self.sps.tick(t, eng.network(), eng.state());
@@ -354,35 +324,6 @@ impl App {
         Ok(())
     }
 
-    /// Moves the rows of the pattern just trained from the engine's recorder into
-    /// the trace (dropping rows of the trainer's own epoch-end validation).
-    fn record_trace(&mut self, t0: f64) {
-        let tr = &mut self.trace;
-        let eng = self.trainer.engine();
-        let euler = eng.kind() == EngineKind::PyraLNet;
-        let p = &eng.network().params;
-        if let Some(rec) = eng.recorder() {
-            let rows = rec
-                .series(0)
-                .zip(rec.series(1))
-                .take(tr.rows_per_pattern)
-                .enumerate();
-            for (i, (u, target)) in rows {
-                let t = if euler {
-                    t0 + ((i * tr.every + 1) as f64) * p.dt as f64
-                } else {
-                    t0 + p.t_pattern as f64
-                };
-                tr.rows.push_back((t, u.to_vec(), target.to_vec()));
-            }
-            while tr.rows.len() > tr.max_rows {
-                tr.rows.pop_front();
-            }
-        }
-        let blank = self.trace.blank.clone();
-        self.trainer.engine_mut().set_recorder(Some(blank));
-    }
-
     /// A copy of the current weights as a steady-state network in the run's
     /// arithmetic.
     fn steady(&self) -> Box<dyn Engine> {
@@ -390,24 +331,15 @@ impl App {
         if self.trainer.engine().kind() == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        crate::engine::build(EngineKind::SteadNet, net, self.config.seed)
+        crate::model::build(EngineKind::SteadNet, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {
-        let set = self.dataset(which);
-        let confusion = match &set.targets {
-            crate::data::Targets::Labels { n_classes, .. } => {
-                Some(vec![vec![0u32; *n_classes]; *n_classes])
-            }
-            crate::data::Targets::Values { .. } => None,
-        };
+        let eval = Evaluator::new(self.dataset(which));
         self.job = Some(EvalJob {
             which,
             net: self.steady(),
-            next: 0,
-            se: 0.0,
-            correct: 0,
-            confusion,
+            eval,
         });
         self.since_val = 0;
     }
@@ -427,21 +359,10 @@ impl App {
         let set = self.dataset(job.which);
         let n = set.len();
         let per = (EVAL_SLICE_WORK / self.params().n_synapses().max(1)).clamp(1, n);
-        let end = (job.next + per).min(n);
-        let slice = set.subset(job.next..end, &set.name)?;
+        let next = job.eval.len();
+        let end = (next + per).min(n);
         let p = job.net.network().params.clone();
-        let m = evaluate(job.net.as_mut(), &slice, &p)?;
-        let n_out = slice.n_outputs();
-        job.se += m.mse * (slice.len() * n_out) as f64;
-        if let (Some(total), Some(part)) = (job.confusion.as_mut(), m.confusion.as_ref()) {
-            for (row, prow) in total.iter_mut().zip(part) {
-                for (c, pc) in row.iter_mut().zip(prow) {
-                    *c += pc;
-                }
-            }
-            job.correct = total.iter().enumerate().map(|(i, r)| r[i] as usize).sum();
-        }
-        job.next = end;
+        job.eval.run(job.net.as_mut(), set, next..end, &p)?;
         if end < n {
             self.job = Some(job);
             return Ok(None);
@@ -451,12 +372,7 @@ impl App {
         let metrics = Metrics {
             patterns: progress.patterns,
             epoch: progress.patterns as f64 / train_len as f64,
-            mse: job.se / (n * n_out) as f64,
-            accuracy: job
-                .confusion
-                .as_ref()
-                .map(|_| job.correct as f64 / n as f64),
-            confusion: job.confusion,
+            ..job.eval.metrics()
         };
         // Non-finite weights show here first (the engines check potentials during
         // training); such a state must not be recorded or autosaved as good.
@@ -489,7 +405,7 @@ impl App {
     }
 
     /// Changes parameters while the run goes on: `partial` is a JSON object with
-    /// some of the live keys ([`urlstate::is_live`]); returns the new parameters.
+    /// some of the live keys ([`url::is_live`]); returns the new parameters.
     pub fn set(&mut self, partial: &serde_json::Value) -> Result<Params> {
         let obj = partial
             .as_object()
@@ -499,16 +415,16 @@ impl App {
             reason: e.to_string(),
         })?;
         for (k, val) in obj {
-            if !urlstate::is_live(k) {
+            if !url::is_live(k) {
                 return Err(Error::param(
                     k.as_str(),
                     val.to_string(),
                     format!(
                         "one of the keys that can change during a run: {} \
                          (the others start a new run)",
-                        urlstate::param_keys()
+                        url::param_keys()
                             .into_iter()
-                            .filter(|k| urlstate::is_live(k))
+                            .filter(|k| url::is_live(k))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -538,7 +454,7 @@ impl App {
         self.curves().to_csv()
     }
 
-    /// The weights checksum ([`crate::Network::checksum`]).
+    /// The weights checksum ([`crate::model::network::Network::checksum`]).
     pub fn checksum(&self) -> u64 {
         self.trainer.engine().network().checksum()
     }
@@ -554,18 +470,7 @@ impl App {
 
     /// The plots that refresh several times a second.
     pub fn frame(&self) -> Frame {
-        let rows = &self.trace.rows;
-        let n_out = rows.front().map(|r| r.1.len()).unwrap_or(0);
-        let potentials = Potentials {
-            t_ms: rows.iter().map(|r| r.0).collect(),
-            outputs: (0..n_out)
-                .map(|j| rows.iter().map(|r| r.1[j]).collect())
-                .collect(),
-            targets: (0..n_out)
-                .map(|j| rows.iter().map(|r| r.2[j]).collect())
-                .collect(),
-            steady: self.trainer.engine().kind() == EngineKind::SteadNet,
-        };
+        let potentials = self.trace.potentials();
         let sps = SpsTrace::from_recorder(&self.sps);
         let confusion = self
             .history
@@ -680,9 +585,11 @@ impl App {
 mod tests {
     use super::*;
     use crate::charts::regions;
-    use crate::network::Network;
-    use crate::pyralnet::PyraLNet;
-    use crate::steadnet::SteadNet;
+    use crate::model::network::Network;
+    use crate::model::pyralnet::PyraLNet;
+    use crate::model::steadnet::SteadNet;
+    use crate::train::evaluate;
+    use trace::{TRACE_PATTERNS_EULER, TRACE_PATTERNS_STEADY, TRACE_ROWS_PER_PATTERN};
 
     fn quick(preset: &str, engine: EngineKind) -> AppConfig {
         let mut c = AppConfig::from_preset(preset).unwrap();

@@ -1,7 +1,7 @@
 //! The browser binding: a thin `wasm-bindgen` layer over [`crate::app::App`], the
 //! URL state and the charts. The model knows nothing of the web; this file only
 //! converts (serde payloads via `serde-wasm-bindgen`, typed arrays for pictures,
-//! [`crate::Error`] to `JsError`) and reads the clock.
+//! [`crate::error::Error`] to `JsError`) and reads the clock.
 //!
 //! The same module is loaded twice: in the Web Worker, which owns a [`Sim`] and
 //! runs it in time-bounded slices, and on the page's main thread, which parses the
@@ -16,12 +16,14 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::app::App;
+use crate::app::config::{self, AppConfig};
+use crate::app::url;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
 };
 use crate::error::Error;
-use crate::params::{Params, Preset};
-use crate::urlstate::{self, AppConfig};
+use crate::model::params::Params;
+use crate::model::presets::Preset;
 
 /// Installs the panic hook: the message goes to the console (with a stack) and to
 /// `globalThis.__microcircuitPanic`, where the worker reads it after the trap.
@@ -183,7 +185,7 @@ pub fn presets() -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Entry {
         name: String,
-        task: crate::params::Task,
+        task: crate::model::presets::Task,
         source: String,
         config: AppConfig,
     }
@@ -197,7 +199,7 @@ pub fn presets() -> Result<JsValue, JsError> {
                 source: p.source,
             })
         })
-        .collect::<crate::Result<Vec<_>>>()
+        .collect::<crate::error::Result<Vec<_>>>()
         .map_err(js_err)?;
     to_js(&list)
 }
@@ -205,7 +207,7 @@ pub fn presets() -> Result<JsValue, JsError> {
 /// Reads a URL hash: `{config, ignored: [{key, value, reason}]}`; never throws.
 #[wasm_bindgen(js_name = parseHash)]
 pub fn parse_hash(hash: &str) -> Result<JsValue, JsError> {
-    to_js(&urlstate::parse(hash))
+    to_js(&url::parse(hash))
 }
 
 /// The canonical hash of a configuration (validated first).
@@ -213,7 +215,7 @@ pub fn parse_hash(hash: &str) -> Result<JsValue, JsError> {
 pub fn print_hash(config: JsValue) -> Result<String, JsError> {
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
-    Ok(urlstate::print(&c))
+    Ok(url::print(&c))
 }
 
 /// Checks a configuration and gives the derived quantities the page shows:
@@ -247,9 +249,9 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
 /// Parameter keys of the form, and which of them change a running simulation.
 #[wasm_bindgen(js_name = paramKeys)]
 pub fn param_keys() -> Result<JsValue, JsError> {
-    let keys: Vec<(&str, bool)> = urlstate::param_keys()
+    let keys: Vec<(&str, bool)> = url::param_keys()
         .into_iter()
-        .map(|k| (k, urlstate::is_live(k)))
+        .map(|k| (k, url::is_live(k)))
         .collect();
     to_js(&keys)
 }
@@ -267,9 +269,9 @@ pub fn fresh_seed() -> Result<f64, JsError> {
 /// us_per_step}` (`us_per_step` for PyraLNet only).
 #[wasm_bindgen]
 pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsValue, JsError> {
-    let kind: crate::engine::EngineKind = engine.parse().map_err(js_err)?;
-    let mut b =
-        crate::bench::Bench::new(kind, preset, patterns as usize, seed as u64).map_err(js_err)?;
+    let kind: crate::model::engine::EngineKind = engine.parse().map_err(js_err)?;
+    let mut b = crate::train::bench::Bench::new(kind, preset, patterns as usize, seed as u64)
+        .map_err(js_err)?;
     let t0 = now_ms();
     b.run().map_err(js_err)?;
     let seconds = (now_ms() - t0) / 1000.0;
@@ -346,10 +348,10 @@ pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsErr
 pub fn limits() -> Result<JsValue, JsError> {
     to_js(&serde_json::json!({
         "import_bytes": crate::app::MAX_IMPORT_BYTES,
-        "hash_chars": urlstate::MAX_HASH_LEN,
-        "synapses": urlstate::MAX_APP_SYNAPSES,
-        "layer_size": crate::params::MAX_LAYER_SIZE,
-        "layers": crate::params::MAX_LAYERS,
+        "hash_chars": url::MAX_HASH_LEN,
+        "synapses": config::MAX_APP_SYNAPSES,
+        "layer_size": crate::model::params::MAX_LAYER_SIZE,
+        "layers": crate::model::params::MAX_LAYERS,
         "history": crate::app::MAX_HISTORY,
     }))
 }
@@ -377,7 +379,7 @@ pub fn experiment_list() -> Result<JsValue, JsError> {
                 "full_points": points(e, Scale::Full, 1)?.len(),
             }))
         })
-        .collect::<crate::Result<Vec<_>>>()
+        .collect::<crate::error::Result<Vec<_>>>()
         .map_err(js_err)?;
     to_js(&list)
 }

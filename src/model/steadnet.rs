@@ -16,29 +16,26 @@
 //!    `Δ = (1 − a) Δ + a E`, `W += dT η Δ`, settling again after each.
 //!
 //! The fixed points above are those of PyraLNet's equations (both engines call the
-//! same compartment code with [`Solve::Steady`] instead of [`Solve::Euler`]).
+//! same compartment code with `Solve::Steady` instead of `Solve::Euler`).
 //!
 //! Generic over the arithmetic ([`Arith`]): `SteadNet` (= `SteadNet<Float>`) computes
-//! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::bss2`]).
+//! in f32, `SteadNet<Bss2>` in the chip's formats (see [`crate::model::bss2`]).
 
-use crate::arith::{Arith, Float};
-use crate::engine::{Engine, EngineKind, check_pattern};
-use crate::error::Result;
-use crate::network::{Network, Solve, State};
-use crate::record::Recorder;
+use std::ops::{Deref, DerefMut};
 
-/// The steady-state network, computing with arithmetic `A`.
+use crate::model::arith::{Arith, Consolidation, Float};
+use crate::model::engine::{Core, Dynamics, EngineKind};
+use crate::model::network::{Network, Solve};
+
+/// The steady-state network, computing with arithmetic `A`. Derefs to its
+/// [`Core`] (`sim.net`, `sim.state`).
 #[derive(Debug, Clone)]
 pub struct SteadNet<A: Arith = Float> {
-    pub net: Network,
-    pub state: State,
-    arith: A,
-    patterns: u64,
-    recorder: Option<Recorder>,
+    core: Core<A>,
 }
 
 impl SteadNet {
-    /// Wraps `net` in its resting state, computing in f32 ([`crate::engine::build`]
+    /// Wraps `net` in its resting state, computing in f32 ([`crate::model::build`]
     /// picks the arithmetic from the parameters).
     pub fn new(net: Network) -> Self {
         SteadNet::with_arith(net, Float)
@@ -48,20 +45,19 @@ impl SteadNet {
 impl<A: Arith> SteadNet<A> {
     /// Wraps `net` in its resting state, computing with `arith`.
     pub fn with_arith(net: Network, arith: A) -> Self {
-        let mut state = State::new(&net.params);
-        state.rest_with(&net.params, &arith);
         SteadNet {
-            net,
-            state,
-            arith,
-            patterns: 0,
-            recorder: None,
+            core: Core::new(net, arith),
         }
     }
 
     /// Runs `n_passes` up-and-down passes with the current input (r_0) and target.
     pub fn settle(&mut self, nudged: bool) {
-        let (net, s, a) = (&self.net, &mut self.state, &self.arith);
+        let Core {
+            net,
+            state: s,
+            arith: a,
+            ..
+        } = &mut self.core;
         let nl = net.params.n_layers();
         let st = Solve::Steady;
         for pass in 0..net.params.n_passes {
@@ -90,75 +86,75 @@ impl<A: Arith> SteadNet<A> {
     }
 }
 
-impl<A: Arith> Engine for SteadNet<A> {
-    fn kind(&self) -> EngineKind {
-        EngineKind::SteadNet
+impl<A: Arith> Deref for SteadNet<A> {
+    type Target = Core<A>;
+    fn deref(&self) -> &Core<A> {
+        &self.core
     }
+}
 
-    fn network(&self) -> &Network {
-        &self.net
+impl<A: Arith> DerefMut for SteadNet<A> {
+    fn deref_mut(&mut self) -> &mut Core<A> {
+        &mut self.core
     }
+}
 
-    fn network_mut(&mut self) -> &mut Network {
-        &mut self.net
-    }
+impl<A: Arith> Dynamics for SteadNet<A> {
+    const KIND: EngineKind = EngineKind::SteadNet;
 
-    fn state(&self) -> &State {
-        &self.state
-    }
-
-    fn state_mut(&mut self) -> &mut State {
-        &mut self.state
-    }
-
-    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
-        check_pattern(&self.net, x, target)?;
+    fn run(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
         let n0 = x.len();
-        self.state.r[0][..n0].copy_from_slice(x);
-        self.arith.synaptic_rates(&mut self.state.r[0][..n0]);
+        let c = &mut self.core;
+        c.state.r[0][..n0].copy_from_slice(x);
+        c.arith.synaptic_rates(&mut c.state.r[0][..n0]);
         if let Some(t) = target {
-            self.state.u_trgt.copy_from_slice(t);
+            c.state.u_trgt.copy_from_slice(t);
         }
         let nudged = target.is_some();
         self.settle(nudged);
         if plastic {
-            if self.net.params.reset_deltas {
-                self.net.reset_deltas();
+            if self.core.net.params.reset_deltas {
+                self.core.net.reset_deltas();
             }
-            let p = &self.net.params;
+            let p = &self.core.net.params;
             let dt_big = (p.t_pattern - p.learning_lag) / p.n_exposures as f32;
             let a = dt_big / (p.tau_w + dt_big);
             for _ in 0..p.n_exposures {
-                self.net.errors(&mut self.state, &mut self.arith);
-                let arith = &mut self.arith;
-                self.net.plasticity(&self.state, |m, w, d, post, pre, eta| {
-                    arith.update_discrete(m, w, d, post, pre, dt_big * eta, a)
+                let Core {
+                    net, state, arith, ..
+                } = &mut self.core;
+                net.errors(state, arith);
+                net.plasticity(state, |m, w, d, post, pre, eta| {
+                    arith.update(
+                        m,
+                        w,
+                        d,
+                        post,
+                        pre,
+                        Consolidation::Discrete {
+                            c_w: dt_big * eta,
+                            a,
+                        },
+                    )
                 });
                 self.settle(nudged);
             }
         }
-        self.patterns += 1;
-        if let Some(rec) = &mut self.recorder {
-            let t = self.patterns as f64 * self.net.params.t_pattern as f64;
-            rec.tick(t, &self.net, &self.state);
+        let Core {
+            net,
+            state,
+            patterns,
+            recorder,
+            ..
+        } = &mut self.core;
+        if let Some(rec) = recorder {
+            // The tick of this pattern, counted from 1.
+            let t = (*patterns + 1) as f64 * net.params.t_pattern as f64;
+            rec.tick(t, net, state);
         }
-        self.net.check(&self.state, self.patterns)?;
-        Ok(self.state.output())
     }
 
-    fn patterns(&self) -> u64 {
-        self.patterns
-    }
-
-    fn set_recorder(&mut self, rec: Option<Recorder>) {
-        self.recorder = rec;
-    }
-
-    fn recorder(&self) -> Option<&Recorder> {
-        self.recorder.as_ref()
-    }
-
-    fn reset_state(&mut self) {
-        self.state.rest_with(&self.net.params, &self.arith);
+    fn output(&self) -> &[f32] {
+        self.core.state.output()
     }
 }

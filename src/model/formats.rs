@@ -1,27 +1,11 @@
-//! The arithmetic the engines compute with: plain `f32` ([`Float`]) or the number
-//! formats of the BrainScaleS-2 chip ([`crate::bss2::Bss2`], SPEC §6).
-//!
-//! Both engines are generic over [`Arith`] (`PyraLNet<A>`, `SteadNet<A>`) and call
-//! it at the few points where the chip's formats enter the model:
-//!
-//! | where                        | float                         | BSS-2                                      |
-//! |------------------------------|-------------------------------|--------------------------------------------|
-//! | presynaptic rates `r`        | `r = φ(u)`                    | 5-bit: `r = round(31 r/r_max) r_max/31`    |
-//! | error factors (what plasticity reads) | `r − φ(c v)`, `−v_A` | from 8-bit readouts of `u`, `v`, in Q0.7 |
-//! | consolidation `Δ`, `W`       | `f32` low pass, `W += c_w Δ`  | Q0.15 low pass, 6-bit weight codes × scale |
-//!
-//! [`engine::build`](crate::engine::build) picks the monomorphised engine from
-//! [`Params::arith`](crate::params::Params::arith), behind `Box<dyn Engine>`, so the
-//! driver, the CLI and the browser do not change shape and the model code holds no
-//! `if hardware` branch. [`Float`]'s methods are the kernels the engines called
-//! before, inlined: the float path is the same code (benchmark in the README).
+//! The configuration of the number formats a run computes in ([`ArithConfig`],
+//! [`crate::model::params::Params::arith`]): plain `f32` or the BrainScaleS-2 formats
+//! (SPEC §6). Plain data, below the parameters; the arithmetic itself is
+//! [`crate::model::arith`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels;
-use crate::network::Projection;
-use crate::params::Transfer;
 
 /// Which arithmetic a run uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,7 +14,7 @@ pub enum ArithKind {
     /// IEEE-754 single precision throughout.
     #[default]
     Float,
-    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::bss2`]).
+    /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::model::bss2`]).
     Bss2,
 }
 
@@ -91,7 +75,7 @@ impl Rounding {
     }
 }
 
-/// The arithmetic settings of a run ([`Params::arith`](crate::params::Params::arith)).
+/// The arithmetic settings of a run ([`Params::arith`](crate::model::params::Params::arith)).
 /// Everything but `kind` matters only with [`ArithKind::Bss2`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -102,7 +86,7 @@ pub struct ArithConfig {
     /// Standard deviation of the Gaussian noise added to every 8-bit readout, in LSB.
     pub readout_noise: f32,
     /// Per-projection weight scale rule: the 6-bit grid covers
-    /// `±headroom · max|initial range|` (see [`crate::bss2::WeightScales`]).
+    /// `±headroom · max|initial range|` (see [`crate::model::bss2::WeightScales`]).
     pub headroom: f32,
     /// Largest representable |W^up_k| per layer k = 1..N, replacing the headroom
     /// rule for W^up (and the W^ip that mirror it); `None`: the rule.
@@ -244,150 +228,5 @@ impl ArithConfig {
                 )
             }
         }
-    }
-}
-
-/// Identifies a plastic matrix: projection and layer k.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MatrixId {
-    pub proj: Projection,
-    pub k: usize,
-}
-
-/// The operations whose number format differs between float and the chip. The
-/// error-factor methods write the postsynaptic factor of a dendritic prediction
-/// rule (SPEC §2) into `out`; the update methods apply one consolidation step to a
-/// matrix `W`, its trace `Δ`, with `E = post · preᵀ`.
-pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
-    /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
-    fn plasticity_every(&self) -> u64 {
-        1
-    }
-
-    /// Presynaptic rates as the synapses receive them, in place.
-    fn synaptic_rates(&self, r: &mut [f32]);
-
-    /// The low-pass input of PyraLNet, `lp += a (x − lp)`, and the rates `r_0` the
-    /// synapses see. (Float keeps the low pass in `r_0` itself.)
-    fn input_lowpass(&self, lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32);
-
-    /// `out = φ(u) − φ(c v)`: soma `u` (with its rate `r = φ(u)`) against the
-    /// dendritic prediction from the dendritic potential `v`.
-    #[allow(clippy::too_many_arguments)]
-    fn prediction_error(
-        &mut self,
-        m: MatrixId,
-        f: Transfer,
-        c: f32,
-        u: &[f32],
-        r: &[f32],
-        v: &[f32],
-        out: &mut [f32],
-    );
-
-    /// `out = −v_A` (the inter→pyr rule).
-    fn apical_error(&mut self, m: MatrixId, v_a: &[f32], out: &mut [f32]);
-
-    /// `out = φ(u) − φ(out)`, where `out` holds `W^down r_{k+1}` on entry.
-    fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], r: &[f32], out: &mut [f32]);
-
-    /// PyraLNet: `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`.
-    #[allow(clippy::too_many_arguments)]
-    fn update_euler(
-        &mut self,
-        m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        c_d: f32,
-    );
-
-    /// SteadNet: `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` (new Δ).
-    #[allow(clippy::too_many_arguments)]
-    fn update_discrete(
-        &mut self,
-        m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        a: f32,
-    );
-}
-
-/// Single-precision arithmetic: every method is the float kernel, inlined.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Float;
-
-impl Arith for Float {
-    #[inline(always)]
-    fn synaptic_rates(&self, _r: &mut [f32]) {}
-
-    #[inline(always)]
-    fn input_lowpass(&self, _lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32) {
-        for (r, &xi) in r0.iter_mut().zip(x) {
-            *r += a * (xi - *r);
-        }
-    }
-
-    #[inline(always)]
-    fn prediction_error(
-        &mut self,
-        _m: MatrixId,
-        f: Transfer,
-        c: f32,
-        _u: &[f32],
-        r: &[f32],
-        v: &[f32],
-        out: &mut [f32],
-    ) {
-        // r = φ(u) is already known.
-        kernels::prediction_error_into(f, c, v, r, out);
-    }
-
-    #[inline(always)]
-    fn apical_error(&mut self, _m: MatrixId, v_a: &[f32], out: &mut [f32]) {
-        for (e, v) in out.iter_mut().zip(v_a) {
-            *e = -v;
-        }
-    }
-
-    #[inline(always)]
-    fn down_error(&mut self, _m: MatrixId, f: Transfer, _u: &[f32], r: &[f32], out: &mut [f32]) {
-        kernels::phi_in_place(f, out);
-        for (e, r) in out.iter_mut().zip(r) {
-            *e = r - *e;
-        }
-    }
-
-    #[inline(always)]
-    fn update_euler(
-        &mut self,
-        _m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        c_d: f32,
-    ) {
-        kernels::lowpass_euler(w, delta, post, pre, c_w, c_d);
-    }
-
-    #[inline(always)]
-    fn update_discrete(
-        &mut self,
-        _m: MatrixId,
-        w: &mut [f32],
-        delta: &mut [f32],
-        post: &[f32],
-        pre: &[f32],
-        c_w: f32,
-        a: f32,
-    ) {
-        kernels::lowpass_discrete(w, delta, post, pre, c_w, a);
     }
 }

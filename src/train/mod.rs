@@ -6,55 +6,24 @@
 //! stopped. Evaluations save and restore the network state, so how often one
 //! validates does not change the training trajectory.
 
+pub mod bench;
+pub mod checkpoint;
+pub mod config;
+pub mod metrics;
+
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Dataset, Splits, Targets};
-use crate::engine::{self, Engine, EngineKind};
+use crate::data::Splits;
 use crate::error::{Error, Result};
-use crate::network::{Network, Projections};
-use crate::params::{Params, Schedule, Task};
+use crate::model;
+use crate::model::engine::Engine;
+use crate::model::network::Network;
+use crate::model::params::Params;
 use crate::rng::{SimRng, Stream};
 
-/// Checkpoint format name and version; a loader refuses anything else.
-pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
-pub const CHECKPOINT_VERSION: u32 = 1;
-
-/// Most epochs of a schedule.
-pub const MAX_EPOCHS: usize = 100_000;
-
-/// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
-/// largest network ([`crate::params::MAX_SYNAPSES`]) at up to ~14 characters a
-/// number, with room for the history.
-pub const MAX_CHECKPOINT_BYTES: usize = 600_000_000;
-
-/// How a run is organised.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RunConfig {
-    pub task: Task,
-    pub engine: EngineKind,
-    pub schedule: Schedule,
-    /// Seed of the weights, the shuffle and the noise.
-    pub seed: u64,
-    /// Validate every this many training patterns (and at each epoch end); 0: only at
-    /// epoch ends.
-    pub val_every: usize,
-}
-
-/// Metrics of one evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    /// Training patterns seen when evaluated.
-    pub patterns: u64,
-    /// `patterns / train_size`.
-    pub epoch: f64,
-    /// Mean squared error of the output potentials against the targets.
-    pub mse: f64,
-    /// Fraction of argmax predictions equal to the label (classification).
-    pub accuracy: Option<f64>,
-    /// `confusion[true][predicted]` counts (classification).
-    pub confusion: Option<Vec<Vec<u32>>>,
-}
+pub use checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint, MAX_CHECKPOINT_BYTES};
+pub use config::{MAX_EPOCHS, RunConfig};
+pub use metrics::{Evaluator, Metrics, Which, argmax, evaluate};
 
 /// Where a run stands, for progress displays.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -90,22 +59,6 @@ pub struct Trainer {
     auto_validate: bool,
 }
 
-/// Everything needed to resume a run or reuse its weights, as JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Checkpoint {
-    pub format: String,
-    pub version: u32,
-    pub config: RunConfig,
-    pub params: Params,
-    pub weights: Projections,
-    pub deltas: Projections,
-    pub epoch: usize,
-    pub pos: usize,
-    pub patterns: u64,
-    pub history: Vec<Metrics>,
-}
-
 impl Trainer {
     /// A fresh run: network from `params` and `cfg.seed`, data in `sets`.
     pub fn new(params: Params, sets: Splits, cfg: RunConfig) -> Result<Self> {
@@ -124,7 +77,7 @@ impl Trainer {
             ));
         }
         let n_out = net.params.layers[net.params.n_layers()];
-        let engine = engine::build(cfg.engine, net, cfg.seed);
+        let engine = model::build(cfg.engine, net, cfg.seed);
         let mut t = Trainer {
             engine,
             order: Vec::new(),
@@ -324,7 +277,7 @@ impl Trainer {
             ));
         }
         if p.arith != old.arith {
-            // The engine was built for its number formats (engine::build).
+            // The engine was built for its number formats (model::build).
             return Err(Error::param(
                 "arith",
                 format!("{:?}", p.arith.kind),
@@ -377,61 +330,6 @@ impl Trainer {
     }
 }
 
-/// Which data set to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Which {
-    Train,
-    Val,
-    Test,
-}
-
-/// Metrics of `eng` on `set`: no target, no plasticity, no noise.
-pub fn evaluate(eng: &mut dyn Engine, set: &Dataset, p: &Params) -> Result<Metrics> {
-    let n_out = set.n_outputs();
-    let mut target = vec![0.0f32; n_out];
-    let mut se = 0.0f64;
-    let mut correct = 0usize;
-    let classes = match &set.targets {
-        Targets::Labels { n_classes, .. } => Some(*n_classes),
-        Targets::Values { .. } => None,
-    };
-    let mut confusion = classes.map(|c| vec![vec![0u32; c]; c]);
-    for i in 0..set.len() {
-        let out = eng.evaluate(set.input(i))?;
-        set.target_into(i, p.u_low, p.u_high, &mut target);
-        se += out
-            .iter()
-            .zip(&target)
-            .map(|(o, t)| ((o - t) as f64).powi(2))
-            .sum::<f64>();
-        if let (Some(conf), Some(label)) = (confusion.as_mut(), set.label(i)) {
-            let pred = argmax(out);
-            conf[label][pred] += 1;
-            correct += usize::from(pred == label);
-        }
-    }
-    let n = set.len().max(1);
-    Ok(Metrics {
-        patterns: 0,
-        epoch: 0.0,
-        mse: se / (n * n_out) as f64,
-        accuracy: classes.map(|_| correct as f64 / n as f64),
-        confusion,
-    })
-}
-
-/// Index of the largest value (the first on ties; NaN never wins).
-pub fn argmax(v: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] || v[best].is_nan() {
-            best = i;
-        }
-    }
-    best
-}
-
 fn check_sets(p: &Params, sets: &Splits) -> Result<()> {
     let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
     for set in [&sets.train, &sets.val, &sets.test] {
@@ -453,124 +351,4 @@ fn check_sets(p: &Params, sets: &Splits) -> Result<()> {
         }
     }
     Ok(())
-}
-
-impl Checkpoint {
-    /// Parses and checks a checkpoint (format, version, parameters, shapes, values).
-    pub fn from_json(text: &str) -> Result<Self> {
-        if text.len() > MAX_CHECKPOINT_BYTES {
-            return Err(Error::data(
-                "checkpoint",
-                format!(
-                    "{} bytes, more than the limit of {MAX_CHECKPOINT_BYTES} bytes",
-                    text.len()
-                ),
-            ));
-        }
-        // Read the header first so a wrong format or version is named as such rather
-        // than as a missing field.
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {
-            what: "checkpoint".into(),
-            reason: e.to_string(),
-        })?;
-        let format = v.get("format").and_then(|f| f.as_str()).unwrap_or("(none)");
-        if format != CHECKPOINT_FORMAT {
-            return Err(Error::data(
-                "checkpoint",
-                format!("format {format:?}, expected {CHECKPOINT_FORMAT:?}"),
-            ));
-        }
-        let version = v.get("version").and_then(|f| f.as_u64()).unwrap_or(0);
-        if version != CHECKPOINT_VERSION as u64 {
-            return Err(Error::data(
-                "checkpoint",
-                format!("version {version}, this build reads version {CHECKPOINT_VERSION}"),
-            ));
-        }
-        let ck: Checkpoint = serde_json::from_value(v).map_err(|e| Error::Json {
-            what: "checkpoint".into(),
-            reason: e.to_string(),
-        })?;
-        ck.check()?;
-        Ok(ck)
-    }
-
-    /// Checks parameters, shapes and values.
-    pub fn check(&self) -> Result<()> {
-        self.params.validate()?;
-        let s = &self.config.schedule;
-        if !(1..=MAX_EPOCHS).contains(&s.epochs) {
-            return Err(Error::param(
-                "epochs",
-                s.epochs,
-                format!("1..={MAX_EPOCHS}"),
-            ));
-        }
-        for (name, v) in [
-            ("train_size", s.train_size),
-            ("val_size", s.val_size),
-            ("test_size", s.test_size),
-        ] {
-            if !(1..=crate::data::MAX_SET_SIZE).contains(&v) {
-                return Err(Error::param(
-                    name,
-                    v,
-                    format!("1..={}", crate::data::MAX_SET_SIZE),
-                ));
-            }
-        }
-        self.weights
-            .check_against(&self.params, "checkpoint weights")?;
-        self.deltas
-            .check_against(&self.params, "checkpoint traces")?;
-        self.check_history()
-    }
-
-    /// The history is drawn as curves and a confusion matrix: every entry must be
-    /// a possible evaluation (finite, in range, square confusion of the output
-    /// size, patterns increasing up to the checkpoint's).
-    fn check_history(&self) -> Result<()> {
-        let n_out = self.params.layers[self.params.n_layers()];
-        let mut prev: Option<u64> = None;
-        for (i, m) in self.history.iter().enumerate() {
-            let bad = |reason: String| {
-                Err(Error::data(
-                    "checkpoint",
-                    format!("history entry {i}: {reason}"),
-                ))
-            };
-            if prev.is_some_and(|p| m.patterns <= p) || m.patterns > self.patterns {
-                return bad(format!(
-                    "patterns {} out of order (entries increase, up to the checkpoint's {})",
-                    m.patterns, self.patterns
-                ));
-            }
-            prev = Some(m.patterns);
-            let sane = |x: f64| x.is_finite() && x >= 0.0;
-            if !(sane(m.mse) && sane(m.epoch)) {
-                return bad(format!(
-                    "mse {} and epoch {} must be finite and >= 0",
-                    m.mse, m.epoch
-                ));
-            }
-            if let Some(a) = m.accuracy.filter(|a| !(0.0..=1.0).contains(a)) {
-                return bad(format!("accuracy {a}, allowed 0..=1"));
-            }
-            if let Some(c) = &m.confusion {
-                let total: u64 = c.iter().flatten().map(|&x| u64::from(x)).sum();
-                if c.len() != n_out || c.iter().any(|r| r.len() != n_out) || total > u32::MAX as u64
-                {
-                    return bad(format!(
-                        "confusion matrix must be {n_out}x{n_out} with at most {} counts",
-                        u32::MAX
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
 }

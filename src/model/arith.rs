@@ -1,0 +1,153 @@
+//! The arithmetic the engines compute with: plain `f32` ([`Float`]) or the number
+//! formats of the BrainScaleS-2 chip ([`crate::model::bss2::Bss2`], SPEC §6).
+//!
+//! Both engines are generic over [`Arith`] (`PyraLNet<A>`, `SteadNet<A>`) and call
+//! it at the few points where the chip's formats enter the model:
+//!
+//! | where                        | float                         | BSS-2                                      |
+//! |------------------------------|-------------------------------|--------------------------------------------|
+//! | presynaptic rates `r`        | `r = φ(u)`                    | 5-bit: `r = round(31 r/r_max) r_max/31`    |
+//! | error factors (what plasticity reads) | `r − φ(c v)`, `−v_A` | from 8-bit readouts of `u`, `v`, in Q0.7 |
+//! | consolidation `Δ`, `W`       | `f32` low pass, `W += c_w Δ`  | Q0.15 low pass, 6-bit weight codes × scale |
+//!
+//! [`build`](crate::model::build) picks the monomorphised engine from
+//! [`Params::arith`](crate::model::params::Params::arith), behind `Box<dyn Engine>`, so the
+//! driver, the CLI and the browser do not change shape and the model code holds no
+//! `if hardware` branch. [`Float`]'s methods are the kernels the engines called
+//! before, inlined: the float path is the same code (benchmark in the README).
+
+use crate::model::kernels;
+use crate::model::params::Transfer;
+use crate::model::weights::Projection;
+
+/// Identifies a plastic matrix: projection and layer k.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatrixId {
+    pub proj: Projection,
+    pub k: usize,
+}
+
+/// One consolidation step of a plastic matrix: its trace Δ follows `E = post ·
+/// preᵀ` and its weights W follow Δ (SPEC §2, [`crate::model::plasticity`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Consolidation {
+    /// PyraLNet: `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`.
+    Euler { c_w: f32, c_d: f32 },
+    /// SteadNet: `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` (new Δ).
+    Discrete { c_w: f32, a: f32 },
+}
+
+/// The operations whose number format differs between float and the chip. The
+/// error-factor methods write the postsynaptic factor of a dendritic prediction
+/// rule (SPEC §2) into `out`; [`Arith::update`] applies one consolidation step to a
+/// matrix `W` and its trace `Δ`, with `E = post · preᵀ`.
+pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
+    /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
+    fn plasticity_every(&self) -> u64 {
+        1
+    }
+
+    /// Presynaptic rates as the synapses receive them, in place.
+    fn synaptic_rates(&self, r: &mut [f32]);
+
+    /// The low-pass input of PyraLNet, `lp += a (x − lp)`, and the rates `r_0` the
+    /// synapses see. (Float keeps the low pass in `r_0` itself.)
+    fn input_lowpass(&self, lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32);
+
+    /// `out = φ(u) − φ(c v)`: soma `u` (with its rate `r = φ(u)`) against the
+    /// dendritic prediction from the dendritic potential `v`.
+    #[allow(clippy::too_many_arguments)]
+    fn prediction_error(
+        &mut self,
+        m: MatrixId,
+        f: Transfer,
+        c: f32,
+        u: &[f32],
+        r: &[f32],
+        v: &[f32],
+        out: &mut [f32],
+    );
+
+    /// `out = −v_A` (the inter→pyr rule).
+    fn apical_error(&mut self, m: MatrixId, v_a: &[f32], out: &mut [f32]);
+
+    /// `out = φ(u) − φ(out)`, where `out` holds `W^down r_{k+1}` on entry.
+    fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], r: &[f32], out: &mut [f32]);
+
+    /// One consolidation step of matrix `m` (see [`Consolidation`]).
+    fn update(
+        &mut self,
+        m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        step: Consolidation,
+    );
+}
+
+/// Single-precision arithmetic: every method is the float kernel, inlined.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Float;
+
+impl Arith for Float {
+    #[inline(always)]
+    fn synaptic_rates(&self, _r: &mut [f32]) {}
+
+    #[inline(always)]
+    fn input_lowpass(&self, _lp: &mut [f32], r0: &mut [f32], x: &[f32], a: f32) {
+        for (r, &xi) in r0.iter_mut().zip(x) {
+            *r += a * (xi - *r);
+        }
+    }
+
+    #[inline(always)]
+    fn prediction_error(
+        &mut self,
+        _m: MatrixId,
+        f: Transfer,
+        c: f32,
+        _u: &[f32],
+        r: &[f32],
+        v: &[f32],
+        out: &mut [f32],
+    ) {
+        // r = φ(u) is already known.
+        kernels::prediction_error_into(f, c, v, r, out);
+    }
+
+    #[inline(always)]
+    fn apical_error(&mut self, _m: MatrixId, v_a: &[f32], out: &mut [f32]) {
+        for (e, v) in out.iter_mut().zip(v_a) {
+            *e = -v;
+        }
+    }
+
+    #[inline(always)]
+    fn down_error(&mut self, _m: MatrixId, f: Transfer, _u: &[f32], r: &[f32], out: &mut [f32]) {
+        kernels::phi_in_place(f, out);
+        for (e, r) in out.iter_mut().zip(r) {
+            *e = r - *e;
+        }
+    }
+
+    #[inline(always)]
+    fn update(
+        &mut self,
+        _m: MatrixId,
+        w: &mut [f32],
+        delta: &mut [f32],
+        post: &[f32],
+        pre: &[f32],
+        step: Consolidation,
+    ) {
+        match step {
+            Consolidation::Euler { c_w, c_d } => {
+                kernels::lowpass_euler(w, delta, post, pre, c_w, c_d)
+            }
+            Consolidation::Discrete { c_w, a } => {
+                kernels::lowpass_discrete(w, delta, post, pre, c_w, a)
+            }
+        }
+    }
+}

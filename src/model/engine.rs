@@ -1,0 +1,196 @@
+//! What the training driver, the CLI and the browser need from either engine
+//! ([`Engine`]), and the part every engine shares ([`Core`], [`Dynamics`]).
+//!
+//! An engine is a struct that holds a [`Core`] (the network, its state, the
+//! arithmetic, the pattern count and the recorder), derefs to it, and implements
+//! [`Dynamics`]: its kind, how it runs one pattern and where its output is. The
+//! rest of [`Engine`] comes with that, so a new engine writes only what differs.
+
+use std::ops::DerefMut;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::arith::Arith;
+use crate::model::network::{Network, State};
+use crate::model::record::Recorder;
+
+/// The two ways of running a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// Full simulation, forward Euler at dt.
+    PyraLNet,
+    /// Steady-state approximation.
+    SteadNet,
+}
+
+impl std::str::FromStr for EngineKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "pyralnet" => Ok(EngineKind::PyraLNet),
+            "steadnet" => Ok(EngineKind::SteadNet),
+            _ => Err(Error::param(
+                "engine",
+                format!("{s:?}"),
+                "pyralnet or steadnet",
+            )),
+        }
+    }
+}
+
+/// A network with its dynamic state, presented one pattern at a time.
+///
+/// Implemented for every [`Dynamics`] that derefs to a [`Core`].
+pub trait Engine: Send {
+    fn kind(&self) -> EngineKind;
+    fn network(&self) -> &Network;
+    /// Parameters may be changed between patterns (learning rates, conductances);
+    /// layer sizes must not.
+    fn network_mut(&mut self) -> &mut Network;
+    fn state(&self) -> &State;
+    /// The state, to save and restore around evaluations.
+    fn state_mut(&mut self) -> &mut State;
+
+    /// Shows input rates `x` for one pattern. With `target` the output is nudged
+    /// toward it (and noise is on); with `plastic` the weights learn. Returns the
+    /// pattern's output: the mean u_N over `[out_lag, t_pattern]` (PyraLNet) or the
+    /// settled u_N (SteadNet).
+    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]>;
+
+    /// One training pattern: target shown, plasticity on.
+    fn train(&mut self, x: &[f32], target: &[f32]) -> Result<&[f32]> {
+        self.present(x, Some(target), true)
+    }
+
+    /// One evaluation pattern: no target, no plasticity, no noise.
+    fn evaluate(&mut self, x: &[f32]) -> Result<&[f32]> {
+        self.present(x, None, false)
+    }
+
+    /// Patterns presented so far.
+    fn patterns(&self) -> u64;
+
+    /// Attaches a recorder (ticks: Euler steps or patterns); `None` detaches.
+    fn set_recorder(&mut self, rec: Option<Recorder>);
+    fn recorder(&self) -> Option<&Recorder>;
+
+    /// Potentials back to rest (weights kept).
+    fn reset_state(&mut self);
+}
+
+/// What every engine holds: the network, its state, the arithmetic it computes
+/// with, the patterns presented so far and an optional recorder.
+#[derive(Debug, Clone)]
+pub struct Core<A: Arith> {
+    pub net: Network,
+    pub state: State,
+    pub(crate) arith: A,
+    pub(crate) patterns: u64,
+    pub(crate) recorder: Option<Recorder>,
+}
+
+impl<A: Arith> Core<A> {
+    /// `net` in its resting state, computing with `arith`.
+    pub fn new(net: Network, arith: A) -> Self {
+        let mut state = State::new(&net.params);
+        state.rest_with(&net.params, &arith);
+        Core {
+            net,
+            state,
+            arith,
+            patterns: 0,
+            recorder: None,
+        }
+    }
+}
+
+/// What an engine writes itself; [`Engine`] follows for every `Dynamics` that
+/// derefs to a [`Core`].
+pub trait Dynamics {
+    const KIND: EngineKind;
+
+    /// Runs one pattern on a checked input (and target): settles or integrates,
+    /// learns if `plastic`, ticks the recorder. The [`Core`]'s pattern count is
+    /// that of the patterns before this one.
+    fn run(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool);
+
+    /// The output of the pattern just run.
+    fn output(&self) -> &[f32];
+}
+
+impl<A, E> Engine for E
+where
+    A: Arith,
+    E: Dynamics + DerefMut<Target = Core<A>> + Send,
+{
+    fn kind(&self) -> EngineKind {
+        E::KIND
+    }
+
+    fn network(&self) -> &Network {
+        &self.net
+    }
+
+    fn network_mut(&mut self) -> &mut Network {
+        &mut self.net
+    }
+
+    fn state(&self) -> &State {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    fn present(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) -> Result<&[f32]> {
+        check_pattern(&self.net, x, target)?;
+        self.run(x, target, plastic);
+        let core = &mut **self;
+        core.patterns += 1;
+        core.net.check(&core.state, core.patterns)?;
+        Ok(self.output())
+    }
+
+    fn patterns(&self) -> u64 {
+        self.patterns
+    }
+
+    fn set_recorder(&mut self, rec: Option<Recorder>) {
+        self.recorder = rec;
+    }
+
+    fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    fn reset_state(&mut self) {
+        let core = &mut **self;
+        core.state.rest_with(&core.net.params, &core.arith);
+    }
+}
+
+/// Checks input and target lengths against the network.
+fn check_pattern(net: &Network, x: &[f32], target: Option<&[f32]>) -> Result<()> {
+    let n = &net.params.layers;
+    if x.len() != n[0] {
+        return Err(Error::Shape {
+            what: "input pattern".into(),
+            expected: n[0].to_string(),
+            found: x.len().to_string(),
+        });
+    }
+    if let Some(t) = target {
+        let n_out = n[n.len() - 1];
+        if t.len() != n_out {
+            return Err(Error::Shape {
+                what: "target pattern".into(),
+                expected: n_out.to_string(),
+                found: t.len().to_string(),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The model: the microcircuit and the two engines that run it, read top-down.
+//!
+//! - [`params`], [`presets`]: the parameters and the published presets;
+//!   [`formats`]: the configuration of the number formats.
+//! - [`kernels`]: the transfer functions and vector operations, bit-identical on
+//!   every platform.
+//! - [`weights`]: the weight matrices and the one list of projection kinds.
+//! - [`arith`]: the arithmetic the engines compute with ([`arith::Float`]), and
+//!   [`bss2`], the BrainScaleS-2 formats ([`bss2::Bss2`]).
+//! - [`network`]: the network, its state and the compartment terms both engines
+//!   share (SPEC §1); [`plasticity`]: the learning rules (SPEC §2).
+//! - [`record`]: the recorder the engines tick.
+//! - [`engine`]: the [`engine::Engine`] trait and the part every engine shares;
+//!   [`pyralnet`] and [`steadnet`], the two engines; [`build`] picks one.
+
+pub mod arith;
+pub mod bss2;
+pub mod engine;
+pub mod formats;
+pub mod kernels;
+pub mod network;
+pub mod params;
+pub mod plasticity;
+pub mod presets;
+pub mod pyralnet;
+pub mod record;
+pub mod steadnet;
+pub mod weights;
+
+use crate::model::bss2::Bss2;
+use crate::model::engine::{Engine, EngineKind};
+use crate::model::formats::ArithKind;
+use crate::model::network::Network;
+use crate::model::pyralnet::PyraLNet;
+use crate::model::steadnet::SteadNet;
+
+/// Builds the engine of `kind` around `net`, computing in the arithmetic its
+/// parameters ask for (`params.arith.kind`); `seed` drives its noise and, with the
+/// chip's arithmetic, its stochastic rounding and readout noise. With
+/// [`ArithKind::Bss2`] the weights and traces are first put on their grids.
+pub fn build(kind: EngineKind, mut net: Network, seed: u64) -> Box<dyn Engine> {
+    match (kind, net.params.arith.kind) {
+        (EngineKind::PyraLNet, ArithKind::Float) => Box::new(PyraLNet::new(net, seed)),
+        (EngineKind::SteadNet, ArithKind::Float) => Box::new(SteadNet::new(net)),
+        (kind, ArithKind::Bss2) => {
+            let hw = Bss2::new(&net.params, seed);
+            hw.quantise(&mut net);
+            match kind {
+                EngineKind::PyraLNet => Box::new(PyraLNet::with_arith(net, seed, hw)),
+                EngineKind::SteadNet => Box::new(SteadNet::with_arith(net, hw)),
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Checkpoints: everything needed to resume a run or reuse its weights, as JSON,
+//! checked when read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::params::Params;
+use crate::model::weights::Projections;
+use crate::train::config::{MAX_EPOCHS, RunConfig};
+use crate::train::metrics::Metrics;
+
+/// Checkpoint format name and version; a loader refuses anything else.
+pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
+pub const CHECKPOINT_VERSION: u32 = 1;
+
+/// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
+/// largest network ([`crate::model::params::MAX_SYNAPSES`]) at up to ~14 characters a
+/// number, with room for the history.
+pub const MAX_CHECKPOINT_BYTES: usize = 600_000_000;
+
+/// Everything needed to resume a run or reuse its weights, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub format: String,
+    pub version: u32,
+    pub config: RunConfig,
+    pub params: Params,
+    pub weights: Projections,
+    pub deltas: Projections,
+    pub epoch: usize,
+    pub pos: usize,
+    pub patterns: u64,
+    pub history: Vec<Metrics>,
+}
+
+impl Checkpoint {
+    /// Parses and checks a checkpoint (format, version, parameters, shapes, values).
+    pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > MAX_CHECKPOINT_BYTES {
+            return Err(Error::data(
+                "checkpoint",
+                format!(
+                    "{} bytes, more than the limit of {MAX_CHECKPOINT_BYTES} bytes",
+                    text.len()
+                ),
+            ));
+        }
+        // Read the header first so a wrong format or version is named as such rather
+        // than as a missing field.
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "checkpoint".into(),
+            reason: e.to_string(),
+        })?;
+        let format = v.get("format").and_then(|f| f.as_str()).unwrap_or("(none)");
+        if format != CHECKPOINT_FORMAT {
+            return Err(Error::data(
+                "checkpoint",
+                format!("format {format:?}, expected {CHECKPOINT_FORMAT:?}"),
+            ));
+        }
+        let version = v.get("version").and_then(|f| f.as_u64()).unwrap_or(0);
+        if version != CHECKPOINT_VERSION as u64 {
+            return Err(Error::data(
+                "checkpoint",
+                format!("version {version}, this build reads version {CHECKPOINT_VERSION}"),
+            ));
+        }
+        let ck: Checkpoint = serde_json::from_value(v).map_err(|e| Error::Json {
+            what: "checkpoint".into(),
+            reason: e.to_string(),
+        })?;
+        ck.check()?;
+        Ok(ck)
+    }
+
+    /// Checks parameters, shapes and values.
+    pub fn check(&self) -> Result<()> {
+        self.params.validate()?;
+        let s = &self.config.schedule;
+        if !(1..=MAX_EPOCHS).contains(&s.epochs) {
+            return Err(Error::param(
+                "epochs",
+                s.epochs,
+                format!("1..={MAX_EPOCHS}"),
+            ));
+        }
+        for (name, v) in [
+            ("train_size", s.train_size),
+            ("val_size", s.val_size),
+            ("test_size", s.test_size),
+        ] {
+            if !(1..=crate::data::MAX_SET_SIZE).contains(&v) {
+                return Err(Error::param(
+                    name,
+                    v,
+                    format!("1..={}", crate::data::MAX_SET_SIZE),
+                ));
+            }
+        }
+        self.weights
+            .check_against(&self.params, "checkpoint weights")?;
+        self.deltas
+            .check_against(&self.params, "checkpoint traces")?;
+        self.check_history()
+    }
+
+    /// The history is drawn as curves and a confusion matrix: every entry must be
+    /// a possible evaluation (finite, in range, square confusion of the output
+    /// size, patterns increasing up to the checkpoint's).
+    fn check_history(&self) -> Result<()> {
+        let n_out = self.params.layers[self.params.n_layers()];
+        let mut prev: Option<u64> = None;
+        for (i, m) in self.history.iter().enumerate() {
+            let bad = |reason: String| {
+                Err(Error::data(
+                    "checkpoint",
+                    format!("history entry {i}: {reason}"),
+                ))
+            };
+            if prev.is_some_and(|p| m.patterns <= p) || m.patterns > self.patterns {
+                return bad(format!(
+                    "patterns {} out of order (entries increase, up to the checkpoint's {})",
+                    m.patterns, self.patterns
+                ));
+            }
+            prev = Some(m.patterns);
+            let sane = |x: f64| x.is_finite() && x >= 0.0;
+            if !(sane(m.mse) && sane(m.epoch)) {
+                return bad(format!(
+                    "mse {} and epoch {} must be finite and >= 0",
+                    m.mse, m.epoch
+                ));
+            }
+            if let Some(a) = m.accuracy.filter(|a| !(0.0..=1.0).contains(a)) {
+                return bad(format!("accuracy {a}, allowed 0..=1"));
+            }
+            if let Some(c) = &m.confusion {
+                let total: u64 = c.iter().flatten().map(|&x| u64::from(x)).sum();
+                if c.len() != n_out || c.iter().any(|r| r.len() != n_out) || total > u32::MAX as u64
+                {
+                    return bad(format!(
+                        "confusion matrix must be {n_out}x{n_out} with at most {} counts",
+                        u32::MAX
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
