@@ -86,7 +86,7 @@ fn native_checksums() {
 mod browser {
     use super::*;
     use microcircuit::app::wasm::{self, Sim};
-    use wasm_bindgen::{JsCast, JsError, JsValue};
+    use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -100,9 +100,13 @@ mod browser {
         js_sys::Reflect::get(v, &key.into()).unwrap()
     }
 
-    fn message(e: JsError) -> String {
-        let v: JsValue = e.into();
-        String::from(v.unchecked_into::<js_sys::Error>().message())
+    fn message(e: JsValue) -> String {
+        String::from(e.unchecked_into::<js_sys::Error>().message())
+    }
+
+    /// The error's `kind` (the model's variant, see `Error::kind`).
+    fn kind(e: &JsValue) -> String {
+        get(e, "kind").as_string().unwrap_or_default()
     }
 
     fn config(preset: &str) -> AppConfig {
@@ -161,7 +165,9 @@ mod browser {
     fn bad_input_is_refused_with_the_reason() {
         let mut c = config("mimic");
         c.params.g_l = -1.0;
-        let e = message(Sim::new(js(&c)).err().unwrap());
+        let err = Sim::new(js(&c)).err().unwrap();
+        assert_eq!(kind(&err), "invalid_param");
+        let e = message(err);
         assert!(e.contains("g_l") && e.contains("> 0"), "{e}");
         let e = message(
             Sim::from_checkpoint("{\"format\":\"zip\"}", false)
@@ -169,7 +175,9 @@ mod browser {
                 .unwrap(),
         );
         assert!(e.contains("format \"zip\""), "{e}");
-        let e = message(Sim::from_checkpoint("garbage", false).err().unwrap());
+        let err = Sim::from_checkpoint("garbage", false).err().unwrap();
+        assert_eq!(kind(&err), "json");
+        let e = message(err);
         assert!(e.contains("invalid JSON in checkpoint"), "{e}");
         let mut sim = Sim::new(js(&config("mimic"))).unwrap();
         let partial = js(&serde_json::json!({"tau_w": -3}));

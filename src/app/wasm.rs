@@ -1,7 +1,7 @@
 //! The browser binding: a thin `wasm-bindgen` layer over [`crate::app::App`], the
 //! URL state and the charts. The model knows nothing of the web; this file only
 //! converts (serde payloads via `serde-wasm-bindgen`, typed arrays for pictures,
-//! [`crate::error::Error`] to `JsError`) and reads the clock.
+//! [`crate::error::Error`] to `JsValue`) and reads the clock.
 //!
 //! The same module is loaded twice: in the Web Worker, which owns a [`Sim`] and
 //! runs it in time-bounded slices, and on the page's main thread, which parses the
@@ -39,17 +39,28 @@ fn start() {
     }));
 }
 
-fn js_err(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+/// The error as a JS `Error` whose `kind` is the variant ([`Error::kind`]), so
+/// the page acts on the kind (e.g. `diverged`) without reading the message.
+fn js_err(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let _ = js_sys::Reflect::set(&err, &"kind".into(), &e.kind().into());
+    err.into()
 }
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
+/// A JS `Error` for failures of the binding itself (kind `binding`).
+fn js_msg(message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    let _ = js_sys::Reflect::set(&err, &"kind".into(), &"binding".into());
+    err.into()
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let s = serde_wasm_bindgen::Serializer::json_compatible();
     v.serialize(&s)
-        .map_err(|e| JsError::new(&format!("cannot encode the result: {e}")))
+        .map_err(|e| js_msg(&format!("cannot encode the result: {e}")))
 }
 
-fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsError> {
+fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(v).map_err(|e| {
         js_err(Error::Json {
             what: what.into(),
@@ -91,7 +102,7 @@ pub struct Sim {
 impl Sim {
     /// A new run of a configuration (an `AppConfig` object, e.g. from `parseHash`).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Sim, JsError> {
+    pub fn new(config: JsValue) -> Result<Sim, JsValue> {
         let config: AppConfig = from_js("config", config)?;
         Ok(Sim {
             app: App::new(config).map_err(js_err)?,
@@ -100,7 +111,7 @@ impl Sim {
 
     /// Resumes a checkpoint file's run; a bad file is refused with the reason.
     #[wasm_bindgen(js_name = fromCheckpoint)]
-    pub fn from_checkpoint(text: &str, embed: bool) -> Result<Sim, JsError> {
+    pub fn from_checkpoint(text: &str, embed: bool) -> Result<Sim, JsValue> {
         Ok(Sim {
             app: App::from_checkpoint(text, embed).map_err(js_err)?,
         })
@@ -108,7 +119,7 @@ impl Sim {
 
     /// Trains up to `max_patterns` patterns (validating when due) for at most about
     /// `budget_ms` (one PyraLNet pattern cannot be split); returns the report.
-    pub fn advance(&mut self, max_patterns: u32, budget_ms: f64) -> Result<JsValue, JsError> {
+    pub fn advance(&mut self, max_patterns: u32, budget_ms: f64) -> Result<JsValue, JsValue> {
         let report = self
             .app
             .advance(max_patterns as usize, &mut deadline(budget_ms))
@@ -117,20 +128,20 @@ impl Sim {
     }
 
     /// Live parameter change: a partial parameters object; returns the parameters.
-    pub fn set(&mut self, partial: JsValue) -> Result<JsValue, JsError> {
+    pub fn set(&mut self, partial: JsValue) -> Result<JsValue, JsValue> {
         let v: serde_json::Value = from_js("set", partial)?;
         let p = self.app.set(&v).map_err(js_err)?;
         to_js(&p)
     }
 
     /// Data of the frequently refreshed charts.
-    pub fn frame(&self) -> Result<JsValue, JsError> {
+    pub fn frame(&self) -> Result<JsValue, JsValue> {
         to_js(&self.app.frame())
     }
 
     /// Works on the `n × n` decision-region grid for about `budget_ms`; `null` while
     /// unfinished, else `{n, rgba: Uint8Array, points, labels, predicted}`.
-    pub fn regions(&mut self, n: u32, budget_ms: f64) -> Result<JsValue, JsError> {
+    pub fn regions(&mut self, n: u32, budget_ms: f64) -> Result<JsValue, JsValue> {
         let r = self
             .app
             .regions(n as usize, &mut deadline(budget_ms))
@@ -142,12 +153,12 @@ impl Sim {
         // A copy outside wasm memory, so the worker can transfer it.
         let rgba = js_sys::Uint8ClampedArray::from(&r.rgba[..]);
         js_sys::Reflect::set(&obj, &"rgba".into(), &rgba)
-            .map_err(|_| JsError::new("cannot attach the picture"))?;
+            .map_err(|_| js_msg("cannot attach the picture"))?;
         Ok(obj)
     }
 
     /// A few test digits with predictions (MNIST).
-    pub fn digits(&self) -> Result<JsValue, JsError> {
+    pub fn digits(&self) -> Result<JsValue, JsValue> {
         to_js(&self.app.digits().map_err(js_err)?)
     }
 
@@ -168,12 +179,12 @@ impl Sim {
     }
 
     /// The run's configuration (an `AppConfig` object).
-    pub fn config(&self) -> Result<JsValue, JsError> {
+    pub fn config(&self) -> Result<JsValue, JsValue> {
         to_js(self.app.config())
     }
 
     /// The progress of the run.
-    pub fn progress(&self) -> Result<JsValue, JsError> {
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
         to_js(&self.app.trainer().progress())
     }
 }
@@ -181,7 +192,7 @@ impl Sim {
 /// Every preset with the page's default configuration:
 /// `[{name, task, source, config}]`.
 #[wasm_bindgen]
-pub fn presets() -> Result<JsValue, JsError> {
+pub fn presets() -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Entry {
         name: String,
@@ -206,13 +217,13 @@ pub fn presets() -> Result<JsValue, JsError> {
 
 /// Reads a URL hash: `{config, ignored: [{key, value, reason}]}`; never throws.
 #[wasm_bindgen(js_name = parseHash)]
-pub fn parse_hash(hash: &str) -> Result<JsValue, JsError> {
+pub fn parse_hash(hash: &str) -> Result<JsValue, JsValue> {
     to_js(&url::parse(hash))
 }
 
 /// The canonical hash of a configuration (validated first).
 #[wasm_bindgen(js_name = printHash)]
-pub fn print_hash(config: JsValue) -> Result<String, JsError> {
+pub fn print_hash(config: JsValue) -> Result<String, JsValue> {
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
     Ok(url::print(&c))
@@ -222,7 +233,7 @@ pub fn print_hash(config: JsValue) -> Result<String, JsError> {
 /// `{lambda_out, lambda_inter, lambda_hidden, tau_ms, synapses}`. Throws the
 /// validation error (naming the field, its value and the allowed range).
 #[wasm_bindgen]
-pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
+pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Derived {
         lambda_out: f32,
@@ -248,7 +259,7 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsError> {
 
 /// Parameter keys of the form, and which of them change a running simulation.
 #[wasm_bindgen(js_name = paramKeys)]
-pub fn param_keys() -> Result<JsValue, JsError> {
+pub fn param_keys() -> Result<JsValue, JsValue> {
     let keys: Vec<(&str, bool)> = url::param_keys()
         .into_iter()
         .map(|k| (k, url::is_live(k)))
@@ -258,9 +269,9 @@ pub fn param_keys() -> Result<JsValue, JsError> {
 
 /// A fresh seed from the browser's entropy (`crypto.getRandomValues`), in 0..2^32.
 #[wasm_bindgen(js_name = freshSeed)]
-pub fn fresh_seed() -> Result<f64, JsError> {
+pub fn fresh_seed() -> Result<f64, JsValue> {
     let mut b = [0u8; 4];
-    getrandom::fill(&mut b).map_err(|e| JsError::new(&format!("no entropy source: {e}")))?;
+    getrandom::fill(&mut b).map_err(|e| js_msg(&format!("no entropy source: {e}")))?;
     Ok(u32::from_le_bytes(b) as f64)
 }
 
@@ -268,7 +279,7 @@ pub fn fresh_seed() -> Result<f64, JsError> {
 /// the native figure): `{engine, preset, patterns, seconds, us_per_pattern,
 /// us_per_step}` (`us_per_step` for PyraLNet only).
 #[wasm_bindgen]
-pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsValue, JsError> {
+pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsValue, JsValue> {
     let kind: crate::model::engine::EngineKind = engine.parse().map_err(js_err)?;
     let mut b = crate::train::bench::Bench::new(kind, preset, patterns as usize, seed as u64)
         .map_err(js_err)?;
@@ -294,50 +305,50 @@ pub fn trigger_panic() {
 
 fn area(
     canvas: HtmlCanvasElement,
-) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsError> {
+) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
         .map(|b| b.into_drawing_area())
-        .ok_or_else(|| JsError::new("the canvas has no 2D context"))
+        .ok_or_else(|| js_msg("the canvas has no 2D context"))
 }
 
 /// Draws the training curves on a canvas.
 #[wasm_bindgen(js_name = drawCurves)]
-pub fn draw_curves(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_curves(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: Curves = from_js("curves", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
 /// Draws the self-predicting-state chart on a canvas.
 #[wasm_bindgen(js_name = drawSps)]
-pub fn draw_sps(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_sps(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: SpsTrace = from_js("sps", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
 /// Draws the output potentials chart on a canvas.
 #[wasm_bindgen(js_name = drawPotentials)]
-pub fn draw_potentials(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_potentials(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: Potentials = from_js("potentials", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
 /// Draws a confusion matrix on a canvas.
 #[wasm_bindgen(js_name = drawConfusion)]
-pub fn draw_confusion(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_confusion(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: Confusion = from_js("confusion", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
 /// Draws the histogram of 6-bit weight codes (BSS-2 arithmetic) on a canvas.
 #[wasm_bindgen(js_name = drawCodes)]
-pub fn draw_codes(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_codes(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: crate::charts::codes::WeightCodes = from_js("codes", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
 /// Draws digits with predictions on a canvas.
 #[wasm_bindgen(js_name = drawDigits)]
-pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsError> {
+pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
     let c: Digits = from_js("digits", data)?;
     c.draw(&area(canvas)?).map_err(js_err)
 }
@@ -345,7 +356,7 @@ pub fn draw_digits(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsErr
 /// The size limits the page checks before it reads a file or applies an edit
 /// (the Rust side refuses the same sizes again), for messages that give them.
 #[wasm_bindgen]
-pub fn limits() -> Result<JsValue, JsError> {
+pub fn limits() -> Result<JsValue, JsValue> {
     to_js(&serde_json::json!({
         "import_bytes": crate::app::MAX_IMPORT_BYTES,
         "hash_chars": url::MAX_HASH_LEN,
@@ -364,7 +375,7 @@ pub fn limits() -> Result<JsValue, JsError> {
 /// The experiments: `[{name, title, width, height, quick_points, full_points}]`
 /// (points per seed).
 #[wasm_bindgen(js_name = experimentList)]
-pub fn experiment_list() -> Result<JsValue, JsError> {
+pub fn experiment_list() -> Result<JsValue, JsValue> {
     use crate::experiments::{Experiment, Scale, points};
     let list = Experiment::ALL
         .into_iter()
@@ -387,7 +398,7 @@ pub fn experiment_list() -> Result<JsValue, JsError> {
 /// The points of an experiment with seeds 1..=seeds: `[{key, point}]`, `point` as
 /// JSON text for [`run_experiment_point`].
 #[wasm_bindgen(js_name = experimentPoints)]
-pub fn experiment_points(name: &str, quick: bool, seeds: u32) -> Result<JsValue, JsError> {
+pub fn experiment_points(name: &str, quick: bool, seeds: u32) -> Result<JsValue, JsValue> {
     use crate::experiments::{Scale, points};
     let exp = name.parse().map_err(js_err)?;
     let scale = if quick { Scale::Quick } else { Scale::Full };
@@ -407,7 +418,7 @@ pub fn experiment_points(name: &str, quick: bool, seeds: u32) -> Result<JsValue,
 /// Runs one point (JSON text from [`experiment_points`]) and returns its result
 /// line, the same line `microcircuit sweep` writes (the wall time aside).
 #[wasm_bindgen(js_name = runExperimentPoint)]
-pub fn run_experiment_point(point: &str) -> Result<String, JsError> {
+pub fn run_experiment_point(point: &str) -> Result<String, JsValue> {
     use crate::experiments::{Point, Record, run_point};
     let p: Point = serde_json::from_str(point).map_err(|e| {
         js_err(Error::Json {
@@ -428,7 +439,7 @@ pub fn draw_experiment(
     canvas: HtmlCanvasElement,
     name: &str,
     lines: &str,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     use crate::experiments::{self, Experiment};
     let exp: Experiment = name.parse().map_err(js_err)?;
     let parsed = experiments::parse_results(lines, "result lines").map_err(js_err)?;
