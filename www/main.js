@@ -5,7 +5,7 @@
 // computed here.
 
 import init, {
-  parseHash, printHash, presets as listPresets, describe, paramKeys, freshSeed,
+  parseHash, printHash, presets as listPresets, describe, paramKeys, formValues, freshSeed,
   drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
@@ -115,18 +115,6 @@ function showIgnored(ignored) {
 
 const taskOf = (presetName) => app.presets.find((p) => p.name === presetName)?.task;
 
-function num(v) {
-  return typeof v === 'number' ? String(+v.toPrecision(7)) : String(v);
-}
-
-function formValue(key, p) {
-  switch (key) {
-    case 'hidden': return p.layers.slice(1, -1).join(',');
-    case 'eta_up': case 'eta_ip': case 'eta_pi': return p[key].map(num).join(',');
-    default: return num(p[key]);
-  }
-}
-
 function fillForm() {
   const c = app.config;
   app.task = taskOf(c.preset);
@@ -143,15 +131,17 @@ function fillForm() {
   $('engine').querySelector('[value=pyralnet]').disabled = app.task === 'mnist';
   $('seed').value = c.seed;
   $('epochs').value = c.epochs;
+  // Each key's text as the address writes it (src/app/url.rs, PARAM_KEYS).
+  const values = Object.fromEntries(formValues(c.params));
   for (const input of $('params').elements) {
     if (!input.name) continue;
     input.classList.remove('invalid');
     input.removeAttribute('aria-invalid');
     input.removeAttribute('aria-describedby');
-    if (input.type === 'checkbox') input.checked = !!c.params[input.name];
-    else input.value = formValue(input.name, c.params);
+    if (input.type === 'checkbox') input.checked = values[input.name] === '1';
+    else input.value = values[input.name];
   }
-  fillArith(c.params.arith);
+  fillArith(values);
   showDerived();
   $('regions-fig').hidden = app.task !== 'yin_yang';
   $('confusion-fig').hidden = app.task !== 'mnist';
@@ -159,13 +149,13 @@ function fillForm() {
   document.body.classList.toggle('embed', !!c.embed);
 }
 
-// The number formats (float, or the BSS-2 chip's); configs leave out the default.
-function fillArith(a = {}) {
-  const hw = (a.kind ?? 'float') === 'bss2';
-  $('arith').value = a.kind ?? 'float';
-  $('rounding').value = a.rounding ?? 'floor';
-  $('readout-noise').value = num(a.readout_noise ?? 0);
-  $('carry').checked = !!a.carry;
+// The number formats (float, or the BSS-2 chip's), from the form values.
+function fillArith(values) {
+  const hw = values.arith === 'bss2';
+  $('arith').value = values.arith;
+  $('rounding').value = values.rounding;
+  $('readout-noise').value = values.readout_noise;
+  $('carry').checked = values.carry === '1';
   $('rounding').disabled = !hw;
   $('readout-noise').disabled = !hw;
   $('carry').disabled = !hw;

@@ -410,10 +410,6 @@ impl App {
         let obj = partial
             .as_object()
             .ok_or_else(|| Error::data("set", "expected a JSON object of parameters"))?;
-        let mut v = serde_json::to_value(self.params()).map_err(|e| Error::Json {
-            what: "parameters".into(),
-            reason: e.to_string(),
-        })?;
         for (k, val) in obj {
             if !url::is_live(k) {
                 return Err(Error::param(
@@ -430,12 +426,8 @@ impl App {
                     ),
                 ));
             }
-            v[k] = val.clone();
         }
-        let p: Params = serde_json::from_value(v).map_err(|e| Error::Json {
-            what: "set".into(),
-            reason: e.to_string(),
-        })?;
+        let p = self.params().with_json(partial, "set")?;
         self.trainer.set_params(p.clone())?;
         self.config.params = p.clone();
         Ok(p)

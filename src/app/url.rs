@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::config::{AppConfig, DEFAULT_PRESET, MAX_SEED};
 use crate::error::{Error, Result};
 use crate::model::engine::EngineKind;
-use crate::model::formats::{ArithKind, Rounding};
+
 use crate::model::params::Params;
 
 /// Longest hash [`parse`] reads. The canonical hash of a preset is ~400
@@ -56,72 +56,193 @@ pub struct Parsed {
     pub ignored: Vec<Ignored>,
 }
 
-/// How a parameter key is written in the hash.
+/// How a parameter's value is written in the hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    F32,
-    Usize,
+    /// A finite number (f32).
+    Num,
+    /// A non-negative integer.
+    Int,
+    /// `1` or `0`.
     Bool,
     /// Comma-separated numbers.
-    F32List,
-    UsizeList,
-    /// `float` or `bss2`.
-    Arith,
-    /// `floor` or `stochastic`.
-    Rounding,
+    NumList,
+    /// The name of a choice (`bss2`, `stochastic`, `first_pattern`).
+    Name,
+    /// Comma-separated hidden layer sizes (`layers` without input and output).
+    Hidden,
 }
 
-/// The parameters the page edits, in the order the hash lists them.
-const PARAM_KEYS: &[(&str, Kind)] = &[
-    ("hidden", Kind::UsizeList),
-    ("g_l", Kind::F32),
-    ("g_b", Kind::F32),
-    ("g_a", Kind::F32),
-    ("g_d", Kind::F32),
-    ("g_som", Kind::F32),
-    ("eta_up", Kind::F32List),
-    ("eta_ip", Kind::F32List),
-    ("eta_pi", Kind::F32List),
-    ("tau_w", Kind::F32),
-    ("tau_0", Kind::F32),
-    ("t_pattern", Kind::F32),
-    ("learning_lag", Kind::F32),
-    ("out_lag", Kind::F32),
-    ("reset_deltas", Kind::Bool),
-    ("noise", Kind::F32),
-    ("n_passes", Kind::Usize),
-    ("n_exposures", Kind::Usize),
-    ("arith", Kind::Arith),
-    ("rounding", Kind::Rounding),
-    ("readout_noise", Kind::F32),
-    ("carry", Kind::Bool),
+/// One parameter the page edits: its hash key, where it sits in [`Params`]' JSON,
+/// how it is written, whether it changes a running simulation, and what a JSON
+/// that leaves it out means (configs leave out defaults).
+#[derive(Debug, Clone, Copy)]
+pub struct ParamKey {
+    pub key: &'static str,
+    path: &'static [&'static str],
+    kind: Kind,
+    /// Changes a running simulation at the next pattern (else: a new run).
+    pub live: bool,
+    default: &'static str,
+}
+
+const fn key(key: &'static str, kind: Kind, live: bool) -> ParamKey {
+    ParamKey {
+        key,
+        path: &[],
+        kind,
+        live,
+        default: "",
+    }
+}
+
+const fn arith(
+    key: &'static str,
+    path: &'static [&'static str],
+    kind: Kind,
+    default: &'static str,
+) -> ParamKey {
+    ParamKey {
+        key,
+        path,
+        kind,
+        live: false,
+        default,
+    }
+}
+
+/// The parameters the page edits, in hash order: the one place a new parameter
+/// is added (the form in `www/index.html` is checked against it by a test, and the
+/// page fills it from [`form_values`]). The number formats come last; the hash
+/// holds them only when they are not float, so links without them mean float.
+pub const PARAM_KEYS: &[ParamKey] = &[
+    key("hidden", Kind::Hidden, false),
+    key("g_l", Kind::Num, true),
+    key("g_b", Kind::Num, true),
+    key("g_a", Kind::Num, true),
+    key("g_d", Kind::Num, true),
+    key("g_som", Kind::Num, true),
+    key("eta_up", Kind::NumList, true),
+    key("eta_ip", Kind::NumList, true),
+    key("eta_pi", Kind::NumList, true),
+    key("tau_w", Kind::Num, true),
+    key("tau_0", Kind::Num, true),
+    ParamKey {
+        default: "first_pattern",
+        ..key("lowpass_start", Kind::Name, false)
+    },
+    key("t_pattern", Kind::Num, true),
+    key("learning_lag", Kind::Num, true),
+    key("out_lag", Kind::Num, true),
+    key("reset_deltas", Kind::Bool, true),
+    key("noise", Kind::Num, true),
+    key("n_passes", Kind::Int, true),
+    key("n_exposures", Kind::Int, true),
+    arith("arith", &["arith", "kind"], Kind::Name, "float"),
+    arith("rounding", &["arith", "rounding"], Kind::Name, "floor"),
+    arith("readout_noise", &["arith", "readout_noise"], Kind::Num, "0"),
+    arith("carry", &["arith", "carry"], Kind::Bool, "0"),
 ];
 
-/// The keys of the number formats ([`Params::arith`]); the hash holds them only when
-/// they differ from float, so links without them still mean float.
-const ARITH_KEYS: [&str; 4] = ["arith", "rounding", "readout_noise", "carry"];
+impl ParamKey {
+    /// The key's place in the parameters' JSON (its own name unless given).
+    fn path(&self) -> Vec<&'static str> {
+        if self.path.is_empty() {
+            vec![self.key]
+        } else {
+            self.path.to_vec()
+        }
+    }
+
+    fn is_arith(&self) -> bool {
+        self.path.first() == Some(&"arith")
+    }
+
+    /// The value's text in the hash (and the form), read from `p`'s JSON.
+    fn text(&self, p: &Params, json: &serde_json::Value) -> String {
+        let v = self.path().iter().try_fold(json, |v, k| v.get(k));
+        let num = |v: &serde_json::Value| v.as_f64().map_or_else(String::new, |x| short(x as f32));
+        match (self.kind, v) {
+            (Kind::Hidden, _) => {
+                let h = &p.layers[1..p.layers.len().saturating_sub(1)];
+                h.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+            }
+            (_, None) => self.default.to_string(),
+            (Kind::Num, Some(v)) => num(v),
+            (Kind::Int, Some(v)) => v.to_string(),
+            (Kind::Bool, Some(v)) => u8::from(v.as_bool() == Some(true)).to_string(),
+            (Kind::NumList, Some(v)) => v
+                .as_array()
+                .map(|a| a.iter().map(num).collect::<Vec<_>>().join(","))
+                .unwrap_or_default(),
+            (Kind::Name, Some(v)) => v.as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The hash text as the JSON the parameters read (checked for form here; the
+    /// range and the choice are checked by [`Params::with_json`]).
+    fn json(&self, v: &str) -> Result<serde_json::Value> {
+        let items = || v.split(',').map(str::trim);
+        let list_err = |what: &str| Error::param(self.key, format!("{v:?}"), what);
+        Ok(match self.kind {
+            Kind::Num => parse_f32(self.key, v)?.into(),
+            Kind::Int => parse_num::<u64>(self.key, v, "a non-negative integer")?.into(),
+            Kind::Bool => parse_bool(self.key, v)?.into(),
+            Kind::Name => v.trim().into(),
+            Kind::NumList => items()
+                .map(|x| parse_f32(self.key, x))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|_| list_err("comma-separated numbers"))?
+                .into(),
+            Kind::Hidden => items()
+                .map(|x| parse_num::<usize>(self.key, x, ""))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|_| list_err("comma-separated positive integers"))?
+                .into(),
+        })
+    }
+}
+
+fn param_key(key: &str) -> Option<&'static ParamKey> {
+    PARAM_KEYS.iter().find(|k| k.key == key)
+}
 
 /// Parameter keys the page lets one edit (in hash order).
 pub fn param_keys() -> Vec<&'static str> {
-    PARAM_KEYS.iter().map(|(k, _)| *k).collect()
+    PARAM_KEYS.iter().map(|k| k.key).collect()
 }
 
 /// Keys that can change while a run goes on ([`crate::train::Trainer::set_params`]);
-/// the others (layer sizes, seed, schedule, engine, preset) start a new run.
+/// the others (layer sizes, number formats, seed, schedule, engine, preset) start a
+/// new run.
 pub fn is_live(key: &str) -> bool {
-    PARAM_KEYS.iter().any(|(k, _)| *k == key) && key != "hidden" && !ARITH_KEYS.contains(&key)
+    param_key(key).is_some_and(|k| k.live)
 }
 
-/// A parsed value of one key.
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    F32(f32),
-    Usize(usize),
-    Bool(bool),
-    F32List(Vec<f32>),
-    UsizeList(Vec<usize>),
-    Arith(ArithKind),
-    Rounding(Rounding),
+/// Every parameter key's text for the page's form (the hash's text; defaults where
+/// the configuration leaves a key out).
+pub fn form_values(p: &Params) -> Vec<(&'static str, String)> {
+    let json = serde_json::to_value(p).unwrap_or_default();
+    PARAM_KEYS
+        .iter()
+        .map(|k| (k.key, k.text(p, &json)))
+        .collect()
+}
+
+/// `partial` with `value` at `path` (objects created on the way).
+fn insert(partial: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
+    let (last, parents) = path.split_last().expect("a key has a path");
+    let mut v = partial;
+    for k in parents {
+        v = v
+            .as_object_mut()
+            .expect("paths run through objects")
+            .entry(k.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert(last.to_string(), value);
+    }
 }
 
 /// Reads a hash (with or without the leading `#`). Never fails: see the module doc.
@@ -183,8 +304,8 @@ pub fn parse(hash: &str) -> Parsed {
             "val_every" => parse_num::<usize>(key, value, "an integer in 1..=10000000")
                 .and_then(|n| set_checked(&mut config, |c| c.val_every = n)),
             "embed" => parse_bool(key, value).map(|b| config.embed = b),
-            _ => match PARAM_KEYS.iter().find(|(k, _)| k == key) {
-                Some(&(_, kind)) => parse_value(key, value, kind).map(|_| ()),
+            _ => match param_key(key) {
+                Some(k) => k.json(value).map(|_| ()),
                 None => Err(Error::param(
                     key.as_str(),
                     format!("{value:?}"),
@@ -200,42 +321,51 @@ pub fn parse(hash: &str) -> Parsed {
         }
     }
 
-    // Parameters: apply every readable value, then drop the ones validation refuses
-    // (one at a time, the one the error names, else the last applied) until the
+    // Parameters: apply every readable value as one partial set, then drop the ones
+    // it refuses (one at a time, the one the error names, else the last) until the
     // whole set is valid. The preset alone is valid, so this ends.
-    let mut applied: Vec<(String, String, Value)> = pairs
+    let mut applied: Vec<(&ParamKey, String, serde_json::Value)> = pairs
         .iter()
         .filter_map(|(k, v)| {
-            let kind = PARAM_KEYS.iter().find(|(pk, _)| pk == k)?.1;
-            parse_value(k, v, kind)
-                .ok()
-                .map(|val| (k.clone(), v.clone(), val))
+            let key = param_key(k)?;
+            key.json(v).ok().map(|json| (key, v.clone(), json))
         })
         .collect();
     let base = config.params.clone();
     loop {
-        let mut c = config.clone();
-        c.params = base.clone();
-        for (k, _, val) in &applied {
-            set_param(&mut c.params, k, val);
+        let mut p = base.clone();
+        let mut partial = serde_json::json!({});
+        for (k, _, json) in &applied {
+            match k.kind {
+                // Layer sizes also resize the per-layer lists.
+                Kind::Hidden => p.set_hidden(
+                    &serde_json::from_value::<Vec<usize>>(json.clone()).unwrap_or_default(),
+                ),
+                _ => insert(&mut partial, &k.path(), json.clone()),
+            }
         }
-        match c.validate() {
+        let mut c = config.clone();
+        let result = p.with_json(&partial, "address").and_then(|p| {
+            c.params = p;
+            c.validate()
+        });
+        match result {
             Ok(()) => {
                 config = c;
                 break;
             }
             Err(e) => {
-                let field = error_field(&e);
-                let idx = applied
-                    .iter()
-                    .position(|(k, _, _)| key_matches(k, &field))
-                    .unwrap_or(applied.len().saturating_sub(1));
                 if applied.is_empty() {
                     // Not caused by a parameter key (cannot happen for valid presets).
                     break;
                 }
+                let field = error_field(&e);
+                let idx = applied
+                    .iter()
+                    .position(|(k, _, _)| key_matches(k, &field))
+                    .unwrap_or(applied.len() - 1);
                 let (k, v, _) = applied.remove(idx);
-                ignored.push(ignore(&k, &v, &reason(&e)));
+                ignored.push(ignore(k.key, &v, &reason(&e)));
             }
         }
     }
@@ -245,12 +375,6 @@ pub fn parse(hash: &str) -> Parsed {
 /// The canonical hash (with the leading `#`) of a configuration.
 pub fn print(c: &AppConfig) -> String {
     let p = &c.params;
-    let list = |v: &[f32]| v.iter().map(|&x| short(x)).collect::<Vec<_>>().join(",");
-    let hidden = p.layers[1..p.layers.len().saturating_sub(1)]
-        .iter()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
     let mut s = format!(
         "#preset={}&engine={}&seed={}&epochs={}&val_every={}",
         c.preset,
@@ -259,36 +383,14 @@ pub fn print(c: &AppConfig) -> String {
         c.epochs,
         c.val_every
     );
-    for (key, _) in PARAM_KEYS {
-        if ARITH_KEYS.contains(key) && p.arith.is_default() {
+    let json = serde_json::to_value(p).unwrap_or_default();
+    for k in PARAM_KEYS {
+        let left_out =
+            k.kind != Kind::Hidden && k.path().iter().try_fold(&json, |v, f| v.get(f)).is_none();
+        if (k.is_arith() && p.arith.is_default()) || (left_out && !k.is_arith()) {
             continue;
         }
-        let v = match *key {
-            "hidden" => hidden.clone(),
-            "g_l" => short(p.g_l),
-            "g_b" => short(p.g_b),
-            "g_a" => short(p.g_a),
-            "g_d" => short(p.g_d),
-            "g_som" => short(p.g_som),
-            "eta_up" => list(&p.eta_up),
-            "eta_ip" => list(&p.eta_ip),
-            "eta_pi" => list(&p.eta_pi),
-            "tau_w" => short(p.tau_w),
-            "tau_0" => short(p.tau_0),
-            "t_pattern" => short(p.t_pattern),
-            "learning_lag" => short(p.learning_lag),
-            "out_lag" => short(p.out_lag),
-            "reset_deltas" => u8::from(p.reset_deltas).to_string(),
-            "noise" => short(p.noise),
-            "n_passes" => p.n_passes.to_string(),
-            "n_exposures" => p.n_exposures.to_string(),
-            "arith" => p.arith.kind.name().to_string(),
-            "rounding" => p.arith.rounding.name().to_string(),
-            "readout_noise" => p.arith.readout_noise.to_string(),
-            "carry" => u8::from(p.arith.carry).to_string(),
-            _ => unreachable!("every key of PARAM_KEYS is printed"),
-        };
-        s.push_str(&format!("&{key}={v}"));
+        s.push_str(&format!("&{}={}", k.key, k.text(p, &json)));
     }
     if c.embed {
         s.push_str("&embed=1");
@@ -344,12 +446,12 @@ fn error_field(e: &Error) -> String {
     }
 }
 
-/// Whether hash key `key` sets the parameter an error calls `field`.
-fn key_matches(key: &str, field: &str) -> bool {
-    // `arith.readout_noise` is set by the key `readout_noise`.
-    let field = field.strip_prefix("arith.").unwrap_or(field);
-    let base = field.split(['[', '.', ' ']).next().unwrap_or(field);
-    key == base || (key == "hidden" && base == "layers")
+/// Whether hash key `k` sets the parameter an error calls `field` (`eta_up[1]`,
+/// `arith.rounding`, `layers`).
+fn key_matches(k: &ParamKey, field: &str) -> bool {
+    let path = k.path().join(".");
+    let base = field.split(['[', ' ']).next().unwrap_or(field);
+    base == path || (k.kind == Kind::Hidden && base == "layers")
 }
 
 fn parse_num<T: std::str::FromStr>(key: &str, v: &str, allowed: &str) -> Result<T> {
@@ -372,60 +474,6 @@ fn parse_f32(key: &str, v: &str) -> Result<f32> {
         Ok(x)
     } else {
         Err(Error::param(key, format!("{v:?}"), "a finite number"))
-    }
-}
-
-fn parse_value(key: &str, v: &str, kind: Kind) -> Result<Value> {
-    let items = || v.split(',').map(str::trim);
-    Ok(match kind {
-        Kind::F32 => Value::F32(parse_f32(key, v)?),
-        Kind::Usize => Value::Usize(parse_num(key, v, "a positive integer")?),
-        Kind::Bool => Value::Bool(parse_bool(key, v)?),
-        Kind::Arith => Value::Arith(v.trim().parse()?),
-        Kind::Rounding => Value::Rounding(v.trim().parse()?),
-        Kind::F32List => Value::F32List(
-            items()
-                .map(|x| parse_f32(key, x))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|_| Error::param(key, format!("{v:?}"), "comma-separated numbers"))?,
-        ),
-        Kind::UsizeList => Value::UsizeList(
-            items()
-                .map(|x| parse_num::<usize>(key, x, ""))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|_| {
-                    Error::param(key, format!("{v:?}"), "comma-separated positive integers")
-                })?,
-        ),
-    })
-}
-
-/// Sets parameter `key` (already parsed) on `p`.
-fn set_param(p: &mut Params, key: &str, val: &Value) {
-    match (key, val) {
-        ("hidden", Value::UsizeList(h)) => p.set_hidden(h),
-        ("g_l", Value::F32(x)) => p.g_l = *x,
-        ("g_b", Value::F32(x)) => p.g_b = *x,
-        ("g_a", Value::F32(x)) => p.g_a = *x,
-        ("g_d", Value::F32(x)) => p.g_d = *x,
-        ("g_som", Value::F32(x)) => p.g_som = *x,
-        ("eta_up", Value::F32List(v)) => p.eta_up = v.clone(),
-        ("eta_ip", Value::F32List(v)) => p.eta_ip = v.clone(),
-        ("eta_pi", Value::F32List(v)) => p.eta_pi = v.clone(),
-        ("tau_w", Value::F32(x)) => p.tau_w = *x,
-        ("tau_0", Value::F32(x)) => p.tau_0 = *x,
-        ("t_pattern", Value::F32(x)) => p.t_pattern = *x,
-        ("learning_lag", Value::F32(x)) => p.learning_lag = *x,
-        ("out_lag", Value::F32(x)) => p.out_lag = *x,
-        ("reset_deltas", Value::Bool(b)) => p.reset_deltas = *b,
-        ("noise", Value::F32(x)) => p.noise = *x,
-        ("n_passes", Value::Usize(n)) => p.n_passes = *n,
-        ("n_exposures", Value::Usize(n)) => p.n_exposures = *n,
-        ("arith", Value::Arith(k)) => p.arith.kind = *k,
-        ("rounding", Value::Rounding(r)) => p.arith.rounding = *r,
-        ("readout_noise", Value::F32(x)) => p.arith.readout_noise = *x,
-        ("carry", Value::Bool(b)) => p.arith.carry = *b,
-        _ => {}
     }
 }
 
@@ -453,7 +501,56 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::formats::{ArithKind, Rounding};
+    use crate::model::params::LowpassStart;
     use crate::model::presets::Preset;
+
+    #[test]
+    fn the_table_the_form_and_the_parameters_agree() {
+        let html = include_str!("../../www/index.html");
+        let form = &html[html.find("<form id=\"params\"").expect("the params form")..];
+        let form = &form[..form.find("</form>").expect("its end")];
+        let names: std::collections::BTreeSet<&str> = form
+            .split("name=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        for k in PARAM_KEYS {
+            if k.is_arith() {
+                // The formats have their own row, by id.
+                let id = format!("id=\"{}\"", k.key.replace('_', "-"));
+                assert!(html.contains(&id), "no control {id} for key {}", k.key);
+            } else {
+                assert!(
+                    names.contains(k.key),
+                    "key {} has no field in the form",
+                    k.key
+                );
+            }
+        }
+        for n in &names {
+            assert!(
+                param_key(n).is_some(),
+                "form field {n} is not in PARAM_KEYS"
+            );
+        }
+        // Every key's path exists in the parameters (of a set that writes them all),
+        // and its text reads back to the same value.
+        let mut p = Params::yin_yang_bss2();
+        p.lowpass_start = LowpassStart::Zero;
+        p.arith.carry = true;
+        let json = serde_json::to_value(&p).unwrap();
+        for k in PARAM_KEYS.iter().filter(|k| k.kind != Kind::Hidden) {
+            let v = k.path().iter().try_fold(&json, |v, f| v.get(f));
+            let v = v.unwrap_or_else(|| panic!("key {} has no field {:?}", k.key, k.path()));
+            let back = k.json(&k.text(&p, &json)).unwrap();
+            let same = match k.kind {
+                Kind::Num => back.as_f64().map(|x| x as f32) == v.as_f64().map(|x| x as f32),
+                _ => &back == v,
+            };
+            assert!(same, "key {}: {v} printed and read back as {back}", k.key);
+        }
+    }
 
     #[test]
     fn every_preset_round_trips() {

@@ -267,6 +267,14 @@ pub fn param_keys() -> Result<JsValue, JsValue> {
     to_js(&keys)
 }
 
+/// The text of every parameter key for the page's form, as `[key, text]` pairs
+/// (the address's text; [`url::form_values`]).
+#[wasm_bindgen(js_name = formValues)]
+pub fn form_values(params: JsValue) -> Result<JsValue, JsValue> {
+    let p: Params = from_js("params", params)?;
+    to_js(&url::form_values(&p))
+}
+
 /// A fresh seed from the browser's entropy (`crypto.getRandomValues`), in 0..2^32.
 #[wasm_bindgen(js_name = freshSeed)]
 pub fn fresh_seed() -> Result<f64, JsValue> {

@@ -81,27 +81,16 @@ fn read_text(path: &Path, limit: usize) -> Result<String> {
         .map_err(|_| Error::data(path.display().to_string(), "not UTF-8 text"))
 }
 
-/// The preset's parameters with the fields of the JSON object in `path` replaced.
+/// The preset's parameters with the fields of the JSON object in `path` replaced
+/// ([`Params::with_json`]: objects merge field by field).
 pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
     let text = read_text(path, MAX_CONFIG_BYTES)?;
     let what = path.display().to_string();
-    let json_err = |e: serde_json::Error| Error::Json {
+    let over: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Json {
         what: what.clone(),
         reason: e.to_string(),
-    };
-    let over: serde_json::Value = serde_json::from_str(&text).map_err(json_err)?;
-    let serde_json::Value::Object(over) = over else {
-        return Err(Error::data(what, "expected a JSON object of parameters"));
-    };
-    let mut merged = serde_json::to_value(base).map_err(json_err)?;
-    if let serde_json::Value::Object(m) = &mut merged {
-        for (k, v) in over {
-            m.insert(k, v);
-        }
-    }
-    let p: Params = serde_json::from_value(merged).map_err(json_err)?;
-    p.validate()?;
-    Ok(p)
+    })?;
+    base.with_json(&over, &what)
 }
 
 /// Sets the number formats from the command line (flags left out keep the

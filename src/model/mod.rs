@@ -20,6 +20,7 @@ pub mod formats;
 pub mod kernels;
 pub mod network;
 pub mod params;
+pub mod partial;
 pub mod plasticity;
 pub mod presets;
 pub mod pyralnet;
