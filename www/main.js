@@ -169,15 +169,8 @@ function showDerived() {
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
       `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.` +
       sizeWarning(d.synapses);
-    // The float presets' settings do not learn on the chip formats (README).
-    const hw = app.config.params.arith?.kind === 'bss2';
-    let hint = hw && app.task === 'yin_yang' && app.config.preset !== 'yin_yang_bss2'
-      ? ' This preset\'s settings are tuned for float and stay near chance on these formats; the preset yin_yang_bss2 learns on them.'
-      : '';
-    if (hw && app.config.engine === 'pyralnet' && (app.config.params.arith.plasticity_every ?? 1) === 1) {
-      hint += ' With PyraLNet and the rule run every Euler step most trace increments fall below one Q0.15 LSB; yin_yang_bss2 runs it every 100 steps.';
-    }
-    $('arith-format').textContent = `Number formats: ${d.arith}.${hint}`;
+    // What keeps these formats from learning, if that is known (Rust: format_hints).
+    $('arith-format').textContent = [`Number formats: ${d.arith}.`, ...d.hints].join(' ');
   } catch (e) {
     $('derived').textContent = '';
   }
@@ -747,12 +740,10 @@ function drawRegions(r) {
   ctx.fillRect(0, 0, w, h);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(picture, 0, 0, w, h);
-  let wrong = 0;
   for (let i = 0; i < r.labels.length; i++) {
     const x = r.points[2 * i] * w;
     const y = (1 - r.points[2 * i + 1]) * h;
     const bad = r.labels[i] !== r.predicted[i];
-    wrong += bad;
     ctx.beginPath();
     ctx.arc(x, y, bad ? 3.5 : 2.5, 0, 2 * Math.PI);
     ctx.fillStyle = r.palette[r.labels[i]];
@@ -761,9 +752,8 @@ function drawRegions(r) {
     ctx.strokeStyle = bad ? '#000' : '#fff';
     ctx.stroke();
   }
-  const names = ['yin', 'yang', 'dot'];
-  const acc = (100 * (1 - wrong / Math.max(1, r.labels.length))).toFixed(1);
-  $('regions-legend').replaceChildren(...names.map((n, c) => {
+  const acc = (100 * r.accuracy).toFixed(1);
+  $('regions-legend').replaceChildren(...r.class_names.map((n, c) => {
     const s = document.createElement('span');
     const dot = document.createElement('i');
     dot.style.background = r.palette[c];
@@ -798,15 +788,13 @@ function sample(n) {
 
 const TABLES = {
   regions(r) {
-    const names = ['yin', 'yang', 'dot'];
-    const rows = names.map((name, c) => {
-      let n = 0, right = 0;
-      for (let i = 0; i < r.labels.length; i++) if (r.labels[i] === c) { n++; right += r.predicted[i] === c; }
-      return [name, n, right, n - right];
+    const rows = r.class_names.map((name, c) => {
+      const { points, correct } = r.class_counts[c];
+      return [name, points, correct, points - correct];
     });
     const right = rows.reduce((a, x) => a + x[2], 0);
     return {
-      summary: `${r.labels.length} test points, ${right} (${pct(right / Math.max(1, r.labels.length))}) classified ` +
+      summary: `${r.labels.length} test points, ${right} (${pct(r.accuracy)}) classified ` +
         `correctly; decision regions on a ${r.n}×${r.n} grid.`,
       head: ['true class', 'test points', 'correct', 'wrong'], rows,
     };

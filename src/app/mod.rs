@@ -480,7 +480,7 @@ impl App {
 
     fn class_names(&self) -> Vec<String> {
         match self.config.task() {
-            Ok(Task::YinYang) => vec!["yin".into(), "yang".into(), "dot".into()],
+            Ok(Task::YinYang) => crate::data::yinyang::CLASS_NAMES.map(String::from).to_vec(),
             _ => (0..self.params().layers.last().copied().unwrap_or(0))
                 .map(|i| i.to_string())
                 .collect(),
@@ -540,10 +540,10 @@ impl App {
                 [x[0], x[1]]
             })
             .collect();
-        r.labels = (0..self.test.len())
+        let labels = (0..self.test.len())
             .map(|i| self.test.label(i).unwrap_or(0) as u8)
             .collect();
-        r.predicted = predicted;
+        r.set_points(labels, predicted, self.class_names());
         Ok(Some(r))
     }
 
@@ -776,6 +776,23 @@ mod tests {
         assert_eq!(r.rgba.len(), 100 * 100 * 4);
         assert_eq!(r.points.len(), 2 * 600);
         assert_eq!(r.predicted.len(), 600);
+        // The counts and the accuracy are the predictions' own.
+        assert_eq!(r.class_names, ["yin", "yang", "dot"]);
+        let right = r
+            .labels
+            .iter()
+            .zip(&r.predicted)
+            .filter(|(l, p)| l == p)
+            .count();
+        assert_eq!(
+            r.class_counts
+                .iter()
+                .map(|c| c.correct as usize)
+                .sum::<usize>(),
+            right
+        );
+        assert_eq!(r.class_counts.iter().map(|c| c.points).sum::<u32>(), 600);
+        assert_eq!(r.accuracy, right as f64 / 600.0);
         assert!(
             App::new(quick("mimic", EngineKind::PyraLNet))
                 .unwrap()

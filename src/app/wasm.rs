@@ -243,6 +243,8 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
         synapses: usize,
         /// The number formats in one line (float or the BSS-2 chip's).
         arith: String,
+        /// Why these formats will not learn, if that is known.
+        hints: Vec<String>,
     }
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
@@ -254,6 +256,12 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
         tau_ms: 1.0 / p.g_tot_hidden(),
         synapses: p.n_synapses(),
         arith: p.arith.describe(),
+        hints: crate::model::presets::format_hints(
+            &c.preset,
+            c.task().map_err(js_err)?,
+            p,
+            c.engine == crate::model::engine::EngineKind::PyraLNet,
+        ),
     })
 }
 

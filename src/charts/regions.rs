@@ -33,6 +33,40 @@ pub struct Regions {
     pub predicted: Vec<u8>,
     /// Colour of each class as `#rrggbb`, for the points and the legend.
     pub palette: Vec<String>,
+    /// Name of each class, for the legend and the data table.
+    #[serde(default)]
+    pub class_names: Vec<String>,
+    /// Test points per true class and how many of them are classified right.
+    #[serde(default)]
+    pub class_counts: Vec<ClassCount>,
+    /// Fraction of the test points classified right.
+    #[serde(default)]
+    pub accuracy: f64,
+}
+
+/// Test points of one true class.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClassCount {
+    pub points: u32,
+    pub correct: u32,
+}
+
+impl Regions {
+    /// Sets the test points' labels and predictions, and the counts and accuracy
+    /// that follow from them.
+    pub fn set_points(&mut self, labels: Vec<u8>, predicted: Vec<u8>, class_names: Vec<String>) {
+        let mut counts = vec![ClassCount::default(); class_names.len()];
+        for (&l, &p) in labels.iter().zip(&predicted) {
+            if let Some(c) = counts.get_mut(l as usize) {
+                c.points += 1;
+                c.correct += u32::from(l == p);
+            }
+        }
+        let right: u32 = counts.iter().map(|c| c.correct).sum();
+        self.accuracy = f64::from(right) / labels.len().max(1) as f64;
+        (self.labels, self.predicted) = (labels, predicted);
+        (self.class_names, self.class_counts) = (class_names, counts);
+    }
 }
 
 /// The Yin-Yang inputs of a point, `(x, y, 1 − x, 1 − y)`.

@@ -54,8 +54,8 @@ use fixed::types::{I1F7, I1F15};
 use crate::model::arith::{Arith, Consolidation, MatrixId};
 use crate::model::formats::{ArithConfig, Rounding};
 use crate::model::kernels::phi;
-use crate::model::network::{Network, sps_factor};
-use crate::model::params::{InitMode, Params, Range, Transfer};
+use crate::model::network::Network;
+use crate::model::params::{InitMode, Params, Range, Transfer, layer};
 use crate::model::weights::Projection;
 use crate::rng::{SimRng, Stream};
 
@@ -140,7 +140,7 @@ pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 
 /// Rule: the grid covers `±headroom · max(|lo|, |hi|)` of the projection's initial
 /// range, `s = headroom · max(|lo|, |hi|) / 63` (a zero range counts as 1), so that
 /// learning can grow weights `headroom` times beyond their initial extent before
-/// they saturate. `arith.w_up_max[k−1]` replaces it for W^up_k: `s = w_up_max / 63`.
+/// they saturate. `arith.w_up_max` (layer k) replaces it for W^up_k: `s = w_up_max / 63`.
 /// In the self-predicting mode W^ip_k and W^pi_k mirror W^up_{k+1} and W^down_k, so
 /// their scales are `c_k s(W^up_{k+1})` and `s(W^down_k)`, and the SPS holds code
 /// for code.
@@ -168,14 +168,14 @@ impl WeightScales {
         };
         for k in 1..=nl {
             s.up[k] = match &p.arith.w_up_max {
-                Some(m) => m[k - 1] / W_MAX as f32,
+                Some(m) => layer(m, k) / W_MAX as f32,
                 None => rule(p.init.up_range(k, nl)),
             };
         }
         for k in 1..nl {
             s.down[k] = rule(p.init.down_range(k, nl));
             (s.ip[k], s.pi[k]) = match p.init.mode {
-                InitMode::SelfPredicting => (sps_factor(p, k) * s.up[k + 1], s.down[k]),
+                InitMode::SelfPredicting => (p.sps_factor(k) * s.up[k + 1], s.down[k]),
                 InitMode::Random => (rule(p.init.w_ip), rule(p.init.w_pi)),
             };
         }
@@ -271,7 +271,7 @@ impl Bss2 {
     fn post_unit(&self, m: MatrixId) -> f32 {
         match (m.proj, &self.cfg.error_gain_up) {
             (Projection::Pi, _) => self.cfg.potential_range,
-            (Projection::Up, Some(g)) => self.cfg.rate_max / g[m.k - 1],
+            (Projection::Up, Some(g)) => self.cfg.rate_max / layer(g, m.k),
             // W^ip_k learns to mirror W^up_{k+1}; its error has that layer's size.
             (Projection::Ip, Some(g)) => self.cfg.rate_max / g[m.k],
             _ => self.cfg.rate_max,

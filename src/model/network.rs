@@ -252,7 +252,7 @@ impl Network {
     pub fn set_self_predicting(&mut self) {
         let nl = self.params.n_layers();
         for k in 1..nl {
-            let c = self.sps_factor(k);
+            let c = self.params.sps_factor(k);
             let (up, ip) = (&self.w.up[k + 1], &mut self.w.ip[k]);
             for (a, b) in ip.data.iter_mut().zip(&up.data) {
                 *a = c * b;
@@ -264,17 +264,13 @@ impl Network {
         }
     }
 
-    fn sps_factor(&self, k: usize) -> f32 {
-        sps_factor(&self.params, k)
-    }
-
     /// Distance from the self-predicting state, summed over hidden layers:
     /// `(‖W^ip − W^ip_SPS‖, ‖W^pi + W^down‖)` (Frobenius norms).
     pub fn sps_distance(&self) -> (f32, f32) {
         let nl = self.params.n_layers();
         let (mut d_ip, mut d_pi) = (0.0f64, 0.0f64);
         for k in 1..nl {
-            let c = self.sps_factor(k);
+            let c = self.params.sps_factor(k);
             for (a, b) in self.w.ip[k].data.iter().zip(&self.w.up[k + 1].data) {
                 d_ip += ((a - c * b) as f64).powi(2);
             }
@@ -411,13 +407,6 @@ impl Network {
         }
         h
     }
-}
-
-/// `(g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})`, with g_A^{(k+1)} = 0 for the output:
-/// the self-predicting `W^ip_k = c_k W^up_{k+1}` (SPEC §2).
-pub(crate) fn sps_factor(p: &Params, k: usize) -> f32 {
-    let g_a_next = if k + 1 == p.n_layers() { 0.0 } else { p.g_a };
-    (p.g_l + p.g_d) / p.g_d * p.g_b / (p.g_l + p.g_b + g_a_next)
 }
 
 #[cfg(test)]

@@ -132,6 +132,15 @@ impl Init {
     }
 }
 
+/// Entry of layer k (k = 1..=N) of a per-layer list (`eta_up`, `eta_ip`, `eta_pi`,
+/// `eta_down`, `arith.w_up_max`, `arith.error_gain_up`). The lists hold layers
+/// 1, 2, … from index 0 (configs list them in layer order), while the weights and
+/// the state are indexed by k itself: code reads every list through this one
+/// function, so layer k is always called k.
+pub fn layer<T: Copy>(list: &[T], k: usize) -> T {
+    list[k - 1]
+}
+
 /// Model and engine parameters (SPEC §1–4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -265,6 +274,17 @@ impl Params {
     /// λ_inter = g_som / (g_l + g_D + g_som): interneuron nudging strength.
     pub fn lambda_inter(&self) -> f32 {
         self.g_som / (self.g_l + self.g_d + self.g_som)
+    }
+
+    /// `(g_l+g_D)/g_D · g_B/(g_l+g_B+g_A^{(k+1)})`, with g_A^{(k+1)} = 0 for the
+    /// output: the self-predicting `W^ip_k = c_k W^up_{k+1}` (SPEC §2).
+    pub fn sps_factor(&self, k: usize) -> f32 {
+        let g_a_next = if k + 1 == self.n_layers() {
+            0.0
+        } else {
+            self.g_a
+        };
+        (self.g_l + self.g_d) / self.g_d * self.g_b / (self.g_l + self.g_b + g_a_next)
     }
 
     /// λ_hidden = g_A / (g_l + g_B + g_A): weight of the apical potential.

@@ -25,7 +25,7 @@
 use crate::model::arith::{Arith, MatrixId};
 use crate::model::kernels::matvec;
 use crate::model::network::{Network, State};
-use crate::model::params::Params;
+use crate::model::params::{Params, layer};
 use crate::model::weights::Projection;
 
 /// Factors of the dendritic predictions `v̂ = c · v`.
@@ -63,7 +63,7 @@ pub(crate) fn matrices(n_layers: usize) -> impl Iterator<Item = MatrixId> {
     up.chain(lateral)
 }
 
-/// The learning rate of matrix `m` (the lists hold layers k = 1.. from index 0).
+/// The learning rate of matrix `m`.
 fn eta(p: &Params, m: MatrixId) -> f32 {
     let rates = match m.proj {
         Projection::Up => &p.eta_up,
@@ -71,7 +71,7 @@ fn eta(p: &Params, m: MatrixId) -> f32 {
         Projection::Pi => &p.eta_pi,
         Projection::Down => &p.eta_down,
     };
-    rates[m.k - 1]
+    layer(rates, m.k)
 }
 
 impl Network {

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::formats::{ArithConfig, ArithKind, Rounding};
-use crate::model::params::{Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer};
+use crate::model::params::{
+    Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer, layer,
+};
 
 /// Which task a preset is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,14 +226,7 @@ impl Params {
     /// Result (seeds 1–3): 94.5, 94.7, 95.2 % test accuracy after the preset's 10
     /// epochs; validation accuracy passes 90 % in the first epoch.
     pub fn mnist() -> Self {
-        let g_som = 0.8;
-        // λ_inter = g_som / (g_l + g_D + g_som) and the SPS factors f_1, f_2 of the
-        // matched interneuron rates (see above).
-        let lambda_inter = g_som / (0.1 + 1.0 + g_som);
-        let (f1, f2) = (1.1 / 1.9, 1.0);
-        let eta_up = vec![7e-3, 1.5e-3, 2e-4];
-        let eta_ip = vec![f1 * eta_up[1] / lambda_inter, f2 * eta_up[2] / lambda_inter];
-        Params {
+        let mut p = Params {
             layers: vec![784, 500, 500, 10],
             transfer: Transfer::Logistic,
             bias: Some(0.5),
@@ -239,7 +234,7 @@ impl Params {
             g_b: 1.0,
             g_a: 0.8,
             g_d: 1.0,
-            g_som,
+            g_som: 0.8,
             dt: 0.1,
             tau_0: 3.0,
             lowpass_start: LowpassStart::FirstPattern,
@@ -249,8 +244,8 @@ impl Params {
             out_lag: 80.0,
             reset_deltas: false,
             noise: 0.0,
-            eta_up,
-            eta_ip,
+            eta_up: vec![7e-3, 1.5e-3, 2e-4],
+            eta_ip: Vec::new(),
             eta_pi: vec![0.0, 0.0],
             eta_down: vec![0.0, 0.0],
             init: Init {
@@ -274,8 +269,38 @@ impl Params {
             n_exposures: 1,
             max_potential: 1e3,
             arith: ArithConfig::default(),
-        }
+        };
+        // W^ip_k follows W^up_{k+1} (see above): η^ip_k = f_k η^up_{k+1} / λ_inter.
+        p.eta_ip = (1..p.n_layers())
+            .map(|k| p.sps_factor(k) * layer(&p.eta_up, k + 1) / p.lambda_inter())
+            .collect();
+        p
     }
+}
+
+/// What is known to keep a configuration from learning on the chip's formats,
+/// as sentences for the user (the page's formats line; the CLI warns with them):
+/// empty for float and for the settings found to learn (docs/hardware.md).
+/// `euler`: the run is PyraLNet's.
+pub fn format_hints(preset: &str, task: Task, p: &Params, euler: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if p.arith.kind != ArithKind::Bss2 {
+        return out;
+    }
+    if task == Task::YinYang && preset != "yin_yang_bss2" {
+        out.push(format!(
+            "The preset {preset}'s settings are tuned for float and stay near chance on \
+             these formats; the preset yin_yang_bss2 learns on them."
+        ));
+    }
+    if euler && p.arith.plasticity_every == 1 {
+        out.push(
+            "With PyraLNet and the rule run every Euler step most trace increments fall \
+             below one Q0.15 LSB; yin_yang_bss2 runs it every 100 steps."
+                .into(),
+        );
+    }
+    out
 }
 
 impl Preset {
@@ -377,5 +402,27 @@ mod tests {
                 .validate()
                 .unwrap_or_else(|e| panic!("{}: {e}", p.name));
         }
+    }
+
+    #[test]
+    fn format_hints_name_what_does_not_learn_and_the_preset_that_does() {
+        let mut p = Params::yin_yang();
+        assert!(
+            format_hints("yin_yang", Task::YinYang, &p, true).is_empty(),
+            "float"
+        );
+        p.arith.kind = ArithKind::Bss2;
+        let h = format_hints("yin_yang", Task::YinYang, &p, false);
+        assert!(h.len() == 1 && h[0].contains("yin_yang_bss2"), "{h:?}");
+        // Every Euler step as well, with PyraLNet.
+        assert_eq!(format_hints("yin_yang", Task::YinYang, &p, true).len(), 2);
+        let mut q = Params::yin_yang_bss2();
+        assert!(format_hints("yin_yang_bss2", Task::YinYang, &q, true).is_empty());
+        q.arith.plasticity_every = 1;
+        assert_eq!(
+            format_hints("yin_yang_bss2", Task::YinYang, &q, true).len(),
+            1
+        );
+        assert!(format_hints("yin_yang_bss2", Task::YinYang, &q, false).is_empty());
     }
 }
