@@ -54,3 +54,23 @@ export async function waitInked(page, id, min, timeout = 10000) {
   }
   return ink;
 }
+
+/** A fresh page of `browser` at `base + hash` (a new context with `options`),
+ *  collecting page errors; waits until the page shows progress. */
+export async function openPage(browser, base, hash = '', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(base + hash);
+  await page.waitForFunction(() => window.__app?.progress);
+  return { page, context, errors };
+}
+
+/** The page's progress (patterns, epoch, …), as the page holds it. */
+export const progress = (page) => page.evaluate(() => window.__app.progress);
+
+/** Waits until the page has trained at least `n` patterns. */
+export async function waitPatterns(page, n, timeout = 30000) {
+  await page.waitForFunction((n) => window.__app.progress?.patterns >= n, n, { timeout });
+}

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { start } from '../browser.mjs';
+import { start, openPage, progress, waitPatterns } from '../browser.mjs';
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG21AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -26,19 +26,9 @@ after(async () => {
   await env?.stop();
 });
 
-async function open(hash = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + hash);
-  await page.waitForFunction(() => window.__app?.progress);
-  return { page, context, errors };
-}
+/** A fresh page at `hash`, collecting page errors. */
+const open = (hash = '', options = {}) => openPage(browser, base, hash, options);
 
-const progress = (page) => page.evaluate(() => window.__app.progress);
-const waitPatterns = (page, n, timeout = 30000) =>
-  page.waitForFunction((n) => window.__app.progress?.patterns >= n, n, { timeout });
 
 /** axe-core's WCAG 2.1 A/AA violations, run through a DevTools session
  *  (Runtime.evaluate is not subject to the page's CSP; a <script> tag would be). */

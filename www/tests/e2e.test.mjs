@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, inked, waitInked } from '../browser.mjs';
+import { start, inked, waitInked, openPage, progress, waitPatterns } from '../browser.mjs';
 
 let env, base, browser;
 
@@ -20,22 +20,10 @@ after(async () => {
 });
 
 /** A fresh page at `hash`, collecting page errors. */
-async function open(hash = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + hash);
-  await page.waitForFunction(() => window.__app?.progress);
-  return { page, context, errors };
-}
+const open = (hash = '', options = {}) => openPage(browser, base, hash, options);
 
-const progress = (page) => page.evaluate(() => window.__app.progress);
 const messages = (page) => page.textContent('#messages');
 
-async function waitPatterns(page, n, timeout = 30000) {
-  await page.waitForFunction((n) => window.__app.progress?.patterns >= n, n, { timeout });
-}
 
 test('loads, trains a few chunks, draws the decision regions and the charts', { timeout: 90000 }, async () => {
   const { page, context, errors } = await open('#preset=yin_yang&engine=pyralnet&seed=3');
