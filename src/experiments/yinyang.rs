@@ -356,6 +356,10 @@ pub fn draw<DB: DrawingBackend>(
                 ("tau_w", "τ_w, plasticity low-pass (ms)", true)
             };
             let mut panel = Panel::new(exp.title(), desc, y_desc);
+            if exp == Experiment::YinYangTau0 {
+                // PyraLNet falls to chance at large τ_0: keep the legend off its points.
+                panel.legend = SeriesLabelPosition::MiddleRight;
+            }
             if log {
                 panel.x_scale = figure::Scale::Log;
             }
