@@ -26,6 +26,7 @@ pub mod charts;
 pub mod data;
 pub mod error;
 pub mod experiments;
+pub mod json;
 pub mod model;
 pub mod rng;
 pub mod train;

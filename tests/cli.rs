@@ -182,3 +182,51 @@ fn bad_input_gives_clear_errors() {
     );
     fails_with(&["dataset", "yinyang", "--size", "0"], &["size", "1..="]);
 }
+
+#[test]
+fn a_float_preset_on_the_chip_formats_warns_and_names_the_preset_that_learns() {
+    let small = [
+        "train",
+        "--preset",
+        "yin_yang",
+        "--engine",
+        "steadnet",
+        "--epochs",
+        "1",
+        "--train-size",
+        "20",
+        "--val-size",
+        "10",
+        "--test-size",
+        "10",
+    ];
+    let out = run(&[&small[..], &["--arith", "bss2"]].concat());
+    json(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning:") && err.contains("yin_yang_bss2"),
+        "{err}"
+    );
+    // The preset that learns there, and float, say nothing.
+    let out = run(&small);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning:"));
+    let mut chip = small.to_vec();
+    chip[2] = "yin_yang_bss2";
+    let out = run(&chip);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning:"));
+}
+
+#[test]
+fn a_config_with_a_wrong_type_names_the_field() {
+    let cfg = temp("wrong-type.json", br#"{"eta_up": [1, "fast"]}"#);
+    fails_with(
+        &[
+            "train",
+            "--preset",
+            "mimic",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &["eta_up[1]", "expected f32"],
+    );
+}

@@ -11,7 +11,7 @@ use microcircuit::experiments::mean_sd;
 use microcircuit::model::engine::EngineKind;
 use microcircuit::model::formats::{ArithKind, Rounding};
 use microcircuit::model::params::{MAX_CONFIG_BYTES, Params};
-use microcircuit::model::presets::{Preset, Task};
+use microcircuit::model::presets::{Preset, Task, format_hints};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
 use microcircuit::{Error, Result};
 
@@ -159,6 +159,13 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         params = params_with_overrides(&params, path)?;
     }
     apply_arith(&mut params, a.arith, a.rounding, a.readout_noise, a.carry)?;
+    if a.load.is_none() {
+        // What the page's formats line says, said here too.
+        let euler = a.engine == EngineKind::PyraLNet;
+        for hint in format_hints(&preset.name, preset.task, &params, euler) {
+            eprintln!("warning: {hint}");
+        }
+    }
     let mut schedule = preset.schedule.clone();
     if let Some(e) = a.epochs {
         schedule.epochs = e;

@@ -276,10 +276,7 @@ pub struct CurveOutcome {
 /// Parses one result line; a malformed line is refused with the reason.
 pub fn parse_line(line: &str) -> Result<Record> {
     let what = || "result line".to_string();
-    let r: Record = serde_json::from_str(line.trim_end_matches('\r')).map_err(|e| Error::Json {
-        what: what(),
-        reason: e.to_string(),
-    })?;
+    let r: Record = crate::json::from_str(line.trim_end_matches('\r'), &what())?;
     r.check().map_err(|reason| Error::data(what(), reason))?;
     Ok(r)
 }

@@ -427,10 +427,7 @@ impl Params {
                 ),
             ));
         }
-        let p: Params = serde_json::from_str(text).map_err(|e| Error::Json {
-            what: "config".into(),
-            reason: e.to_string(),
-        })?;
+        let p: Params = crate::json::from_str(text, "config")?;
         p.validate()?;
         Ok(p)
     }

@@ -66,10 +66,7 @@ impl Checkpoint {
                 format!("version {version}, this build reads version {CHECKPOINT_VERSION}"),
             ));
         }
-        let ck: Checkpoint = serde_json::from_value(v).map_err(|e| Error::Json {
-            what: "checkpoint".into(),
-            reason: e.to_string(),
-        })?;
+        let ck: Checkpoint = crate::json::from_value(&v, "checkpoint")?;
         ck.check()?;
         Ok(ck)
     }
