@@ -18,11 +18,11 @@ fn dir() -> PathBuf {
     d
 }
 
-fn load(path: &PathBuf) -> Checkpoint {
+fn load(path: &std::path::Path) -> Checkpoint {
     Checkpoint::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn s(p: &PathBuf) -> &str {
+fn s(p: &std::path::Path) -> &str {
     p.to_str().unwrap()
 }
 
