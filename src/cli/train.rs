@@ -495,6 +495,8 @@ fn train_one(
         "test_mse": test.mse,
         "val_history": trainer.history(),
         "params": trainer.params(),
+        // The page shows the same (decimal, as text: JSON readers use doubles).
+        "checksum": trainer.engine().network().checksum().to_string(),
     });
     if let Some(acc) = test.accuracy {
         out["test_accuracy"] = json!(acc);

@@ -37,8 +37,8 @@
 //! `a ← a − 2^k round_k(a)` (in `[0, 2^k)` for floor, `(−2^k, 2^k)` for
 //! stochastic), instead of clearing it, so `w` stays within one LSB of the summed
 //! updates (error feedback) and sub-LSB updates neither vanish (floor) nor add a
-//! variance of `|u|` LSB² each (stochastic). The register is not part of a
-//! checkpoint; a resumed run starts it at zero.
+//! variance of `|u|` LSB² each (stochastic). The registers are part of a
+//! checkpoint ([`crate::model::arith::ArithState`]).
 //! `λ` converts a Q0.15 trace into weight LSB: `unit(e)` is `r_max` (rate errors)
 //! or `V` (the apical potential), `unit(ρ) = 32 r_max / 31`, `c_w = dT η`
 //! (SteadNet) or `dt η` (PyraLNet). In expectation (stochastic rounding, no
