@@ -240,3 +240,33 @@ fn a_version_1_checkpoint_loads_with_a_notice() {
         "the preset is inferred from the task"
     );
 }
+
+/// The checksum `train` prints is the page's for the same run (the page shows it
+/// next to Export; `tests/wasm.rs` ties the page's App to the browser build).
+#[test]
+fn train_prints_the_checksum_the_page_shows_for_the_same_run() {
+    use microcircuit::app::{App, config::AppConfig};
+    let d = dir();
+    let cfg_file = d.join("noise.json");
+    std::fs::write(&cfg_file, r#"{"noise": 0.05}"#).unwrap();
+    let out = json(&run(&[
+        "train",
+        "--preset",
+        "mimic",
+        "--engine",
+        "pyralnet",
+        "--seed",
+        "9",
+        "--epochs",
+        "1",
+        "--config",
+        s(&cfg_file),
+    ]));
+    let mut c = AppConfig::from_preset("mimic").unwrap();
+    c.engine = microcircuit::EngineKind::PyraLNet;
+    (c.seed, c.epochs, c.params.noise) = (9, 1, 0.05);
+    let mut app = App::new(c).unwrap();
+    let n = out["patterns"].as_u64().unwrap() as usize;
+    assert_eq!(app.advance(n, &mut || false).unwrap().trained, n);
+    assert_eq!(out["checksum"], app.checksum().to_string());
+}
