@@ -456,13 +456,13 @@ fn float_is_the_default_and_old_configs_and_checkpoints_still_load() {
         .to_string();
     assert!(e.contains("bogus"), "{e}");
 
-    // A float checkpoint has no arith field (the format is unchanged, version 1).
+    // A float checkpoint has no arith field, in its parameters or its engine state.
     let mut t = small_run(p.clone(), EngineKind::SteadNet, 3);
     t.run(20).unwrap();
     let text = t.checkpoint().to_json();
     assert!(!text.contains("\"arith\""));
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], microcircuit::train::CHECKPOINT_VERSION);
     let ck = Checkpoint::from_json(&text).unwrap();
     assert_eq!(ck.params.arith.kind, ArithKind::Float);
 

@@ -158,6 +158,9 @@ fn sweep_line() -> Value {
 fn small_checkpoint() -> Value {
     let p = Params::mimic();
     let net = Network::new(p.clone(), 3).unwrap();
+    // A PyraLNet state, so the damage reaches the noise stream and steps too.
+    let state =
+        microcircuit::model::build(microcircuit::EngineKind::PyraLNet, net.clone(), 3).save_state();
     let ck = Checkpoint {
         format: CHECKPOINT_FORMAT.into(),
         version: CHECKPOINT_VERSION,
@@ -181,6 +184,8 @@ fn small_checkpoint() -> Value {
             accuracy: None,
             confusion: None,
         }],
+        preset: Some("mimic".into()),
+        engine_state: Some(state),
     };
     serde_json::to_value(&ck).unwrap()
 }

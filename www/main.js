@@ -9,6 +9,7 @@ import init, {
   drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { saveRun, loadRun, clearRun } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -43,11 +44,13 @@ const app = {
   ready: false,         // the worker has installed the run (Ev.READY)
   lastHeard: 0,         // performance.now() of the worker's last message
   statusText: '',       // the visible status without the "since the last report" note
-  pendingInit: null,    // what the next Ev.READY from a checkpoint is: 'import', 'undo', 'crash'
+  pendingInit: null,    // what the next Ev.READY from a checkpoint is: 'import', 'undo', 'crash', 'stored'
   resetting: false,     // a reset was sent: its Ev.READY offers the undo
   undo: null,           // {text, patterns}: the run before the last reset
   chartData: {},        // chart id -> the payload it was last drawn from (for its Data table)
   announced: [],        // what the screen-reader status said (for the tests)
+  stored: null,         // the run saved in the browser's storage, offered on arrival
+  storeFailed: false,   // storage refused once: said once, not again
 };
 window.__app = app; // for the end-to-end tests and the curious
 
@@ -321,6 +324,8 @@ function onWorker(m) {
         if (why === 'undo') {
           hideUndo();
           announce(`Reset undone: ${m.progress.patterns.toLocaleString('en')} patterns trained.`);
+        } else if (why === 'stored') {
+          announce(`Continued the saved run at ${m.progress.patterns.toLocaleString('en')} patterns.`);
         } else if (why !== 'crash' && !app.resetting) {
           $('messages').querySelector('[data-id="import"]')?.remove();
           message(`Checkpoint loaded: ${m.progress.patterns} patterns trained. ` +
@@ -377,7 +382,11 @@ function onWorker(m) {
       break;
     case Ev.CHECKPOINT:
       // After a divergence only a new run (or reset) saves again: the last good state stays.
-      if (!app.diverged) app.lastCheckpoint = { text: m.text, patterns: m.patterns };
+      if (!app.diverged) {
+        app.lastCheckpoint = { text: m.text, patterns: m.patterns };
+        $('checksum').textContent = `${m.checksum} at ${m.patterns.toLocaleString('en')} patterns`;
+        persist(m);
+      }
       break;
     case Ev.EXPORT:
       if (m.what === 'csv') download(new Blob([m.text], { type: 'text/csv' }), `metrics-${app.config.preset}-${m.patterns}.csv`);
@@ -416,12 +425,73 @@ function onWorkerError(m) {
   // A refused import is said next to the Import control; the run goes on.
   if (m.op === Op.CHECKPOINT && !diverged) {
     const undo = app.pendingInit === 'undo';
+    if (app.pendingInit === 'stored') {
+      // A saved run this build cannot read is of no use: forget it.
+      app.pendingInit = null;
+      app.lastCheckpoint = null;
+      clearRun().catch(() => {});
+      message('The saved run could not be continued: ' + clean(m.message, 400), 'error', 'checkpoint');
+      return;
+    }
     app.pendingInit = null;
     message(prefix + clean(m.message, 400), 'error', 'checkpoint', undo ? $('messages') : $('import-message'));
     return;
   }
   const p = message(prefix + clean(m.message, 400), 'error', diverged ? 'diverged' : m.op);
   if (diverged) offerLastGood(p);
+}
+
+// ---------- the autosave in the browser's storage ----------
+
+// An embedded view keeps no run of its own: it would replace the page's.
+function persist(m) {
+  if (app.config.embed || app.stored) return; // an offered run stays until answered
+  const rec = { text: m.text, patterns: m.patterns, total: m.total, checksum: m.checksum,
+    preset: app.config.preset, engine: app.config.engine, savedAt: Date.now() };
+  saveRun(rec).catch((e) => storageFailed(e));
+}
+
+function storageFailed(e) {
+  if (app.storeFailed) return;
+  app.storeFailed = true;
+  message(`This browser did not keep the autosave (${clean(e?.message || String(e), 200)}); ` +
+    'the run goes on, but a reload will not offer to continue it. Export a checkpoint to keep it.',
+  'notice', 'storage');
+}
+
+async function offerStored() {
+  if (app.config.embed) return;
+  let rec;
+  try { rec = await loadRun(); } catch (e) { storageFailed(e); return; }
+  if (!rec || typeof rec.text !== 'string' || !(rec.patterns > 0)) return;
+  app.stored = rec;
+  const when = new Date(rec.savedAt).toLocaleString('en');
+  $('resume-text').textContent = `A run saved in this browser: ${clean(String(rec.preset), 40)}, ` +
+    `${clean(String(rec.engine), 20)}, ${rec.patterns.toLocaleString('en')} of ` +
+    `${Number(rec.total).toLocaleString('en')} patterns (saved ${when}). Continue it from pattern ` +
+    `${rec.patterns.toLocaleString('en')}?`;
+  $('resume-box').hidden = false;
+}
+
+function hideStored() {
+  const box = $('resume-box');
+  if (box.contains(document.activeElement)) $('play').focus();
+  box.hidden = true;
+  app.stored = null;
+}
+
+function continueStored() {
+  const rec = app.stored;
+  if (!rec) return;
+  hideStored();
+  app.pendingInit = 'stored';
+  app.lastCheckpoint = { text: rec.text, patterns: rec.patterns };
+  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: rec.text, embed: false });
+}
+
+function discardStored() {
+  hideStored();
+  clearRun().catch((e) => storageFailed(e));
 }
 
 // ---------- reset: confirmation and undo ----------
@@ -607,6 +677,8 @@ function wire() {
   });
   $('params').addEventListener('submit', (e) => e.preventDefault());
   $('export-checkpoint').onclick = exportCheckpoint;
+  $('resume-run').onclick = continueStored;
+  $('resume-discard').onclick = discardStored;
   $('export-csv').onclick = () => app.worker.postMessage({ cmd: Cmd.EXPORT, what: 'csv' });
   $('import').onchange = async (e) => {
     const file = e.target.files[0];
@@ -915,6 +987,7 @@ async function main() {
   }
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
   startWorker({ config: app.config, play: !reduced && !document.hidden });
+  await offerStored();
 }
 
 main().catch((e) => message(`The page failed to start: ${e.message || e}`));

@@ -50,7 +50,9 @@ export const Ev = Object.freeze({
   DIGITS: 'digits',
   /** `{params}`: the parameters after Cmd.SET. */
   PARAMS: 'params',
-  /** `{text, patterns}`: an autosave, what a crashed worker restarts from. */
+  /** `{text, patterns, total, checksum}`: an autosave, what a crashed worker (and,
+   *  through the browser's storage, the next visit) continues from; `checksum`:
+   *  the weights checksum (a decimal string, as `microcircuit train` prints it). */
   CHECKPOINT: 'checkpoint',
   /** `{what, text, patterns}`: the answer to Cmd.EXPORT. */
   EXPORT: 'export',

@@ -106,7 +106,9 @@ function autosave(force) {
   const text = sim.checkpoint();
   autosaveCost = performance.now() - t0;
   lastAutosave = now;
-  post({ type: Ev.CHECKPOINT, text, patterns: sim.progress().patterns });
+  const p = sim.progress();
+  post({ type: Ev.CHECKPOINT, text, patterns: p.patterns, total: p.total_patterns,
+         checksum: sim.checksum() });
 }
 
 function handle(msg) {

@@ -151,14 +151,3 @@ fn default_val_every(p: &Preset) -> usize {
         _ => (p.schedule.train_size / 20).max(1),
     }
 }
-
-/// The preset a checkpoint's run most likely started from: the one of its task with
-/// the same initialisation mode (for the reference level of the curves).
-pub fn preset_for(task: Task, params: &Params) -> String {
-    let all = Preset::all();
-    all.iter()
-        .find(|p| p.task == task && p.params.init.mode == params.init.mode)
-        .or_else(|| all.iter().find(|p| p.task == task))
-        .map(|p| p.name.clone())
-        .unwrap_or_else(|| DEFAULT_PRESET.into())
-}

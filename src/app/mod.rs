@@ -37,7 +37,7 @@ use crate::data::{Dataset, splits_for};
 use crate::error::{Error, Result};
 use crate::model::engine::{Engine, EngineKind};
 use crate::model::params::Params;
-use crate::model::presets::Task;
+use crate::model::presets::{Preset, Task};
 use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Evaluator, Metrics, Progress, Trainer, Which};
 use config::AppConfig;
@@ -177,7 +177,8 @@ impl App {
         }
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
-        let defaults = AppConfig::from_preset(&config::preset_for(run.task, &ck.params))?;
+        let likely = Preset::likely(ck.preset.as_deref(), run.task, &ck.params);
+        let defaults = AppConfig::from_preset(&likely.name)?;
         let config = AppConfig {
             preset: defaults.preset,
             engine: run.engine,
@@ -438,6 +439,7 @@ impl App {
         let mut ck = self.trainer.checkpoint();
         ck.history = self.history.clone();
         ck.config.val_every = self.config.val_every;
+        ck.preset = Some(self.config.preset.clone());
         ck.to_json()
     }
 

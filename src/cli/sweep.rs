@@ -5,20 +5,23 @@
 //! as soon as its point is done (one `write` of the whole line, then a flush), so
 //! an interrupted sweep loses at most the points that were running; on the next
 //! start it skips the keys already in the file and cuts off a half-written last
-//! line.
+//! line. A point that runs long saves a checkpoint every `--checkpoint-secs`
+//! (`<out>.points/`), so one cut off by a time limit or Ctrl-C continues from
+//! there on the next start and gives the same line.
 
 use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use rayon::prelude::*;
 use serde_json::json;
 
-use microcircuit::experiments::{self, Experiment, Point, Record, Scale};
+use microcircuit::experiments::{self, Experiment, Outcome, Point, Record, Resume, Scale};
+use microcircuit::train::{Checkpoint, Trainer};
 use microcircuit::{EngineKind, Error, Result};
 
 #[derive(Args)]
@@ -50,6 +53,10 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long)]
     threads: Option<usize>,
+    /// A running point saves a checkpoint this often (seconds; 0: never) in
+    /// `<out>.points/`, and a point cut off continues from it.
+    #[arg(long, default_value_t = 60.0)]
+    checkpoint_secs: f64,
     /// Write an sbatch array script that runs this sweep as N shards (--shards) on
     /// a Slurm cluster, one array task per shard, instead of running it.
     #[arg(long, value_name = "FILE")]
@@ -192,12 +199,13 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
         &format!("{} ({} of {})", a.experiment, pending.len(), pts.len()),
     );
     let start = Instant::now();
+    let points = PointFiles::new(&a.out, a.checkpoint_secs)?;
     let failures: Mutex<Vec<serde_json::Value>> = Mutex::new(Vec::new());
     let write_err: Mutex<Option<Error>> = Mutex::new(None);
     pool.install(|| {
         pending.par_iter().for_each(|p| {
             let t0 = Instant::now();
-            match experiments::run_point(p) {
+            match points.run(p) {
                 Ok(outcome) => {
                     let rec = Record::new(p.clone(), outcome, t0.elapsed().as_secs_f64());
                     let line = format!("{}\n", rec.to_line());
@@ -209,10 +217,13 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
                                 .and_then(|_| f.flush())
                                 .map_err(|e| io_err(&a.out, e))
                         });
-                    if let Err(e) = res
-                        && let Ok(mut w) = write_err.lock()
-                    {
-                        w.get_or_insert(e);
+                    match res {
+                        Ok(()) => points.done(p),
+                        Err(e) => {
+                            if let Ok(mut w) = write_err.lock() {
+                                w.get_or_insert(e);
+                            }
+                        }
                     }
                 }
                 Err(e) => {
@@ -226,6 +237,8 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
         });
     });
     bar.finish_and_clear();
+    // Only if empty: checkpoints of failed points stay for the next start.
+    std::fs::remove_dir(&points.dir).ok();
     if let Some(e) = write_err.into_inner().ok().flatten() {
         return Err(e);
     }
@@ -251,6 +264,80 @@ pub fn sweep(a: SweepArgs) -> Result<serde_json::Value> {
         ));
     }
     Ok(out)
+}
+
+/// The checkpoints of the points in progress, one file per point in
+/// `<out>.points/`, removed once the point's line is written.
+struct PointFiles {
+    dir: PathBuf,
+    every: Option<Duration>,
+}
+
+impl PointFiles {
+    fn new(out: &Path, secs: f64) -> Result<Self> {
+        if !(secs.is_finite() && secs >= 0.0) {
+            return Err(Error::param(
+                "--checkpoint-secs",
+                secs,
+                "0 (never) or more seconds",
+            ));
+        }
+        let mut dir = out.as_os_str().to_owned();
+        dir.push(".points");
+        let dir = PathBuf::from(dir);
+        if secs > 0.0 {
+            std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        }
+        Ok(PointFiles {
+            dir,
+            every: (secs > 0.0).then(|| Duration::from_secs_f64(secs)),
+        })
+    }
+
+    /// A file name from the key (FNV-1a): keys hold `/`, `=` and `,`. A clash
+    /// is harmless: a checkpoint of another run is not resumed (Resume::trainer).
+    fn path(&self, p: &Point) -> PathBuf {
+        let h = (p.key().bytes()).fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        self.dir.join(format!("{h:016x}.json"))
+    }
+
+    /// Runs `p`, from its checkpoint if a run of it was cut off.
+    fn run(&self, p: &Point) -> Result<Outcome> {
+        let Some(every) = self.every else {
+            return experiments::run_point(p);
+        };
+        let path = self.path(p);
+        let from = std::fs::read_to_string(&path).ok().and_then(|text| {
+            Checkpoint::from_json(&text)
+                .map_err(|e| eprintln!("{}: {e}; the point starts again", path.display()))
+                .ok()
+        });
+        if let Some(ck) = &from {
+            eprintln!("{}: continues from pattern {}", p.key(), ck.patterns);
+        }
+        let mut last = Instant::now();
+        let mut save = |t: &Trainer| -> Result<()> {
+            if last.elapsed() >= every && !t.is_done() {
+                t.checkpoint().write_atomic(&path)?;
+                last = Instant::now();
+            }
+            Ok(())
+        };
+        let mut resume = Resume {
+            from,
+            save: Some(&mut save),
+        };
+        experiments::run_point_with(p, &mut resume)
+    }
+
+    /// The point's line is written: its checkpoint is no longer needed.
+    fn done(&self, p: &Point) {
+        let path = self.path(p);
+        std::fs::remove_file(path.with_extension("json.tmp")).ok();
+        std::fs::remove_file(path).ok();
+    }
 }
 
 /// Quotes a word for a POSIX shell.

@@ -17,12 +17,15 @@ use microcircuit::{Error, Result};
 
 #[derive(Args)]
 pub struct TrainArgs {
-    /// Preset: mimic, yin_yang, yin_yang_bss2, yin_yang_random_init, mnist.
-    #[arg(long, default_value = "yin_yang")]
-    preset: String,
-    #[arg(long, default_value = "steadnet")]
-    engine: EngineKind,
-    /// Epochs (default: the preset's).
+    /// Preset: mimic, yin_yang, yin_yang_bss2, yin_yang_random_init, mnist
+    /// [default: yin_yang].
+    #[arg(long)]
+    preset: Option<String>,
+    /// pyralnet or steadnet [default: steadnet].
+    #[arg(long)]
+    engine: Option<EngineKind>,
+    /// Epochs (default: the preset's); with --load, the epochs of the whole run,
+    /// so a finished run can be extended.
     #[arg(long)]
     epochs: Option<usize>,
     /// Training patterns per epoch (default: the preset's).
@@ -32,11 +35,13 @@ pub struct TrainArgs {
     val_size: Option<usize>,
     #[arg(long)]
     test_size: Option<usize>,
-    /// Validate every N patterns as well as at each epoch end (0: epoch ends only).
-    #[arg(long, default_value_t = 0)]
-    val_every: usize,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// Validate every N patterns as well as at each epoch end (0: epoch ends only)
+    /// [default: 0, or the checkpoint's].
+    #[arg(long)]
+    val_every: Option<usize>,
+    /// [default: 1]
+    #[arg(long)]
+    seed: Option<u64>,
     /// Train this many runs with seeds seed, seed+1, ... on all cores and report
     /// the mean and standard deviation.
     #[arg(long, default_value_t = 1)]
@@ -44,10 +49,15 @@ pub struct TrainArgs {
     /// JSON object of parameters overriding the preset's (any field of `presets`' params).
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Write a checkpoint (weights, traces, parameters, position) here at the end.
+    /// Write a checkpoint (weights, traces, engine state, position) here at the end.
     #[arg(long)]
     save: Option<PathBuf>,
-    /// Resume from a checkpoint (its parameters and schedule replace the preset's).
+    /// With --save: rewrite the checkpoint every N training patterns as well, so a
+    /// killed run continues from there with --load.
+    #[arg(long, value_name = "N")]
+    checkpoint_every: Option<u64>,
+    /// Resume from a checkpoint and train to the end of its schedule (or of
+    /// --epochs); flags that would change the run are refused.
     #[arg(long)]
     load: Option<PathBuf>,
     /// Number formats: float, or bss2 (the BrainScaleS-2 chip's, SPEC §6).
@@ -152,122 +162,99 @@ fn read_limit_check(path: &Path, limit: usize) -> Result<()> {
     Ok(())
 }
 
+/// Where and how often a run saves itself.
+struct Saving<'a> {
+    path: Option<&'a Path>,
+    every: Option<u64>,
+    preset: &'a str,
+}
+
+impl Saving<'_> {
+    fn write(&self, trainer: &Trainer) -> Result<()> {
+        let Some(path) = self.path else { return Ok(()) };
+        let mut ck = trainer.checkpoint();
+        ck.preset = Some(self.preset.to_string());
+        ck.write_atomic(path)
+    }
+}
+
 pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
-    let preset = Preset::by_name(&a.preset)?;
+    if a.checkpoint_every.is_some() && a.save.is_none() {
+        return Err(Error::param(
+            "--checkpoint-every",
+            "without --save",
+            "only with --save FILE (the file it rewrites)",
+        ));
+    }
+    if a.checkpoint_every == Some(0) {
+        return Err(Error::param("--checkpoint-every", 0, "1 or more patterns"));
+    }
+    if a.seeds == 0 || a.seeds > 10_000 {
+        return Err(Error::param("--seeds", a.seeds, "1..=10000"));
+    }
+    if a.seeds > 1 && (a.load.is_some() || a.save.is_some()) {
+        return Err(Error::param("--seeds", a.seeds, "1 with --load or --save"));
+    }
+    if let Some(path) = a.load.clone() {
+        return resume(a, &path);
+    }
+    let preset = Preset::by_name(a.preset.as_deref().unwrap_or("yin_yang"))?;
+    let engine = a.engine.unwrap_or(EngineKind::SteadNet);
     let mut params = preset.params.clone();
     if let Some(path) = &a.config {
         params = params_with_overrides(&params, path)?;
     }
     apply_arith(&mut params, a.arith, a.rounding, a.readout_noise, a.carry)?;
-    if a.load.is_none() {
-        // What the page's formats line says, said here too.
-        let euler = a.engine == EngineKind::PyraLNet;
-        for hint in format_hints(&preset.name, preset.task, &params, euler) {
-            eprintln!("warning: {hint}");
-        }
+    // What the page's formats line says, said here too.
+    for hint in format_hints(
+        &preset.name,
+        preset.task,
+        &params,
+        engine == EngineKind::PyraLNet,
+    ) {
+        eprintln!("warning: {hint}");
     }
     let mut schedule = preset.schedule.clone();
-    if let Some(e) = a.epochs {
-        schedule.epochs = e;
-    }
-    if let Some(n) = a.train_size {
-        schedule.train_size = n;
-    }
-    if let Some(n) = a.val_size {
-        schedule.val_size = n;
-    }
-    if let Some(n) = a.test_size {
-        schedule.test_size = n;
-    }
-    let checkpoint = match &a.load {
-        Some(path) => Some(Checkpoint::from_json(&read_text(
-            path,
-            MAX_CHECKPOINT_BYTES,
-        )?)?),
-        None => None,
-    };
-    if checkpoint.is_some()
-        && (a.arith.is_some()
-            || a.rounding.is_some()
-            || a.readout_noise.is_some()
-            || a.carry.is_some())
-    {
-        return Err(Error::param(
-            "--arith/--rounding/--readout-noise/--carry",
-            "with --load",
-            "none: a checkpoint keeps the number formats of its run",
-        ));
-    }
-    let mnist = match (&a.mnist_dir, preset.task) {
-        (Some(dir), Task::Mnist) => Some(mnist_sets(dir)?),
-        (Some(_), task) => {
-            return Err(Error::param(
-                "--mnist-dir",
-                format!("with preset {}", preset.name),
-                format!("only with an MNIST preset, not {task:?}"),
-            ));
+    for (field, flag) in [
+        (&mut schedule.epochs, a.epochs),
+        (&mut schedule.train_size, a.train_size),
+        (&mut schedule.val_size, a.val_size),
+        (&mut schedule.test_size, a.test_size),
+    ] {
+        if let Some(n) = flag {
+            *field = n;
         }
-        (None, _) => None,
-    };
+    }
+    let mnist = mnist_for(&a, preset.task, &preset.name)?;
     let cfg = RunConfig {
         task: preset.task,
-        engine: a.engine,
+        engine,
         schedule,
-        seed: a.seed,
-        val_every: a.val_every,
+        seed: a.seed.unwrap_or(1),
+        val_every: a.val_every.unwrap_or(0),
     };
-    if a.seeds == 0 || a.seeds > 10_000 {
-        return Err(Error::param("--seeds", a.seeds, "1..=10000"));
-    }
-    if a.seeds > 1 && (checkpoint.is_some() || a.save.is_some()) {
-        return Err(Error::param("--seeds", a.seeds, "1 with --load or --save"));
-    }
     let make = |seed: u64| -> Result<Trainer> {
-        match &checkpoint {
-            Some(ck) => {
-                let sets = data::splits_for(
-                    ck.config.task,
-                    &ck.config.schedule,
-                    &ck.params,
-                    mnist.clone(),
-                )?;
-                Trainer::from_checkpoint(ck.clone(), sets)
-            }
-            None => {
-                let sets = data::splits_for(cfg.task, &cfg.schedule, &params, mnist.clone())?;
-                Trainer::new(
-                    params.clone(),
-                    sets,
-                    RunConfig {
-                        seed,
-                        ..cfg.clone()
-                    },
-                )
-            }
-        }
+        let sets = data::splits_for(cfg.task, &cfg.schedule, &params, mnist.clone())?;
+        Trainer::new(
+            params.clone(),
+            sets,
+            RunConfig {
+                seed,
+                ..cfg.clone()
+            },
+        )
+    };
+    let saving = Saving {
+        path: a.save.as_deref(),
+        every: a.checkpoint_every,
+        preset: &preset.name,
     };
     if a.seeds == 1 {
-        let mut trainer = make(a.seed)?;
-        let label = format!("{} {:?}", preset.name, trainer.config().engine);
-        let bar = super::progress::bar(trainer.total_patterns(), &label);
-        bar.set_position(trainer.progress().patterns);
-        let mut out = train_one(&mut trainer, |p, msg| {
-            bar.set_position(p);
-            if let Some(m) = msg {
-                bar.set_message(format!("{label} {m}"));
-            }
-        })?;
-        bar.finish_and_clear();
-        if let Some(path) = &a.save {
-            std::fs::write(path, trainer.checkpoint().to_json())
-                .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?;
-        }
-        out["preset"] = json!(preset.name);
-        return Ok(out);
+        return run_single(make(cfg.seed)?, &saving);
     }
     // Several seeds: one run per core, a shared progress bar over all patterns.
-    let seeds: Vec<u64> = (0..a.seeds as u64).map(|i| a.seed + i).collect();
-    let per_run = make(a.seed)?.total_patterns();
+    let seeds: Vec<u64> = (0..a.seeds as u64).map(|i| cfg.seed + i).collect();
+    let per_run = make(cfg.seed)?.total_patterns();
     let bar = super::progress::bar(
         per_run * seeds.len() as u64,
         &format!("{} x{}", preset.name, seeds.len()),
@@ -279,6 +266,11 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         .map_or(1, |n| n.get())
         .min(seeds.len());
     let start = Instant::now();
+    let no_saving = Saving {
+        path: None,
+        every: None,
+        preset: &preset.name,
+    };
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -288,7 +280,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
                     let Some(&seed) = seeds.get(i) else { break };
                     let mut last = 0u64;
                     let r = make(seed).and_then(|mut t| {
-                        train_one(&mut t, |p, _| {
+                        train_one(&mut t, &no_saving, |p, _| {
                             let all = done.fetch_add(p - last, Relaxed) + p - last;
                             last = p;
                             bar.set_position(all);
@@ -335,14 +327,150 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     Ok(out)
 }
 
-/// Trains one run to the end and returns its results as JSON; `progress` gets the
-/// patterns seen and, after a validation, a short summary.
+/// The MNIST data from --mnist-dir, refused for other tasks.
+fn mnist_for(
+    a: &TrainArgs,
+    task: Task,
+    preset: &str,
+) -> Result<Option<(data::Dataset, data::Dataset)>> {
+    match (&a.mnist_dir, task) {
+        (Some(dir), Task::Mnist) => Ok(Some(mnist_sets(dir)?)),
+        (Some(_), task) => Err(Error::param(
+            "--mnist-dir",
+            format!("with preset {preset}"),
+            format!("only with an MNIST preset, not {task:?}"),
+        )),
+        (None, _) => Ok(None),
+    }
+}
+
+/// `train --load FILE`: continues the checkpoint's run to the end of its schedule,
+/// or of `--epochs`. A flag that would make it another run is refused, naming it.
+fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
+    let mut ck = Checkpoint::from_json(&read_text(path, MAX_CHECKPOINT_BYTES)?)?;
+    if let Some(notice) = ck.notice() {
+        eprintln!("notice: {notice}");
+    }
+    let task = ck.config.task;
+    let preset = Preset::likely(ck.preset.as_deref(), task, &ck.params).name;
+    let s = &ck.config.schedule;
+    let keeps = |flag: &str, given: Option<String>, has: String| match given {
+        Some(g) if g != has => Err(Error::param(
+            flag,
+            format!("{g} with --load"),
+            format!("the checkpoint's {has} (leave the flag out): a checkpoint keeps its run"),
+        )),
+        _ => Ok(()),
+    };
+    keeps("--preset", a.preset.clone(), preset.clone())?;
+    keeps(
+        "--engine",
+        a.engine.map(|e| format!("{e:?}").to_lowercase()),
+        format!("{:?}", ck.config.engine).to_lowercase(),
+    )?;
+    keeps(
+        "--seed",
+        a.seed.map(|x| x.to_string()),
+        ck.config.seed.to_string(),
+    )?;
+    keeps(
+        "--train-size",
+        a.train_size.map(|x| x.to_string()),
+        s.train_size.to_string(),
+    )?;
+    keeps(
+        "--val-size",
+        a.val_size.map(|x| x.to_string()),
+        s.val_size.to_string(),
+    )?;
+    keeps(
+        "--test-size",
+        a.test_size.map(|x| x.to_string()),
+        s.test_size.to_string(),
+    )?;
+    if a.config.is_some() {
+        return Err(Error::param(
+            "--config",
+            "with --load",
+            "none: the checkpoint holds its run's parameters",
+        ));
+    }
+    if a.arith.is_some() || a.rounding.is_some() || a.readout_noise.is_some() || a.carry.is_some() {
+        return Err(Error::param(
+            "--arith/--rounding/--readout-noise/--carry",
+            "with --load",
+            "none: a checkpoint keeps the number formats of its run",
+        ));
+    }
+    if let Some(n) = a.epochs {
+        // The run has finished ck.epoch epochs and ck.pos patterns of the next.
+        let least = ck.epoch + usize::from(ck.pos > 0);
+        if n < least {
+            return Err(Error::param(
+                "--epochs",
+                n,
+                format!(
+                    "{least} or more: the checkpoint is at epoch {} pattern {} (--epochs counts \
+                     the whole run)",
+                    ck.epoch, ck.pos
+                ),
+            ));
+        }
+        ck.config.schedule.epochs = n;
+    }
+    if let Some(n) = a.val_every {
+        // Validation does not change the trajectory, so this one is applied.
+        ck.config.val_every = n;
+    }
+    let mnist = mnist_for(&a, task, &preset)?;
+    let sets = data::splits_for(task, &ck.config.schedule, &ck.params, mnist)?;
+    let trainer = Trainer::from_checkpoint(ck, sets)?;
+    if trainer.is_done() {
+        eprintln!(
+            "notice: the checkpoint's {} epochs are done; it is tested again \
+             (--epochs N continues it to N epochs)",
+            trainer.config().schedule.epochs
+        );
+    }
+    let saving = Saving {
+        path: a.save.as_deref(),
+        every: a.checkpoint_every,
+        preset: &preset,
+    };
+    run_single(trainer, &saving)
+}
+
+/// One run with a progress bar, saved as it goes and at the end.
+fn run_single(mut trainer: Trainer, saving: &Saving) -> Result<serde_json::Value> {
+    let label = format!("{} {:?}", saving.preset, trainer.config().engine);
+    let bar = super::progress::bar(trainer.total_patterns(), &label);
+    bar.set_position(trainer.progress().patterns);
+    let mut out = train_one(&mut trainer, saving, |p, msg| {
+        bar.set_position(p);
+        if let Some(m) = msg {
+            bar.set_message(format!("{label} {m}"));
+        }
+    })?;
+    bar.finish_and_clear();
+    saving.write(&trainer)?;
+    out["preset"] = json!(saving.preset);
+    Ok(out)
+}
+
+/// Trains one run to the end, writing a checkpoint every `saving.every` patterns,
+/// and returns its results as JSON; `progress` gets the patterns seen and, after
+/// a validation, a short summary.
 fn train_one(
     trainer: &mut Trainer,
+    saving: &Saving,
     mut progress: impl FnMut(u64, Option<String>),
 ) -> Result<serde_json::Value> {
     let start = Instant::now();
-    let test = trainer.run_to_end(100, |out| {
+    while !trainer.is_done() {
+        let p = trainer.progress().patterns;
+        // Chunks end on the checkpoint points, so the files land exactly there.
+        let chunk = saving.every.map_or(100, |n| (n - p % n).min(100));
+        let out = trainer.run(chunk as usize)?;
         let msg = out.validations.last().map(|m| {
             let acc = m
                 .accuracy
@@ -351,7 +479,11 @@ fn train_one(
             format!("epoch {} val mse {:.4}{acc}", out.progress.epoch, m.mse)
         });
         progress(out.progress.patterns, msg);
-    })?;
+        if saving.every.is_some_and(|n| out.progress.patterns % n == 0) && !trainer.is_done() {
+            saving.write(trainer)?;
+        }
+    }
+    let test = trainer.test()?;
     let seconds = start.elapsed().as_secs_f64();
     let mut out = json!({
         "engine": trainer.config().engine,
@@ -363,6 +495,8 @@ fn train_one(
         "test_mse": test.mse,
         "val_history": trainer.history(),
         "params": trainer.params(),
+        // The page shows the same (decimal, as text: JSON readers use doubles).
+        "checksum": trainer.engine().network().checksum().to_string(),
     });
     if let Some(acc) = test.accuracy {
         out["test_accuracy"] = json!(acc);

@@ -11,12 +11,13 @@ use plotters::prelude::*;
 use super::figure::{self, HLine, Panel, Series};
 use super::point::{Point, Scale, Settings, make, mean_sd, text};
 use super::record::{CurveOutcome, Outcome, Record};
+use super::resume::Resume;
 use crate::data::splits_for;
 use crate::error::Result;
 use crate::model::engine::EngineKind;
 use crate::model::params::Params;
 use crate::model::presets::{Schedule, Task};
-use crate::train::{RunConfig, Trainer};
+use crate::train::RunConfig;
 
 pub fn settings(_scale: Scale) -> Vec<Settings> {
     vec![make(&[("engine", text("steadnet"))])]
@@ -45,7 +46,7 @@ pub fn schedule(scale: Scale) -> (Schedule, usize) {
     }
 }
 
-pub fn run(p: &Point) -> Result<CurveOutcome> {
+pub fn run(p: &Point, resume: &mut Resume) -> Result<CurveOutcome> {
     let kind: EngineKind = p.text("engine")?.parse()?;
     let params = Params::mnist();
     let (schedule, every) = schedule(p.scale);
@@ -57,9 +58,10 @@ pub fn run(p: &Point) -> Result<CurveOutcome> {
         seed: p.seed,
         val_every: every,
     };
-    let mut t = Trainer::new(params, sets, cfg)?;
+    let mut t = resume.trainer(params, sets, cfg)?;
     while !t.is_done() {
         t.run(every)?;
+        resume.tick(&t)?;
     }
     let test = t.test()?;
     let h = t.history();

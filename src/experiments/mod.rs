@@ -20,6 +20,7 @@ pub mod mimic;
 pub mod mnist;
 pub mod point;
 pub mod record;
+pub mod resume;
 pub mod steady;
 pub mod yinyang;
 
@@ -34,6 +35,7 @@ pub use point::{Experiment, Point, Scale, Settings, mean_sd, rel_rms};
 pub use record::{
     CODE, FORMAT, Merged, Outcome, Parsed, Record, VERSION, keys, merge, parse_line, parse_results,
 };
+pub use resume::Resume;
 
 /// Largest number of seeds a sweep may ask for.
 pub const MAX_SEEDS: usize = 1000;
@@ -105,13 +107,19 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
 
 /// Runs one point.
 pub fn run_point(p: &Point) -> Result<Outcome> {
+    run_point_with(p, &mut Resume::default())
+}
+
+/// Runs one point, saving as it goes through `resume` (the long ones: Yin-Yang
+/// and MNIST; the others take seconds).
+pub fn run_point_with(p: &Point, resume: &mut Resume) -> Result<Outcome> {
     match p.experiment()? {
         Experiment::Mimic => mimic::run(p).map(Outcome::Mimic),
         Experiment::SteadyState => steady::run(p).map(Outcome::Deviation),
         Experiment::YinYangLag | Experiment::YinYangTau0 | Experiment::YinYangTauW => {
-            yinyang::run(p).map(Outcome::Accuracy)
+            yinyang::run(p, resume).map(Outcome::Accuracy)
         }
-        Experiment::Mnist => mnist::run(p).map(Outcome::Curve),
+        Experiment::Mnist => mnist::run(p, resume).map(Outcome::Curve),
     }
 }
 

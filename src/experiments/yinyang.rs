@@ -18,6 +18,7 @@ use plotters::prelude::*;
 use super::figure::{self, HLine, Marker, Panel, Series};
 use super::point::{Experiment, Point, Scale, Settings, make, num, text};
 use super::record::{AccuracyOutcome, Outcome, Record};
+use super::resume::Resume;
 use crate::data::splits_for;
 use crate::error::{Error, Result};
 use crate::model::engine::EngineKind;
@@ -184,7 +185,7 @@ pub fn same_run_in(exp: Experiment, r: &Record) -> Option<Record> {
 }
 
 /// Trains the point's network and tests it.
-pub fn run(p: &Point) -> Result<AccuracyOutcome> {
+pub fn run(p: &Point, resume: &mut Resume) -> Result<AccuracyOutcome> {
     let engine: EngineKind = p.text("engine")?.parse()?;
     let params = params(p)?;
     let schedule = schedule(p.scale);
@@ -196,12 +197,12 @@ pub fn run(p: &Point) -> Result<AccuracyOutcome> {
         seed: p.seed,
         val_every: 0,
     };
-    train_and_test(Trainer::new(params, sets, cfg)?)
+    train_and_test(resume.trainer(params, sets, cfg)?, resume)
 }
 
 /// Trains to the end of the schedule (no validation on the way: it would cost
 /// PyraLNet a tenth more), then validates and tests.
-pub(crate) fn train_and_test(mut t: Trainer) -> Result<AccuracyOutcome> {
+pub(crate) fn train_and_test(mut t: Trainer, resume: &mut Resume) -> Result<AccuracyOutcome> {
     t.set_auto_validate(false);
     let diverged = |t: &Trainer, e: Error| -> Result<AccuracyOutcome> {
         match e {
@@ -215,10 +216,14 @@ pub(crate) fn train_and_test(mut t: Trainer) -> Result<AccuracyOutcome> {
             other => Err(other),
         }
     };
+    // Chunks of a twentieth of the run (at most 1000 patterns) between the
+    // resume hook's calls; their size does not change the run.
+    let chunk = (t.total_patterns() / 20).clamp(1, 1000) as usize;
     while !t.is_done() {
-        if let Err(e) = t.run(1000) {
+        if let Err(e) = t.run(chunk) {
             return diverged(&t, e);
         }
+        resume.tick(&t)?;
     }
     let (val, test) = match t.validate().and_then(|v| Ok((v, t.test()?))) {
         Ok(vt) => vt,

@@ -16,15 +16,40 @@
 //! `if hardware` branch. [`Float`]'s methods are the kernels the engines called
 //! before, inlined: the float path is the same code (benchmark in the README).
 
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
 use crate::model::kernels;
 use crate::model::params::Transfer;
-use crate::model::weights::Projection;
+use crate::model::weights::{Projection, Projections};
+use crate::rng::RngState;
 
 /// Identifies a plastic matrix: projection and layer k.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MatrixId {
     pub proj: Projection,
     pub k: usize,
+}
+
+/// What an arithmetic carries from one pattern to the next beyond the network, for
+/// checkpoints: the chip's random stream (stochastic rounding, readout noise) and
+/// its per-synapse carry registers. Float arithmetic has none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArithState {
+    pub rng: RngState,
+    pub carry: Vec<CarryState>,
+}
+
+/// The carry registers of one matrix: updates since its last write-back and the
+/// accumulated weight change of every synapse (units of 2^-15 LSB).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryState {
+    pub matrix: MatrixId,
+    pub count: u32,
+    pub acc: Vec<i32>,
 }
 
 /// One consolidation step of a plastic matrix: its trace Δ follows `E = post ·
@@ -45,6 +70,22 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
     /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
     fn plasticity_every(&self) -> u64 {
         1
+    }
+
+    /// Its state between patterns, for a checkpoint (None: it has none).
+    fn save(&self) -> Option<ArithState> {
+        None
+    }
+
+    /// Continues from a saved state, checked against the network's weights `w`.
+    fn load(&mut self, s: Option<&ArithState>, _w: &Projections) -> Result<()> {
+        match s {
+            None => Ok(()),
+            Some(_) => Err(Error::data(
+                "checkpoint engine_state.arith",
+                "chip state (random stream, carry) for a run in float arithmetic",
+            )),
+        }
     }
 
     /// Presynaptic rates as the synapses receive them, in place.

@@ -37,8 +37,8 @@
 //! `a ← a − 2^k round_k(a)` (in `[0, 2^k)` for floor, `(−2^k, 2^k)` for
 //! stochastic), instead of clearing it, so `w` stays within one LSB of the summed
 //! updates (error feedback) and sub-LSB updates neither vanish (floor) nor add a
-//! variance of `|u|` LSB² each (stochastic). The register is not part of a
-//! checkpoint; a resumed run starts it at zero.
+//! variance of `|u|` LSB² each (stochastic). The registers are part of a
+//! checkpoint ([`crate::model::arith::ArithState`]).
 //! `λ` converts a Q0.15 trace into weight LSB: `unit(e)` is `r_max` (rate errors)
 //! or `V` (the apical potential), `unit(ρ) = 32 r_max / 31`, `c_w = dT η`
 //! (SteadNet) or `dt η` (PyraLNet). In expectation (stochastic rounding, no
@@ -51,12 +51,13 @@
 
 use fixed::types::{I1F7, I1F15};
 
-use crate::model::arith::{Arith, Consolidation, MatrixId};
+use crate::error::{Error, Result};
+use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, MatrixId};
 use crate::model::formats::{ArithConfig, Rounding};
 use crate::model::kernels::phi;
 use crate::model::network::Network;
 use crate::model::params::{InitMode, Params, Range, Transfer, layer};
-use crate::model::weights::Projection;
+use crate::model::weights::{Projection, Projections};
 use crate::rng::{SimRng, Stream};
 
 /// Largest weight code (6-bit magnitude).
@@ -219,6 +220,52 @@ impl Bss2 {
             pre_q: Vec::new(),
             acc: Vec::new(),
         }
+    }
+
+    /// The random stream's position and the carry registers, for a checkpoint.
+    fn state(&self) -> ArithState {
+        ArithState {
+            rng: self.rng.state(),
+            carry: (self.acc.iter())
+                .map(|(m, count, acc)| CarryState {
+                    matrix: *m,
+                    count: *count,
+                    acc: acc.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Continues from [`Bss2::state`], checked against the weights' shapes and the
+    /// write-back interval.
+    fn restore(&mut self, s: &ArithState, w: &Projections) -> Result<()> {
+        const WHAT: &str = "checkpoint engine_state.arith";
+        let rng = SimRng::from_state(&s.rng, WHAT)?;
+        let mut acc = Vec::with_capacity(s.carry.len());
+        for (i, c) in s.carry.iter().enumerate() {
+            let MatrixId { proj, k } = c.matrix;
+            let len = w.get(proj).get(k).map_or(0, |m| m.data.len());
+            let bad = |why: String| Error::data(format!("{WHAT}.carry[{i}]"), why);
+            if len == 0 || c.acc.len() != len {
+                return Err(bad(format!(
+                    "{} registers for W^{}_{k}, which has {len} synapses",
+                    c.acc.len(),
+                    proj.name()
+                )));
+            }
+            if c.count >= self.cfg.write_back_every.max(1) {
+                return Err(bad(format!(
+                    "count {}, allowed 0..{} (the write-back interval)",
+                    c.count, self.cfg.write_back_every
+                )));
+            }
+            if acc.iter().any(|(m, _, _)| *m == c.matrix) {
+                return Err(bad(format!("W^{}_{k} listed twice", proj.name())));
+            }
+            acc.push((c.matrix, c.count, c.acc.clone()));
+        }
+        (self.rng, self.acc) = (rng, acc);
+        Ok(())
     }
 
     /// Puts every weight on its 6-bit grid (`s · clamp(round(W / s), −63, 63)`) and
@@ -390,6 +437,20 @@ impl Bss2 {
 }
 
 impl Arith for Bss2 {
+    fn save(&self) -> Option<ArithState> {
+        Some(self.state())
+    }
+
+    fn load(&mut self, s: Option<&ArithState>, w: &Projections) -> Result<()> {
+        match s {
+            Some(s) => self.restore(s, w),
+            None => Err(Error::data(
+                "checkpoint engine_state.arith",
+                "missing: a run in the chip's formats needs its random stream and carry",
+            )),
+        }
+    }
+
     fn plasticity_every(&self) -> u64 {
         u64::from(self.cfg.plasticity_every)
     }

@@ -11,9 +11,10 @@ use std::ops::DerefMut;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::arith::Arith;
+use crate::model::arith::{Arith, ArithState};
 use crate::model::network::{Network, State};
 use crate::model::record::Recorder;
+use crate::rng::RngState;
 
 /// The two ways of running a network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,28 @@ impl std::str::FromStr for EngineKind {
             )),
         }
     }
+}
+
+/// Everything an engine carries from one pattern to the next beyond the weights
+/// and traces: with these and the network, a run continues exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineState {
+    pub kind: EngineKind,
+    /// Patterns presented so far (training and evaluation).
+    pub patterns: u64,
+    /// Every potential and rate, the input and target low-pass included.
+    pub state: State,
+    /// PyraLNet's somatic noise stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<RngState>,
+    /// PyraLNet's Euler steps so far: the phase of a plasticity period longer than
+    /// one step (`arith.plasticity_every`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u64>,
+    /// The chip arithmetic's random stream and carry registers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arith: Option<ArithState>,
 }
 
 /// A network with its dynamic state, presented one pattern at a time.
@@ -78,6 +101,13 @@ pub trait Engine: Send {
 
     /// Potentials back to rest (weights kept).
     fn reset_state(&mut self);
+
+    /// Its state between patterns ([`EngineState`]).
+    fn save_state(&self) -> EngineState;
+
+    /// Continues from a saved state, checked against this engine's kind and
+    /// network first; on an error nothing is changed.
+    fn load_state(&mut self, s: &EngineState) -> Result<()>;
 }
 
 /// What every engine holds: the network, its state, the arithmetic it computes
@@ -118,6 +148,23 @@ pub trait Dynamics {
 
     /// The output of the pattern just run.
     fn output(&self) -> &[f32];
+
+    /// Writes what the engine keeps beyond its [`Core`] (PyraLNet: noise, steps).
+    fn save_own(&self, _s: &mut EngineState) {}
+
+    /// Reads it back; an engine without such state refuses a state that has it.
+    fn load_own(&mut self, s: &EngineState) -> Result<()> {
+        if s.noise.is_some() || s.steps.is_some() {
+            return Err(Error::data(
+                "checkpoint engine_state",
+                format!(
+                    "noise or steps, which the {:?} engine does not have",
+                    s.kind
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl<A, E> Engine for E
@@ -169,6 +216,37 @@ where
     fn reset_state(&mut self) {
         let core = &mut **self;
         core.state.rest_with(&core.net.params, &core.arith);
+    }
+
+    fn save_state(&self) -> EngineState {
+        let mut s = EngineState {
+            kind: E::KIND,
+            patterns: self.patterns,
+            state: self.state.clone(),
+            noise: None,
+            steps: None,
+            arith: self.arith.save(),
+        };
+        self.save_own(&mut s);
+        s
+    }
+
+    fn load_state(&mut self, s: &EngineState) -> Result<()> {
+        if s.kind != E::KIND {
+            return Err(Error::data(
+                "checkpoint engine_state.kind",
+                format!("{:?}, but the run's engine is {:?}", s.kind, E::KIND),
+            ));
+        }
+        s.state
+            .check_against(&self.net.params, "checkpoint engine_state.state")?;
+        // Both checks run on copies, so an error leaves the engine as it was.
+        let mut arith = self.arith.clone();
+        arith.load(s.arith.as_ref(), &self.net.w)?;
+        self.load_own(s)?;
+        let core = &mut **self;
+        (core.arith, core.state, core.patterns) = (arith, s.state.clone(), s.patterns);
+        Ok(())
     }
 }
 

@@ -22,6 +22,8 @@
 //! rate, so the bias weights are ordinary columns of `W^up` and `W^ip` and learn by
 //! the same rule.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Float};
 use crate::model::kernels::{self, matvec, matvec_pair};
@@ -38,8 +40,10 @@ pub struct Network {
     pub delta: Projections,
 }
 
-/// Potentials and rates of every population (the dynamic state).
-#[derive(Debug, Clone, PartialEq)]
+/// Potentials and rates of every population (the dynamic state). Checkpoints
+/// keep all of it, the error factors included, so a resumed run is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct State {
     /// Rates r_k = φ(u_k) for k = 0..=N (r_0: low-passed input), with the bias rate
     /// appended for k < N when the bias is on.
@@ -135,6 +139,63 @@ impl State {
         for r in self.r.iter_mut().chain(&mut self.r_i) {
             a.synaptic_rates(r);
         }
+    }
+
+    /// The per-layer vectors by name (what checkpoints hold and check).
+    fn layers(&self) -> [(&'static str, &Vec<Vec<f32>>); 11] {
+        [
+            ("r", &self.r),
+            ("u", &self.u),
+            ("v_b", &self.v_b),
+            ("v_a", &self.v_a),
+            ("u_i", &self.u_i),
+            ("v_i", &self.v_i),
+            ("r_i", &self.r_i),
+            ("e_up", &self.e_up),
+            ("e_ip", &self.e_ip),
+            ("e_pi", &self.e_pi),
+            ("e_down", &self.e_down),
+        ]
+    }
+
+    /// Checks a state read from a checkpoint: every vector the length `p` gives
+    /// it, every value finite.
+    pub fn check_against(&self, p: &Params, what: &str) -> Result<()> {
+        let want = State::new(p);
+        let lens = |v: &Vec<Vec<f32>>| v.iter().map(Vec::len).collect::<Vec<_>>();
+        let flat = |s: &State| {
+            [
+                ("u_trgt", vec![s.u_trgt.len()]),
+                ("x_lp", vec![s.x_lp.len()]),
+            ]
+        };
+        let shapes = |s: &State| {
+            let per_layer = s.layers().map(|(name, v)| (name, lens(v)));
+            per_layer.into_iter().chain(flat(s)).collect::<Vec<_>>()
+        };
+        for ((name, got), (_, want)) in shapes(self).into_iter().zip(shapes(&want)) {
+            if got != want {
+                return Err(Error::Shape {
+                    what: format!("{what}.{name} (vector lengths)"),
+                    expected: format!("{want:?}"),
+                    found: format!("{got:?}"),
+                });
+            }
+        }
+        let per_layer = self
+            .layers()
+            .into_iter()
+            .flat_map(|(n, v)| v.iter().map(move |x| (n, x)));
+        let flat = [("u_trgt", &self.u_trgt), ("x_lp", &self.x_lp)];
+        for (name, v) in per_layer.chain(flat) {
+            if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+                return Err(Error::data(
+                    format!("{what}.{name}"),
+                    format!("value {x} is not finite"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn set_bias(&mut self, p: &Params) {

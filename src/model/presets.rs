@@ -389,11 +389,42 @@ impl Preset {
             )
         })
     }
+
+    /// The preset a run most likely started from: `named` if it is a preset of
+    /// `task` (a version 2 checkpoint names its own), else the one of `task` with
+    /// the same number formats and initialisation mode, else the task's first.
+    pub fn likely(named: Option<&str>, task: Task, params: &Params) -> Preset {
+        let all = Preset::all();
+        let of_task = |p: &&Preset| p.task == task;
+        let same = |p: &&Preset| {
+            p.params.arith.kind == params.arith.kind && p.params.init.mode == params.init.mode
+        };
+        let found = (all.iter().filter(of_task))
+            .find(|p| Some(p.name.as_str()) == named)
+            .or_else(|| all.iter().filter(of_task).find(same))
+            .or_else(|| all.iter().find(of_task))
+            .unwrap_or(&all[0]);
+        found.clone()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_likely_preset_of_a_run_follows_its_name_then_its_formats() {
+        let bss2 = Preset::by_name("yin_yang_bss2").unwrap();
+        let likely = |named, p: &Preset| Preset::likely(named, p.task, &p.params).name;
+        assert_eq!(likely(None, &bss2), "yin_yang_bss2");
+        assert_eq!(likely(Some("yin_yang_bss2"), &bss2), "yin_yang_bss2");
+        // A name of another task does not count.
+        assert_eq!(likely(Some("mimic"), &bss2), "yin_yang_bss2");
+        let random = Preset::by_name("yin_yang_random_init").unwrap();
+        assert_eq!(likely(None, &random), "yin_yang_random_init");
+        let mnist = Preset::by_name("mnist").unwrap();
+        assert_eq!(likely(None, &mnist), "mnist");
+    }
 
     #[test]
     fn presets_are_valid() {

@@ -24,8 +24,9 @@
 
 use std::ops::{Deref, DerefMut};
 
+use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Consolidation, Float};
-use crate::model::engine::{Core, Dynamics, EngineKind};
+use crate::model::engine::{Core, Dynamics, EngineKind, EngineState};
 use crate::model::network::{Network, Solve};
 use crate::model::params::LowpassStart;
 use crate::rng::{SimRng, Stream};
@@ -200,5 +201,21 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
 
     fn output(&self) -> &[f32] {
         &self.out
+    }
+
+    fn save_own(&self, s: &mut EngineState) {
+        (s.noise, s.steps) = (Some(self.noise.state()), Some(self.steps));
+    }
+
+    fn load_own(&mut self, s: &EngineState) -> Result<()> {
+        let (Some(noise), Some(steps)) = (&s.noise, s.steps) else {
+            return Err(Error::data(
+                "checkpoint engine_state",
+                "PyraLNet needs its noise stream (noise) and step count (steps)",
+            ));
+        };
+        self.noise = SimRng::from_state(noise, "checkpoint engine_state.noise")?;
+        self.steps = steps;
+        Ok(())
     }
 }

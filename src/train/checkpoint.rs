@@ -4,14 +4,17 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::engine::EngineState;
 use crate::model::params::Params;
 use crate::model::weights::Projections;
 use crate::train::config::{MAX_EPOCHS, RunConfig};
 use crate::train::metrics::Metrics;
 
-/// Checkpoint format name and version; a loader refuses anything else.
+/// Checkpoint format name and version; a loader refuses anything else. Version 2
+/// adds the engine state (potentials, random streams, carry registers) and the
+/// preset; version 1 files still load and continue from rest.
 pub const CHECKPOINT_FORMAT: &str = "microcircuit-checkpoint";
-pub const CHECKPOINT_VERSION: u32 = 1;
+pub const CHECKPOINT_VERSION: u32 = 2;
 
 /// Longest checkpoint [`Checkpoint::from_json`] reads: weights and traces of the
 /// largest network ([`crate::model::params::MAX_SYNAPSES`]) at up to ~14 characters a
@@ -32,6 +35,13 @@ pub struct Checkpoint {
     pub pos: usize,
     pub patterns: u64,
     pub history: Vec<Metrics>,
+    /// The preset the run started from (version 2; absent in version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Everything the engine carries between patterns (version 2); without it
+    /// the run continues from rest with fresh random streams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_state: Option<EngineState>,
 }
 
 impl Checkpoint {
@@ -60,20 +70,51 @@ impl Checkpoint {
             ));
         }
         let version = v.get("version").and_then(|f| f.as_u64()).unwrap_or(0);
-        if version != CHECKPOINT_VERSION as u64 {
+        if !(1..=CHECKPOINT_VERSION as u64).contains(&version) {
             return Err(Error::data(
                 "checkpoint",
-                format!("version {version}, this build reads version {CHECKPOINT_VERSION}"),
+                format!("version {version}, this build reads versions 1 to {CHECKPOINT_VERSION}"),
             ));
         }
         let ck: Checkpoint = crate::json::from_value(&v, "checkpoint")?;
+        if version >= 2 && ck.engine_state.is_none() {
+            return Err(Error::data(
+                "checkpoint engine_state",
+                "missing: a version 2 checkpoint holds the engine's state",
+            ));
+        }
         ck.check()?;
         Ok(ck)
+    }
+
+    /// What a reader should know before resuming: a version 1 file holds no
+    /// engine state, so its run does not continue exactly.
+    pub fn notice(&self) -> Option<String> {
+        self.engine_state.is_none().then(|| {
+            format!(
+                "checkpoint version {} holds no engine state: the run continues from \
+                 rest with fresh noise and rounding streams, not exactly as it would have",
+                self.version
+            )
+        })
     }
 
     /// Checks parameters, shapes and values.
     pub fn check(&self) -> Result<()> {
         self.params.validate()?;
+        if let Some(es) = &self.engine_state {
+            if es.kind != self.config.engine {
+                return Err(Error::data(
+                    "checkpoint engine_state.kind",
+                    format!(
+                        "{:?}, but config.engine is {:?}",
+                        es.kind, self.config.engine
+                    ),
+                ));
+            }
+            es.state
+                .check_against(&self.params, "checkpoint engine_state.state")?;
+        }
         let s = &self.config.schedule;
         if !(1..=MAX_EPOCHS).contains(&s.epochs) {
             return Err(Error::param(
@@ -148,5 +189,21 @@ impl Checkpoint {
 
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Writes the checkpoint to `path` atomically: to a temporary file beside it,
+    /// flushed to disk, then renamed over `path`, so a crash at any moment leaves
+    /// either the old checkpoint or the new one, never half of one.
+    pub fn write_atomic(&self, path: &std::path::Path) -> Result<()> {
+        use std::io::Write;
+        let io = |e: std::io::Error| Error::data(path.display().to_string(), e.to_string());
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        let tmp = std::path::PathBuf::from(tmp);
+        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        f.write_all(self.to_json().as_bytes()).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        drop(f);
+        std::fs::rename(&tmp, path).map_err(io)
     }
 }

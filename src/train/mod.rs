@@ -118,6 +118,9 @@ impl Trainer {
         t.pos = ck.pos;
         t.patterns = ck.patterns;
         t.history = ck.history;
+        if let Some(es) = &ck.engine_state {
+            t.engine.load_state(es)?;
+        }
         t.shuffle();
         Ok(t)
     }
@@ -218,7 +221,9 @@ impl Trainer {
 
     /// Evaluates one of the sets without changing the training state.
     pub fn evaluate_set(&mut self, which: Which) -> Result<Metrics> {
-        let saved = self.engine.state().clone();
+        // The whole engine state: PyraLNet's step count (the chip's plasticity
+        // phase) and the chip's random stream move during evaluation too.
+        let saved = self.engine.save_state();
         let set = match which {
             Which::Train => &self.sets.train,
             Which::Val => &self.sets.val,
@@ -226,7 +231,7 @@ impl Trainer {
         };
         let p = self.engine.network().params.clone();
         let result = evaluate(self.engine.as_mut(), set, &p);
-        *self.engine.state_mut() = saved;
+        self.engine.load_state(&saved)?;
         let mut m = result?;
         m.patterns = self.patterns;
         m.epoch = self.patterns as f64 / self.sets.train.len() as f64;
@@ -326,6 +331,8 @@ impl Trainer {
             pos: self.pos,
             patterns: self.patterns,
             history: self.history.clone(),
+            preset: None,
+            engine_state: Some(self.engine.save_state()),
         }
     }
 }
