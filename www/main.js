@@ -9,6 +9,7 @@ import init, {
   drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -300,6 +301,7 @@ function newRun(play = app.running) {
   hideUndo();
   app.frame = null;
   app.digits = null;
+  resetCircuit();
   dirty.clear();
   startWorker({ config: app.config, play });
   setStatus('Starting…');
@@ -365,6 +367,12 @@ function onWorker(m) {
     case Ev.FRAME:
       app.frame = m.frame;
       queueCharts();
+      break;
+    case Ev.CIRCUIT:
+      updateCircuit(m.circuit);
+      break;
+    case Ev.DEMO:
+      showDemo(m.demo);
       break;
     case Ev.DIGITS:
       app.digits = m.digits;
@@ -907,6 +915,7 @@ async function main() {
   fillForm();
   writeHash();
   wire();
+  initCircuit((cmd) => app.worker.postMessage(cmd));
   for (const d of document.querySelectorAll('details.data[data-chart]')) {
     d.addEventListener('toggle', () => {
       const data = app.chartData[d.dataset.chart];

@@ -24,6 +24,9 @@ export const Cmd = Object.freeze({
   SET: 'set',
   /** `{what: 'csv' | 'checkpoint'}`: answered by Ev.EXPORT. */
   EXPORT: 'export',
+  /** `{index}`: a step-by-step replay of validation pattern `index` from the
+   *  current state (on a copy): answered by Ev.DEMO. */
+  DEMO: 'demo',
   /** Test hook: a Rust panic inside the worker. */
   CRASH: 'crash',
   /** Wasm memory size, for the soak benchmark: answered by Ev.STATS. */
@@ -44,6 +47,10 @@ export const Ev = Object.freeze({
   METRICS: 'metrics',
   /** `{frame}`: chart data, at most ~7 times a second. */
   FRAME: 'frame',
+  /** `{circuit}`: the circuit panel's payload (src/app/circuit.rs), with each frame. */
+  CIRCUIT: 'circuit',
+  /** `{demo}`: the answer to Cmd.DEMO. */
+  DEMO: 'demo',
   /** `{regions}`: the decision-region picture (its RGBA buffer transferred). */
   REGIONS: 'regions',
   /** `{digits}`: MNIST test digits with their predictions. */

@@ -15,6 +15,7 @@ const REGIONS_MS = 1000;     // decision regions about once a second while train
 const DIGITS_MS = 3000;      // MNIST digits every few seconds
 const AUTOSAVE_MS = 10000;   // checkpoint for crash recovery at most this often
 const GRID = 100;            // decision-region grid side
+const CIRCUIT_MS = 100;      // the circuit panel: at most 10 frames a second, on new patterns only
 
 let sim = null;
 let task = null;
@@ -27,6 +28,7 @@ let scheduled = false;
 let frameDue = true, lastFrame = 0;
 let regionsWanted = true, regionsBusy = false, lastRegions = -1e9;
 let lastDigits = -1e9;
+let lastCircuit = -1e9, circuitAt = -1;
 let lastAutosave = -1e9, autosaveCost = 0;
 let rateSamples = [];        // [time ms, patterns] over the last seconds
 let lastReport = null;
@@ -91,6 +93,7 @@ function install(newSim, fromCheckpoint) {
   regionsWanted = task === 'yin_yang';
   regionsBusy = false;
   lastDigits = -1e9;
+  circuitAt = -1;
   // The first autosave follows the first validation, so that a run diverging
   // early still leaves a good checkpoint to export.
   lastAutosave = -1e9;
@@ -173,6 +176,12 @@ function handle(msg) {
       post({ type: Ev.EXPORT, what: msg.what, text: msg.what === 'csv' ? sim.metricsCsv() : sim.checkpoint(),
              patterns: sim.progress().patterns });
       break;
+    case Cmd.DEMO:
+      if (!sim) break;
+      try {
+        post({ type: Ev.DEMO, demo: sim.circuitDemo(msg.index >>> 0) });
+      } catch (err) { refuse(err, Op.RUN); }
+      break;
     case Cmd.CRASH:
       triggerPanic();
       break;
@@ -228,6 +237,15 @@ function maybeFrame(training) {
   }
 }
 
+// The circuit panel's payload when a pattern was trained since the last one.
+function maybeCircuit() {
+  const t = performance.now();
+  if (lastReport.progress.patterns === circuitAt || t - lastCircuit < CIRCUIT_MS) return;
+  post({ type: Ev.CIRCUIT, circuit: sim.circuit() });
+  lastCircuit = t;
+  circuitAt = lastReport.progress.patterns;
+}
+
 function tick() {
   scheduled = false;
   if (!sim) return;
@@ -243,6 +261,7 @@ function tick() {
     training = running || stepsLeft > 0;
     evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
     maybeFrame(training);
+    maybeCircuit();
   } catch (err) {
     fail(err, Op.RUN);
     return;
@@ -250,6 +269,7 @@ function tick() {
   const work = training || evaluating || regionsBusy || (task === 'yin_yang' && regionsWanted);
   if (work) schedule(running && speed > 0 && !regionsBusy && !stepsLeft ? 16 : 0);
   else if (frameDue) schedule(Math.max(0, FRAME_MS - (performance.now() - lastFrame)));
+  else if (lastReport.progress.patterns !== circuitAt) schedule(Math.max(0, CIRCUIT_MS - (performance.now() - lastCircuit)));
 }
 
 function dispatch(msg) {

@@ -20,6 +20,7 @@
 //! The [`Trainer`]'s own validations are off ([`Trainer::set_auto_validate`]): the
 //! app validates in slices and keeps the results in [`App::history`].
 
+pub mod circuit;
 pub mod config;
 mod trace;
 pub mod url;
@@ -40,6 +41,7 @@ use crate::model::params::Params;
 use crate::model::presets::Task;
 use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Evaluator, Metrics, Progress, Trainer, Which};
+use circuit::CircuitTrace;
 use config::AppConfig;
 use trace::PotentialsTrace;
 
@@ -149,6 +151,7 @@ pub struct App {
     since_val: usize,
     sps: Recorder,
     trace: PotentialsTrace,
+    circuit: CircuitTrace,
 }
 
 impl App {
@@ -225,6 +228,7 @@ impl App {
             trainer.engine().state(),
         );
         trainer.engine_mut().set_recorder(Some(trace.blank()));
+        let circuit = CircuitTrace::new(trainer.engine().network());
         let mut app = App {
             config,
             trainer,
@@ -237,6 +241,7 @@ impl App {
             since_val: 0,
             sps,
             trace,
+            circuit,
         };
         let patterns = app.trainer.progress().patterns;
         if app.history.last().map(|m| m.patterns) != Some(patterns) {
@@ -317,6 +322,7 @@ impl App {
         let (eng, p) = (self.trainer.engine(), self.trainer.progress());
         let t = p.patterns as f64 * eng.network().params.t_pattern as f64;
         self.sps.tick(t, eng.network(), eng.state());
+        self.circuit.record(eng, p.patterns, t);
         self.since_val += 1;
         if self.since_val >= self.config.val_every || p.epoch != epoch {
             self.start(Which::Val);
@@ -476,6 +482,24 @@ impl App {
             confusion,
             codes: WeightCodes::from_network(self.trainer.engine().network()),
         }
+    }
+
+    /// The circuit panel's payload: the current state's shown neurons ([`circuit`]).
+    pub fn circuit(&self) -> circuit::CircuitFrame {
+        let (eng, n) = (self.trainer.engine(), self.trainer.progress().patterns);
+        self.circuit
+            .frame(eng, n, n as f64 * self.params().t_pattern as f64)
+    }
+
+    /// Replays validation pattern `i` (mod the set's size) step by step from the
+    /// current state, on a copy ([`circuit::demo`]).
+    pub fn circuit_demo(&self, i: usize) -> Result<circuit::Demo> {
+        let (eng, p, i) = (self.trainer.engine(), self.params(), i % self.val.len());
+        let mut target = vec![0.0; self.val.n_outputs()];
+        self.val.target_into(i, p.u_low, p.u_high, &mut target);
+        let n = self.trainer.progress().patterns;
+        let (net, s, x) = (eng.network(), eng.state(), self.val.input(i));
+        circuit::demo(net, s, x, &target, n, self.config.seed)
     }
 
     fn class_names(&self) -> Vec<String> {

@@ -157,6 +157,17 @@ impl Sim {
         Ok(obj)
     }
 
+    /// The circuit panel's payload (`src/app/circuit.rs`).
+    pub fn circuit(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.app.circuit())
+    }
+
+    /// A step-by-step replay of validation pattern `i` from the current state.
+    #[wasm_bindgen(js_name = circuitDemo)]
+    pub fn circuit_demo(&self, i: u32) -> Result<JsValue, JsValue> {
+        to_js(&self.app.circuit_demo(i as usize).map_err(js_err)?)
+    }
+
     /// A few test digits with predictions (MNIST).
     pub fn digits(&self) -> Result<JsValue, JsValue> {
         to_js(&self.app.digits().map_err(js_err)?)
