@@ -22,6 +22,7 @@
 
 pub mod circuit;
 pub mod config;
+mod regions;
 mod trace;
 pub mod url;
 #[cfg(target_arch = "wasm32")]
@@ -34,7 +35,8 @@ use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
     sps::SpsTrace,
 };
-use crate::data::{Dataset, splits_for};
+use crate::data::Dataset;
+use crate::data::points::{Bounds, Points};
 use crate::error::{Error, Result};
 use crate::model::engine::{Engine, EngineKind};
 use crate::model::params::Params;
@@ -43,6 +45,7 @@ use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Evaluator, Metrics, Progress, Trainer, Which};
 use circuit::CircuitTrace;
 use config::AppConfig;
+use regions::RegionsJob;
 use trace::PotentialsTrace;
 
 /// Up-and-down passes of the steady-state evaluation of a PyraLNet run. Each pass
@@ -130,14 +133,6 @@ struct EvalJob {
     eval: Evaluator,
 }
 
-/// The decision-region grid, computed row by row.
-struct RegionsJob {
-    net: Box<dyn Engine>,
-    n: usize,
-    next: usize,
-    outputs: Vec<f32>,
-}
-
 /// A browser session: the run, its evaluations and its plots.
 pub struct App {
     config: AppConfig,
@@ -152,23 +147,36 @@ pub struct App {
     sps: Recorder,
     trace: PotentialsTrace,
     circuit: CircuitTrace,
+    /// The bounding box of a CSV file's points (what the regions' square stands for).
+    bounds: Option<Bounds>,
 }
 
 impl App {
     /// A new run of `config` (validated), starting with a validation of the initial
     /// weights.
     pub fn new(config: AppConfig) -> Result<Self> {
-        config.validate()?;
+        App::with_points(config, None)
+    }
+
+    /// A new run on `points` (a CSV file's, [`points`]: the output layer gets one
+    /// neuron per class, the config records `data=custom`) or, without, on the
+    /// task's own data.
+    pub fn with_points(mut config: AppConfig, points: Option<&Points>) -> Result<Self> {
+        let sets = config.sets(points, None)?;
         let run = config.run_config()?;
-        let sets = splits_for(run.task, &run.schedule, &config.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
         let trainer = Trainer::new(config.params.clone(), sets, run)?;
-        App::around(config, trainer, val, test, Vec::new())
+        App::around(config, trainer, val, test, Vec::new(), points)
     }
 
     /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
     /// the CLI's `--save`); refuses a bad file with the reason.
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Self> {
+        App::from_checkpoint_on(text, embed, None)
+    }
+
+    /// [`App::from_checkpoint`] of a run on a CSV file's `points`.
+    pub fn from_checkpoint_on(text: &str, embed: bool, points: Option<&Points>) -> Result<Self> {
         if text.len() > MAX_IMPORT_BYTES {
             return Err(Error::data(
                 "checkpoint",
@@ -181,7 +189,7 @@ impl App {
         let ck = Checkpoint::from_json(text)?;
         let run = ck.config.clone();
         let defaults = AppConfig::from_preset(&config::preset_for(run.task, &ck.params))?;
-        let config = AppConfig {
+        let mut config = AppConfig {
             preset: defaults.preset,
             engine: run.engine,
             seed: run.seed,
@@ -193,16 +201,16 @@ impl App {
             },
             params: ck.params.clone(),
             embed,
+            ..defaults
         };
-        config
-            .validate()
+        let sets = config
+            .sets(points, Some(&run.schedule))
             .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
-        let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
         let mut history = ck.history.clone();
         thin_history(&mut history);
         let trainer = Trainer::from_checkpoint(ck, sets)?;
-        App::around(config, trainer, val, test, history)
+        App::around(config, trainer, val, test, history, points)
     }
 
     fn around(
@@ -211,6 +219,7 @@ impl App {
         val: Dataset,
         test: Dataset,
         history: Vec<Metrics>,
+        points: Option<&Points>,
     ) -> Result<Self> {
         trainer.set_auto_validate(false);
         let trace = PotentialsTrace::new(trainer.engine())?;
@@ -242,6 +251,7 @@ impl App {
             sps,
             trace,
             circuit,
+            bounds: points.map(|p| p.bounds),
         };
         let patterns = app.trainer.progress().patterns;
         if app.history.last().map(|m| m.patterns) != Some(patterns) {
@@ -504,7 +514,9 @@ impl App {
 
     fn class_names(&self) -> Vec<String> {
         match self.config.task() {
-            Ok(Task::YinYang) => crate::data::yinyang::CLASS_NAMES.map(String::from).to_vec(),
+            Ok(Task::YinYang) if self.bounds.is_none() => {
+                crate::data::yinyang::CLASS_NAMES.map(String::from).to_vec()
+            }
             _ => (0..self.params().layers.last().copied().unwrap_or(0))
                 .map(|i| i.to_string())
                 .collect(),
@@ -530,44 +542,16 @@ impl App {
         if !(2..=1000).contains(&n) {
             return Err(Error::param("regions.n", n, "2..=1000"));
         }
-        if self.regions.as_ref().map(|r| r.n) != Some(n) {
-            self.regions = Some(RegionsJob {
-                net: self.steady(),
-                n,
-                next: 0,
-                outputs: Vec::with_capacity(n * n * 3),
-            });
+        if self.regions.as_ref().map(|r| r.n()) != Some(n) {
+            self.regions = Some(RegionsJob::new(self.steady(), n));
         }
-        let job = self.regions.as_mut().expect("just set");
-        while job.next < n * n {
-            let (i, j) = (job.next % n, job.next / n);
-            let x = Regions::input_at(i, j, n);
-            let out = job.net.evaluate(&x)?;
-            job.outputs.extend_from_slice(out);
-            job.next += 1;
-            if job.next % n == 0 && out_of_time() {
-                return Ok(None);
-            }
+        if !self.regions.as_mut().expect("just set").work(out_of_time)? {
+            return Ok(None);
         }
-        let mut job = self.regions.take().expect("present");
-        let p = &job.net.network().params;
-        let (u_low, u_high) = (p.u_low, p.u_high);
-        let mut predicted = Vec::with_capacity(self.test.len());
-        for i in 0..self.test.len() {
-            let out = job.net.evaluate(self.test.input(i))?;
-            predicted.push(crate::train::argmax(out) as u8);
-        }
-        let mut r = Regions::from_outputs(n, &job.outputs, 3, u_low, u_high);
-        r.points = (0..self.test.len())
-            .flat_map(|i| {
-                let x = self.test.input(i);
-                [x[0], x[1]]
-            })
-            .collect();
-        let labels = (0..self.test.len())
-            .map(|i| self.test.label(i).unwrap_or(0) as u8)
-            .collect();
-        r.set_points(labels, predicted, self.class_names());
+        let job = self.regions.take().expect("present");
+        let circle = self.config.data.is_none();
+        let mut r = job.finish(&self.test, self.class_names(), circle)?;
+        r.bounds = self.bounds.map(|b| [b.x_min, b.x_max, b.y_min, b.y_max]);
         Ok(Some(r))
     }
 
@@ -601,6 +585,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::charts::regions;
+    use crate::data::splits_for;
     use crate::model::network::Network;
     use crate::model::pyralnet::PyraLNet;
     use crate::model::steadnet::SteadNet;

@@ -109,6 +109,26 @@ impl Sim {
         })
     }
 
+    /// A new run on a CSV file of points (`x,y,label`); a bad file is refused with
+    /// the line and column.
+    #[wasm_bindgen(js_name = withData)]
+    pub fn with_data(config: JsValue, csv: &[u8]) -> Result<Sim, JsValue> {
+        let config: AppConfig = from_js("config", config)?;
+        let points = crate::data::points::parse(csv).map_err(js_err)?;
+        Ok(Sim {
+            app: App::with_points(config, Some(&points)).map_err(js_err)?,
+        })
+    }
+
+    /// Resumes a checkpoint of a run on a CSV file of points.
+    #[wasm_bindgen(js_name = fromCheckpointWithData)]
+    pub fn from_checkpoint_with_data(text: &str, embed: bool, csv: &[u8]) -> Result<Sim, JsValue> {
+        let points = crate::data::points::parse(csv).map_err(js_err)?;
+        Ok(Sim {
+            app: App::from_checkpoint_on(text, embed, Some(&points)).map_err(js_err)?,
+        })
+    }
+
     /// Resumes a checkpoint file's run; a bad file is refused with the reason.
     #[wasm_bindgen(js_name = fromCheckpoint)]
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Sim, JsValue> {

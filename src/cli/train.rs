@@ -67,6 +67,10 @@ pub struct TrainArgs {
     /// embedded subset.
     #[arg(long)]
     mnist_dir: Option<PathBuf>,
+    /// A CSV file of 2-D points `x,y,label` (header optional, labels 0..K-1,
+    /// 2 <= K <= 10) to train a Yin-Yang preset on: 80/10/10 split with the seed.
+    #[arg(long, value_name = "FILE.csv")]
+    data: Option<PathBuf>,
 }
 
 /// Reads a file of at most `limit` bytes; a larger one is refused before it is
@@ -209,6 +213,24 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         }
         (None, _) => None,
     };
+    let points = match &a.data {
+        Some(path) => {
+            if preset.task != Task::YinYang || a.load.is_some() {
+                return Err(Error::param(
+                    "--data",
+                    path.display().to_string(),
+                    "with a Yin-Yang preset (2-D inputs) and without --load",
+                ));
+            }
+            let pts = data::points::parse(&read(path, data::points::MAX_BYTES)?)
+                .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?;
+            if let Some(k) = params.layers.last_mut() {
+                *k = pts.n_classes;
+            }
+            Some(pts)
+        }
+        None => None,
+    };
     let cfg = RunConfig {
         task: preset.task,
         engine: a.engine,
@@ -234,7 +256,10 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
                 Trainer::from_checkpoint(ck.clone(), sets)
             }
             None => {
-                let sets = data::splits_for(cfg.task, &cfg.schedule, &params, mnist.clone())?;
+                let sets = match &points {
+                    Some(pts) => pts.splits(seed)?,
+                    None => data::splits_for(cfg.task, &cfg.schedule, &params, mnist.clone())?,
+                };
                 Trainer::new(
                     params.clone(),
                     sets,
