@@ -10,6 +10,7 @@ import init, {
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
 import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
+import { applyView, embedSnippet, initEmbedChoice, keepShow, SHOW_KEYS } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -148,6 +149,9 @@ function fillForm() {
   $('confusion-fig').hidden = app.task !== 'mnist';
   $('digits-fig').hidden = app.task !== 'mnist';
   document.body.classList.toggle('embed', !!c.embed);
+  const notice = applyView(c);
+  if (notice) message(notice, 'notice', 'view');
+  else $('messages').querySelector('[data-id="view"]')?.remove();
 }
 
 // The number formats (float, or the BSS-2 chip's), from the form values.
@@ -198,10 +202,7 @@ function writeHash() {
   const hash = printHash(app.config);
   if (location.hash !== hash) history.replaceState(null, '', hash);
   const base = location.href.split('#')[0];
-  const embedHash = printHash({ ...app.config, embed: false }) + '&embed=1';
-  $('embed-snippet').textContent =
-    `<iframe src="${base}${embedHash}"\n        width="1000" height="900" style="border:0"\n` +
-    `        title="Dendritic cortical microcircuit simulation"></iframe>`;
+  $('embed-snippet').textContent = embedSnippet(base, app.config, printHash);
 }
 
 // Edits go through the Rust URL parser: the form sends `key=raw` in a hash, and a
@@ -248,7 +249,7 @@ function edit(key, raw) {
   err.hidden = true;
   const old = app.config;
   const next = parsed.config;
-  next.embed = old.embed;
+  keepShow(next, old);
   app.config = next;
   // Keys of both: a default left out of one (the float arithmetic) is a change too.
   const changed = [...new Set([...Object.keys(next.params), ...Object.keys(old.params)])].filter(
@@ -275,7 +276,7 @@ function choosePreset(name) {
   const p = app.presets.find((x) => x.name === name);
   const c = structuredClone(p.config);
   c.seed = app.config.seed;
-  c.embed = app.config.embed;
+  keepShow(c, app.config);
   app.config = c;
   fillForm();
   writeHash();
@@ -317,7 +318,7 @@ function onWorker(m) {
       const why = app.pendingInit;
       app.pendingInit = null;
       if (m.fromCheckpoint) {
-        app.config = m.config;
+        app.config = keepShow(m.config, app.config);
         fillForm();
         writeHash();
         if (why === 'undo') {
@@ -442,6 +443,8 @@ function requestReset() {
     'You can undo the reset until the next one.';
   dialog.returnValue = '';
   dialog.showModal();
+  // Not `autofocus` in the markup: a cross-origin frame blocks it with a console error.
+  $('reset-keep').focus();
 }
 
 function doReset() {
@@ -665,9 +668,9 @@ function wire() {
     });
     const refused = new Set(parsed.ignored.map((i) => i.key));
     const nothing = refused.has('(address)') || (keys.length > 0 && keys.every((k) => refused.has(k)));
-    if (nothing || printHash({ ...parsed.config, embed: app.config.embed }) === printHash(app.config)) {
-      if (parsed.config.embed !== app.config.embed && !nothing) {
-        app.config.embed = parsed.config.embed;
+    if (nothing || printHash(keepShow({ ...parsed.config }, app.config)) === printHash(app.config)) {
+      if (SHOW_KEYS.some((k) => parsed.config[k] !== app.config[k]) && !nothing) {
+        keepShow(app.config, parsed.config);
         fillForm();
       }
       writeHash();
@@ -913,9 +916,10 @@ async function main() {
   app.config = parsed.config;
   showIgnored(parsed.ignored);
   fillForm();
-  writeHash();
   wire();
   initCircuit((cmd) => app.worker.postMessage(cmd));
+  initEmbedChoice(writeHash);
+  writeHash();
   for (const d of document.querySelectorAll('details.data[data-chart]')) {
     d.addEventListener('toggle', () => {
       const data = app.chartData[d.dataset.chart];
@@ -923,7 +927,8 @@ async function main() {
     });
   }
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  startWorker({ config: app.config, play: !reduced && !document.hidden });
+  // autoplay=0|1 overrides the preference for reduced motion; a hidden tab waits.
+  startWorker({ config: app.config, play: (app.config.autoplay ?? !reduced) && !document.hidden });
 }
 
 main().catch((e) => message(`The page failed to start: ${e.message || e}`));
