@@ -49,6 +49,7 @@ const state = {
   nodes: [],        // [{k, j, inter, g, parts}]
   frames: 0,        // frames drawn (tests)
 };
+window.__circuit = state; // for the end-to-end tests and the curious
 
 /** `post(cmd)` sends a worker command (protocol.js Cmd). */
 export function initCircuit(post) {
@@ -172,8 +173,11 @@ function build(layers) {
   const { H, pos } = layout(layers);
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.replaceChildren();
+  const lines = $('circuit-lines');
+  lines.width = W * SCALE;
+  lines.height = H * SCALE;
   state.pos = pos;
-  state.bundleGroup = el('g', { 'aria-hidden': 'true' }, svg);
+  state.bundleKey = '';
   state.nodes = [];
   const L = layers.length - 1;
   layers.forEach((layer, k) => {
@@ -266,34 +270,43 @@ function draw(layers, snap, bundles, scale) {
   $('circuit-svg').dataset.frames = String(state.frames);
 }
 
+// The bundles go on a canvas under the SVG: restyling ~200 SVG paths ten times a
+// second cost the main thread 50–90 ms tasks under load, a canvas ~1 ms.
+const SCALE = 2; // canvas pixels per viewBox unit
 function drawBundles(layers, bundles) {
-  const g = state.bundleGroup;
-  g.replaceChildren();
+  const canvas = $('circuit-lines');
   const pos = state.pos;
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(SCALE, 0, 0, SCALE, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.globalAlpha = 0.45;
   for (const b of bundles) {
     const k = b.layer;
     const p = pos[k];
-    // (x, y) of post neuron r and pre neuron c, per family.
+    // (x, y) of pre neuron c and post neuron r, per family.
     const ends = {
-      up: (r, c) => [pos[k - 1].xs[c], pos[k - 1].y - (k - 1 ? 8 : 8), p.xs[r], p.y + 21],
+      up: (r, c) => [pos[k - 1].xs[c], pos[k - 1].y - 8, p.xs[r], p.y + 21],
       down: (r, c) => [pos[k + 1].xs[c], pos[k + 1].y + 10, p.xs[r], p.y - 30],
       ip: (r, c) => [p.xs[c], p.y + 2, p.xi[r], p.yi + 9],
       pi: (r, c) => [p.xi[c], p.yi - 9, p.xs[r], p.y - 26],
     }[b.projection];
+    const bend = b.projection === 'down' ? -18 : b.projection === 'pi' ? -14 : 0;
+    ctx.setLineDash(FAMILY[b.projection].dash ? FAMILY[b.projection].dash.split(' ').map(Number) : []);
     const max = b.max_abs || 1;
     for (let r = 0; r < b.rows; r++) {
       for (let c = 0; c < b.cols; c++) {
         const w = b.w[r * b.cols + c];
         const [x1, y1, x2, y2] = ends(r, c);
-        const bend = b.projection === 'down' ? -18 : b.projection === 'pi' ? -14 : 0;
-        el('path', {
-          d: `M${x1},${y1} Q${(x1 + x2) / 2 + bend},${(y1 + y2) / 2} ${x2},${y2}`,
-          stroke: w >= 0 ? POS : NEG, 'stroke-width': (0.2 + 2.3 * Math.abs(w) / max).toFixed(2),
-          'stroke-dasharray': FAMILY[b.projection].dash, fill: 'none', 'stroke-opacity': '0.45',
-        }, g);
+        ctx.beginPath();
+        ctx.moveTo(x1, y1);
+        ctx.quadraticCurveTo((x1 + x2) / 2 + bend, (y1 + y2) / 2, x2, y2);
+        ctx.strokeStyle = w >= 0 ? POS : NEG;
+        ctx.lineWidth = 0.2 + 2.3 * Math.abs(w) / max;
+        ctx.stroke();
       }
     }
   }
+  state.lineCount = bundles.reduce((n, b) => n + b.rows * b.cols, 0);
 }
 
 function summary(layers, snap, bundles, scale) {

@@ -11,6 +11,7 @@ import init, {
 import { Cmd, Ev, Op } from './protocol.js';
 import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
 import { applyView, embedSnippet, initEmbedChoice, keepShow, SHOW_KEYS } from './views.js';
+import { initData, dataFor, onDataReady, onDataRefused, linkWithoutFile } from './data.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -250,6 +251,8 @@ function edit(key, raw) {
   const old = app.config;
   const next = parsed.config;
   keepShow(next, old);
+  // A file of points set the output size; the address does not hold it.
+  if (old.data && next.data) next.params.layers[next.params.layers.length - 1] = old.params.layers.at(-1);
   app.config = next;
   // Keys of both: a default left out of one (the float arithmetic) is a change too.
   const changed = [...new Set([...Object.keys(next.params), ...Object.keys(old.params)])].filter(
@@ -304,7 +307,7 @@ function newRun(play = app.running) {
   app.digits = null;
   resetCircuit();
   dirty.clear();
-  startWorker({ config: app.config, play });
+  startWorker({ config: app.config, play, data: dataFor(app.config) });
   setStatus('Starting…');
 }
 
@@ -317,6 +320,13 @@ function onWorker(m) {
       app.doneSaid = false;
       const why = app.pendingInit;
       app.pendingInit = null;
+      onDataReady(m);
+      if (m.config.data && !m.fromCheckpoint) {
+        // A file of points sets the output size (Rust): take the run's configuration.
+        app.config = keepShow(m.config, app.config);
+        fillForm();
+        writeHash();
+      }
       if (m.fromCheckpoint) {
         app.config = keepShow(m.config, app.config);
         fillForm();
@@ -370,7 +380,10 @@ function onWorker(m) {
       queueCharts();
       break;
     case Ev.CIRCUIT:
-      updateCircuit(m.circuit);
+      // Drawn in its own animation frame, as the charts are (one per frame).
+      app.circuit = m.circuit;
+      dirty.add('circuit');
+      requestDraw();
       break;
     case Ev.DEMO:
       showDemo(m.demo);
@@ -413,9 +426,11 @@ function onWorkerError(m) {
     message(`The simulation crashed (${m.message}). It was restarted ` +
       (ck ? `from the last checkpoint (${ck.patterns} patterns).` : 'from the start.'), 'error', 'crash');
     app.pendingInit = ck ? 'crash' : null;
-    startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed } : { config: app.config });
+    const data = dataFor(app.config);
+    startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed, data } : { config: app.config, data });
     return;
   }
+  if (m.op === Op.DATA) return onDataRefused(m, clean);
   const diverged = m.kind === 'diverged';
   const prefix = diverged ? 'Training stopped, the network diverged: ' : {
     [Op.CHECKPOINT]: 'Checkpoint refused: ',
@@ -473,7 +488,8 @@ function undoReset() {
   if (!ck) return;
   app.pendingInit = 'undo';
   // `restore`: the restored run resets to where it reset to before, not to this state.
-  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: ck.text, embed: app.config.embed, restore: true });
+  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: ck.text, embed: app.config.embed, restore: true,
+    data: dataFor(app.config) });
 }
 
 // After a divergence the worker's weights are no use; the last autosave (taken
@@ -712,7 +728,7 @@ function queueCharts() {
 
 const DRAW = {
   curves: drawCurves, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits,
-  codes: drawCodes,
+  codes: drawCodes, circuit: (_, data) => updateCircuit(data),
 };
 
 function requestDraw() {
@@ -723,7 +739,7 @@ function requestDraw() {
     const id = dirty.values().next().value;
     dirty.delete(id);
     const f = app.frame;
-    const data = id === 'digits' ? app.digits : f?.[id];
+    const data = id === 'digits' ? app.digits : id === 'circuit' ? app.circuit : f?.[id];
     try {
       if (!data) return requestDraw();
       DRAW[id]($(id), data);
@@ -771,8 +787,11 @@ function drawRegions(r) {
     s.append(dot, n);
     return s;
   }), Object.assign(document.createElement('span'), { textContent: `test accuracy ${acc} %` }));
-  canvas.setAttribute('aria-label', `Yin-Yang decision regions with ${r.labels.length} test points, ` +
-    `${acc} % classified correctly`);
+  // A file of points: the square is its bounding box (Rust: Regions::bounds).
+  const box = r.bounds && `x ${n3(r.bounds[0])} to ${n3(r.bounds[1])}, y ${n3(r.bounds[2])} to ${n3(r.bounds[3])}`;
+  if (box) $('regions-legend').append(Object.assign(document.createElement('span'), { textContent: `(${box})` }));
+  canvas.setAttribute('aria-label', `${box ? `Decision regions of the loaded data over ${box}` : 'Yin-Yang decision regions'} ` +
+    `with ${r.labels.length} test points, ${acc} % classified correctly`);
   canvas.dataset.drawn = String(+(canvas.dataset.drawn || 0) + 1);
   showData('regions', r);
   app.timing.regions ??= performance.now();
@@ -913,7 +932,14 @@ async function main() {
   app.limits = limits();
   app.live = new Set(paramKeys().filter(([, live]) => live).map(([k]) => k));
   const parsed = parseHash(location.hash);
-  app.config = parsed.config;
+  initData({
+    post: (cmd) => app.worker.postMessage(cmd), running: () => app.running, limits: () => app.limits,
+    message, bdi,
+    // A file of points trains a Yin-Yang network (two inputs, mirrored).
+    config: () => (app.task === 'yin_yang' ? app.config
+      : keepShow({ ...app.presets.find((p) => p.name === 'yin_yang').config, seed: app.config.seed }, app.config)),
+  });
+  app.config = linkWithoutFile(parsed.config);
   showIgnored(parsed.ignored);
   fillForm();
   wire();

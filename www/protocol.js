@@ -8,7 +8,8 @@
 export const Cmd = Object.freeze({
   /** Start a run: `{config}` (an AppConfig) or `{checkpoint}` (its JSON text),
    *  with `embed` (bool) and `play` (start training at once); `restore` (with a
-   *  checkpoint: undoing a reset) keeps what Cmd.RESET rebuilds from. A refused
+   *  checkpoint: undoing a reset) keeps what Cmd.RESET rebuilds from; `data` (the
+   *  bytes of a CSV file of points) trains on them (Op.DATA if refused). A refused
    *  config or checkpoint leaves the current run as it was, running or not. */
   INIT: 'init',
   /** The current run again from its start (its config, or its imported checkpoint). */
@@ -77,6 +78,8 @@ export const Op = Object.freeze({
   CONFIG: 'config',
   /** An imported checkpoint (Cmd.INIT with checkpoint). */
   CHECKPOINT: 'checkpoint',
+  /** A CSV file of points (Cmd.INIT with data). */
+  DATA: 'data',
   /** A parameter change (Cmd.SET). */
   SET: 'set',
   /** Training or evaluating the current run. */

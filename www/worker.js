@@ -21,6 +21,7 @@ let sim = null;
 let task = null;
 let config = null;           // what `reset` rebuilds from
 let checkpointText = null;   // or this, for an imported run
+let dataBytes = null;        // the CSV file of points the run trains on, if any
 let running = false;
 let stepsLeft = 0;           // patterns still to train for `step`
 let speed = 0;               // patterns per 16 ms frame; 0 = as fast as possible
@@ -116,8 +117,11 @@ function handle(msg) {
   switch (msg.cmd) {
     case Cmd.INIT:
       try {
+        // `data`: the bytes of a CSV file of points to train on (Sim.withData).
+        const bytes = msg.data ? new Uint8Array(msg.data) : null;
         if (msg.checkpoint != null) {
-          const restored = Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
+          const restored = bytes ? Sim.fromCheckpointWithData(msg.checkpoint, !!msg.embed, bytes)
+            : Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
           install(restored, true);
           // `restore` (undoing a reset): a later reset goes where this run's went.
           if (!msg.restore) {
@@ -125,20 +129,24 @@ function handle(msg) {
             config = null;
           }
         } else {
-          install(new Sim(msg.config), false);
+          install(bytes ? Sim.withData(msg.config, bytes) : new Sim(msg.config), false);
           config = msg.config;
           checkpointText = null;
         }
+        dataBytes = bytes;
         if (msg.play) running = true;
         post({ type: Ev.STATE, running });
       } catch (err) {
-        // A refused checkpoint or config leaves the current run as it was, running or not.
-        refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : Op.CONFIG);
+        // A refused checkpoint, config or data file leaves the current run as it was, running or not.
+        refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : msg.data ? Op.DATA : Op.CONFIG);
       }
       break;
     case Cmd.RESET:
       try {
-        install(checkpointText != null ? Sim.fromCheckpoint(checkpointText, false) : new Sim(config), checkpointText != null);
+        const fresh = checkpointText != null
+          ? (dataBytes ? Sim.fromCheckpointWithData(checkpointText, false, dataBytes) : Sim.fromCheckpoint(checkpointText, false))
+          : (dataBytes ? Sim.withData(config, dataBytes) : new Sim(config));
+        install(fresh, checkpointText != null);
       } catch (err) { fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG); }
       break;
     case Cmd.PLAY:

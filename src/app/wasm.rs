@@ -411,6 +411,8 @@ pub fn limits() -> Result<JsValue, JsValue> {
         "layer_size": crate::model::params::MAX_LAYER_SIZE,
         "layers": crate::model::params::MAX_LAYERS,
         "history": crate::app::MAX_HISTORY,
+        "data_bytes": crate::data::points::MAX_BYTES,
+        "data_rows": crate::data::points::MAX_ROWS,
     }))
 }
 

@@ -20,7 +20,7 @@ test('the circuit is drawn live from the worker payload, at most 10 frames a sec
   assert.match(await page.textContent('#circuit-svg'), /\+108 more/);
   assert.match(await page.textContent('#circuit-svg'), /hidden layer 1: 120 pyramidal, 3 interneurons/);
   // Bundles of the four families (12×4 up, 3×12 up, 12×3 down, 3×12 ip, 12×3 pi).
-  assert.equal(await page.locator('#circuit-svg g[aria-hidden] path').count(), 48 + 36 + 36 + 36 + 36);
+  assert.equal(await page.evaluate(() => window.__circuit.lineCount), 48 + 36 + 36 + 36 + 36);
   assert.match(await page.textContent('#circuit-summary'), /After [\d,]+ patterns: input rates .*mean \|v_A\| over the hidden neurons .*W\^up_1 mean/);
   // The panel's numbers are the payload's (Rust), not recomputed.
   const rate = await page.evaluate(() => new Promise((resolve) => {
