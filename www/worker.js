@@ -6,8 +6,9 @@
 //
 // The messages in and out are defined in protocol.js.
 
-import init, { Sim, presets, triggerPanic } from './pkg/microcircuit.js';
+import init, { Sim, presets, triggerPanic, provideMnist } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { loadMnist, needsMnist } from './mnist.js';
 
 const BUDGET_MS = 35;        // longest slice of work between yields
 const FRAME_MS = 150;        // chart data at most ~7 times a second
@@ -137,6 +138,7 @@ function handle(msg) {
         if (msg.play) running = true;
         post({ type: Ev.STATE, running });
       } catch (err) {
+        if (needsMnist(err)) return fetchMnistThen(msg);
         // A refused checkpoint, config or data file leaves the current run as it was, running or not.
         refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : msg.data ? Op.DATA : Op.CONFIG);
       }
@@ -147,7 +149,10 @@ function handle(msg) {
           ? (dataBytes ? Sim.fromCheckpointWithData(checkpointText, false, dataBytes) : Sim.fromCheckpoint(checkpointText, false))
           : (dataBytes ? Sim.withData(config, dataBytes) : new Sim(config));
         install(fresh, checkpointText != null);
-      } catch (err) { fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG); }
+      } catch (err) {
+        if (needsMnist(err)) return fetchMnistThen(msg);
+        fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG);
+      }
       break;
     case Cmd.PLAY:
       if (sim && lastReport && lastReport.phase !== 'done') running = true;
@@ -288,6 +293,19 @@ function dispatch(msg) {
     return;
   }
   schedule();
+}
+
+// A run of MNIST needs the subset, fetched the first time (mnist.js); messages
+// that arrive meanwhile wait, then `msg` is handled again.
+function fetchMnistThen(msg) {
+  loaded = false;
+  loadMnist(provideMnist).then(() => {
+    loaded = true;
+    dispatch(msg);
+  }, (err) => {
+    loaded = true;
+    refuse(err, Op.LOAD);
+  }).finally(() => early.splice(0).forEach(dispatch));
 }
 
 // Messages that arrive while the wasm module loads wait for it.

@@ -344,6 +344,13 @@ pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsV
     }))
 }
 
+/// Hands over the MNIST subset's two files (fetched by the page from `pkg/mnist/`:
+/// they are not compiled into this module); refused if they are not the subset.
+#[wasm_bindgen(js_name = provideMnist)]
+pub fn provide_mnist(images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsValue> {
+    crate::data::mnist_subset::provide_subset(images, labels).map_err(js_err)
+}
+
 /// Panics on purpose: the page's test of worker crash recovery.
 #[wasm_bindgen(js_name = triggerPanic)]
 pub fn trigger_panic() {
