@@ -955,6 +955,9 @@ async function main() {
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
   // autoplay=0|1 overrides the preference for reduced motion; a hidden tab waits.
   startWorker({ config: app.config, play: (app.config.autoplay ?? !reduced) && !document.hidden });
+  // A built site (scripts/build-site) has a service worker: offline after the first visit.
+  const sw = document.querySelector('meta[name=service-worker]')?.content;
+  if (sw && 'serviceWorker' in navigator) navigator.serviceWorker.register(sw).catch(() => {});
 }
 
 main().catch((e) => message(`The page failed to start: ${e.message || e}`));
