@@ -270,3 +270,64 @@ fn train_prints_the_checksum_the_page_shows_for_the_same_run() {
     assert_eq!(app.advance(n, &mut || false).unwrap().trained, n);
     assert_eq!(out["checksum"], app.checksum().to_string());
 }
+
+/// A run on a data file of the user's resumes on that file only: `--load` without
+/// `--data` is refused with the file's name, never trained on Yin-Yang instead.
+#[test]
+fn a_run_on_a_data_file_resumes_only_with_that_file() {
+    let d = dir();
+    let csv = d.join("two-blobs.csv");
+    let mut text = String::from("x,y,label\n");
+    for i in 0..200 {
+        let t = i as f64 * 0.37;
+        let (cx, label) = if i % 2 == 0 { (-1.0, 0) } else { (1.0, 1) };
+        text += &format!("{},{},{label}\n", cx + 0.3 * t.sin(), 0.3 * (1.7 * t).cos());
+    }
+    std::fs::write(&csv, text).unwrap();
+    let ck = d.join("blobs.json");
+    json(&run(&[
+        "train",
+        "--preset",
+        "yin_yang",
+        "--engine",
+        "steadnet",
+        "--epochs",
+        "1",
+        "--data",
+        s(&csv),
+        "--save",
+        s(&ck),
+    ]));
+    assert_eq!(load(&ck).data.as_deref(), Some("two-blobs.csv"));
+    fails_with(
+        &["train", "--load", s(&ck), "--epochs", "2"],
+        &["--data", "two-blobs.csv"],
+    );
+    let out = json(&run(&[
+        "train",
+        "--load",
+        s(&ck),
+        "--epochs",
+        "2",
+        "--data",
+        s(&csv),
+    ]));
+    assert_eq!(out["params"]["layers"][2], 2, "two classes");
+    // And a run on the task's data does not take a file.
+    let other = d.join("mimic.json");
+    json(&run(&[
+        "train",
+        "--preset",
+        "mimic",
+        "--epochs",
+        "1",
+        "--train-size",
+        "30",
+        "--save",
+        s(&other),
+    ]));
+    fails_with(
+        &["train", "--load", s(&other), "--data", s(&csv)],
+        &["--data", "task's data"],
+    );
+}

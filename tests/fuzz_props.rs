@@ -185,6 +185,7 @@ fn small_checkpoint() -> Value {
             confusion: None,
         }],
         preset: Some("mimic".into()),
+        data: None,
         engine_state: Some(state),
     };
     serde_json::to_value(&ck).unwrap()

@@ -124,6 +124,23 @@ mod browser {
                  the native checksums first"
             );
         };
+        // The subset is not compiled into the module: the page fetches it; the test
+        // hands it over the same way (wasm::provide_mnist), after checking that a run
+        // without it is refused with the reason the workers act on.
+        let mnist = cases()
+            .into_iter()
+            .find(|c| c.0 == "mnist-steadnet")
+            .unwrap();
+        let e = Sim::new(js(&mnist.1))
+            .err()
+            .map(message)
+            .unwrap_or_default();
+        assert!(e.contains("MNIST subset: not loaded"), "{e}");
+        wasm::provide_mnist(
+            include_bytes!("../data/mnist-subset-images-idx3-ubyte.gz").to_vec(),
+            include_bytes!("../data/mnist-subset-labels-idx1-ubyte.gz").to_vec(),
+        )
+        .unwrap();
         for (name, config, n) in cases() {
             let mut sim = Sim::new(js(&config)).unwrap();
             let report = sim.advance(n as u32, 1e12).map_err(message).unwrap();

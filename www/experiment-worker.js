@@ -5,8 +5,9 @@
 //
 // The messages are XEv in protocol.js.
 
-import init, { runExperimentPoint } from './pkg/microcircuit.js';
+import init, { runExperimentPoint, provideMnist } from './pkg/microcircuit.js';
 import { XEv } from './protocol.js';
+import { loadMnist, needsMnist } from './mnist.js';
 
 const ready = init().then(() => postMessage({ type: XEv.READY }));
 
@@ -14,7 +15,15 @@ onmessage = async (e) => {
   const { id, point } = e.data;
   try {
     await ready;
-    postMessage({ type: XEv.LINE, id, line: runExperimentPoint(point) });
+    let line;
+    try {
+      line = runExperimentPoint(point);
+    } catch (err) {
+      if (!needsMnist(err)) throw err;
+      await loadMnist(provideMnist); // MNIST points: the subset is fetched once
+      line = runExperimentPoint(point);
+    }
+    postMessage({ type: XEv.LINE, id, line });
   } catch (err) {
     const fatal = err instanceof WebAssembly.RuntimeError;
     const message = (fatal && globalThis.__microcircuitPanic) || String((err && err.message) || err);

@@ -10,6 +10,9 @@ import init, {
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
 import { saveRun, loadRun, clearRun } from './store.js';
+import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
+import { applyView, embedSnippet, initEmbedChoice, keepShow, SHOW_KEYS } from './views.js';
+import { initData, dataFor, onDataReady, onDataRefused, linkWithoutFile } from './data.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -150,6 +153,9 @@ function fillForm() {
   $('confusion-fig').hidden = app.task !== 'mnist';
   $('digits-fig').hidden = app.task !== 'mnist';
   document.body.classList.toggle('embed', !!c.embed);
+  const notice = applyView(c);
+  if (notice) message(notice, 'notice', 'view');
+  else $('messages').querySelector('[data-id="view"]')?.remove();
 }
 
 // The number formats (float, or the BSS-2 chip's), from the form values.
@@ -200,10 +206,7 @@ function writeHash() {
   const hash = printHash(app.config);
   if (location.hash !== hash) history.replaceState(null, '', hash);
   const base = location.href.split('#')[0];
-  const embedHash = printHash({ ...app.config, embed: false }) + '&embed=1';
-  $('embed-snippet').textContent =
-    `<iframe src="${base}${embedHash}"\n        width="1000" height="900" style="border:0"\n` +
-    `        title="Dendritic cortical microcircuit simulation"></iframe>`;
+  $('embed-snippet').textContent = embedSnippet(base, app.config, printHash);
 }
 
 // Edits go through the Rust URL parser: the form sends `key=raw` in a hash, and a
@@ -250,7 +253,9 @@ function edit(key, raw) {
   err.hidden = true;
   const old = app.config;
   const next = parsed.config;
-  next.embed = old.embed;
+  keepShow(next, old);
+  // A file of points set the output size; the address does not hold it.
+  if (old.data && next.data) next.params.layers[next.params.layers.length - 1] = old.params.layers.at(-1);
   app.config = next;
   // Keys of both: a default left out of one (the float arithmetic) is a change too.
   const changed = [...new Set([...Object.keys(next.params), ...Object.keys(old.params)])].filter(
@@ -277,7 +282,7 @@ function choosePreset(name) {
   const p = app.presets.find((x) => x.name === name);
   const c = structuredClone(p.config);
   c.seed = app.config.seed;
-  c.embed = app.config.embed;
+  keepShow(c, app.config);
   app.config = c;
   fillForm();
   writeHash();
@@ -303,8 +308,9 @@ function newRun(play = app.running) {
   hideUndo();
   app.frame = null;
   app.digits = null;
+  resetCircuit();
   dirty.clear();
-  startWorker({ config: app.config, play });
+  startWorker({ config: app.config, play, data: dataFor(app.config) });
   setStatus('Starting…');
 }
 
@@ -317,8 +323,15 @@ function onWorker(m) {
       app.doneSaid = false;
       const why = app.pendingInit;
       app.pendingInit = null;
+      onDataReady(m);
+      if (m.config.data && !m.fromCheckpoint) {
+        // A file of points sets the output size (Rust): take the run's configuration.
+        app.config = keepShow(m.config, app.config);
+        fillForm();
+        writeHash();
+      }
       if (m.fromCheckpoint) {
-        app.config = m.config;
+        app.config = keepShow(m.config, app.config);
         fillForm();
         writeHash();
         if (why === 'undo') {
@@ -371,6 +384,15 @@ function onWorker(m) {
       app.frame = m.frame;
       queueCharts();
       break;
+    case Ev.CIRCUIT:
+      // Drawn in its own animation frame, as the charts are (one per frame).
+      app.circuit = m.circuit;
+      dirty.add('circuit');
+      requestDraw();
+      break;
+    case Ev.DEMO:
+      showDemo(m.demo);
+      break;
     case Ev.DIGITS:
       app.digits = m.digits;
       queueCharts();
@@ -413,9 +435,11 @@ function onWorkerError(m) {
     message(`The simulation crashed (${m.message}). It was restarted ` +
       (ck ? `from the last checkpoint (${ck.patterns} patterns).` : 'from the start.'), 'error', 'crash');
     app.pendingInit = ck ? 'crash' : null;
-    startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed } : { config: app.config });
+    const data = dataFor(app.config);
+    startWorker(ck ? { checkpoint: ck.text, embed: app.config.embed, data } : { config: app.config, data });
     return;
   }
+  if (m.op === Op.DATA) return onDataRefused(m, clean);
   const diverged = m.kind === 'diverged';
   const prefix = diverged ? 'Training stopped, the network diverged: ' : {
     [Op.CHECKPOINT]: 'Checkpoint refused: ',
@@ -445,7 +469,9 @@ function onWorkerError(m) {
 
 // An embedded view keeps no run of its own: it would replace the page's.
 function persist(m) {
-  if (app.config.embed || app.stored) return; // an offered run stays until answered
+  // A run on a CSV file is not kept: the file stays on the visitor's machine, and
+  // continuing without it would train on other data.
+  if (app.config.embed || app.config.data || app.stored) return; // an offered run stays until answered
   const rec = { text: m.text, patterns: m.patterns, total: m.total, checksum: m.checksum,
     preset: app.config.preset, engine: app.config.engine, savedAt: Date.now() };
   saveRun(rec).catch((e) => storageFailed(e));
@@ -504,6 +530,8 @@ function requestReset() {
     'You can undo the reset until the next one.';
   dialog.returnValue = '';
   dialog.showModal();
+  // Not `autofocus` in the markup: a cross-origin frame blocks it with a console error.
+  $('reset-keep').focus();
 }
 
 function doReset() {
@@ -532,7 +560,8 @@ function undoReset() {
   if (!ck) return;
   app.pendingInit = 'undo';
   // `restore`: the restored run resets to where it reset to before, not to this state.
-  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: ck.text, embed: app.config.embed, restore: true });
+  app.worker.postMessage({ cmd: Cmd.INIT, checkpoint: ck.text, embed: app.config.embed, restore: true,
+    data: dataFor(app.config) });
 }
 
 // After a divergence the worker's weights are no use; the last autosave (taken
@@ -729,9 +758,9 @@ function wire() {
     });
     const refused = new Set(parsed.ignored.map((i) => i.key));
     const nothing = refused.has('(address)') || (keys.length > 0 && keys.every((k) => refused.has(k)));
-    if (nothing || printHash({ ...parsed.config, embed: app.config.embed }) === printHash(app.config)) {
-      if (parsed.config.embed !== app.config.embed && !nothing) {
-        app.config.embed = parsed.config.embed;
+    if (nothing || printHash(keepShow({ ...parsed.config }, app.config)) === printHash(app.config)) {
+      if (SHOW_KEYS.some((k) => parsed.config[k] !== app.config[k]) && !nothing) {
+        keepShow(app.config, parsed.config);
         fillForm();
       }
       writeHash();
@@ -773,7 +802,7 @@ function queueCharts() {
 
 const DRAW = {
   curves: drawCurves, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits,
-  codes: drawCodes,
+  codes: drawCodes, circuit: (_, data) => updateCircuit(data),
 };
 
 function requestDraw() {
@@ -784,7 +813,7 @@ function requestDraw() {
     const id = dirty.values().next().value;
     dirty.delete(id);
     const f = app.frame;
-    const data = id === 'digits' ? app.digits : f?.[id];
+    const data = id === 'digits' ? app.digits : id === 'circuit' ? app.circuit : f?.[id];
     try {
       if (!data) return requestDraw();
       DRAW[id]($(id), data);
@@ -832,8 +861,11 @@ function drawRegions(r) {
     s.append(dot, n);
     return s;
   }), Object.assign(document.createElement('span'), { textContent: `test accuracy ${acc} %` }));
-  canvas.setAttribute('aria-label', `Yin-Yang decision regions with ${r.labels.length} test points, ` +
-    `${acc} % classified correctly`);
+  // A file of points: the square is its bounding box (Rust: Regions::bounds).
+  const box = r.bounds && `x ${n3(r.bounds[0])} to ${n3(r.bounds[1])}, y ${n3(r.bounds[2])} to ${n3(r.bounds[3])}`;
+  if (box) $('regions-legend').append(Object.assign(document.createElement('span'), { textContent: `(${box})` }));
+  canvas.setAttribute('aria-label', `${box ? `Decision regions of the loaded data over ${box}` : 'Yin-Yang decision regions'} ` +
+    `with ${r.labels.length} test points, ${acc} % classified correctly`);
   canvas.dataset.drawn = String(+(canvas.dataset.drawn || 0) + 1);
   showData('regions', r);
   app.timing.regions ??= performance.now();
@@ -974,11 +1006,20 @@ async function main() {
   app.limits = limits();
   app.live = new Set(paramKeys().filter(([, live]) => live).map(([k]) => k));
   const parsed = parseHash(location.hash);
-  app.config = parsed.config;
+  initData({
+    post: (cmd) => app.worker.postMessage(cmd), running: () => app.running, limits: () => app.limits,
+    message, bdi,
+    // A file of points trains a Yin-Yang network (two inputs, mirrored).
+    config: () => (app.task === 'yin_yang' ? app.config
+      : keepShow({ ...app.presets.find((p) => p.name === 'yin_yang').config, seed: app.config.seed }, app.config)),
+  });
+  app.config = linkWithoutFile(parsed.config);
   showIgnored(parsed.ignored);
   fillForm();
-  writeHash();
   wire();
+  initCircuit((cmd) => app.worker.postMessage(cmd));
+  initEmbedChoice(writeHash);
+  writeHash();
   for (const d of document.querySelectorAll('details.data[data-chart]')) {
     d.addEventListener('toggle', () => {
       const data = app.chartData[d.dataset.chart];
@@ -986,7 +1027,11 @@ async function main() {
     });
   }
   const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  startWorker({ config: app.config, play: !reduced && !document.hidden });
+  // autoplay=0|1 overrides the preference for reduced motion; a hidden tab waits.
+  startWorker({ config: app.config, play: (app.config.autoplay ?? !reduced) && !document.hidden });
+  // A built site (scripts/build-site) has a service worker: offline after the first visit.
+  const sw = document.querySelector('meta[name=service-worker]')?.content;
+  if (sw && 'serviceWorker' in navigator) navigator.serviceWorker.register(sw).catch(() => {});
   await offerStored();
 }
 

@@ -8,7 +8,8 @@
 export const Cmd = Object.freeze({
   /** Start a run: `{config}` (an AppConfig) or `{checkpoint}` (its JSON text),
    *  with `embed` (bool) and `play` (start training at once); `restore` (with a
-   *  checkpoint: undoing a reset) keeps what Cmd.RESET rebuilds from. A refused
+   *  checkpoint: undoing a reset) keeps what Cmd.RESET rebuilds from; `data` (the
+   *  bytes of a CSV file of points) trains on them (Op.DATA if refused). A refused
    *  config or checkpoint leaves the current run as it was, running or not. */
   INIT: 'init',
   /** The current run again from its start (its config, or its imported checkpoint). */
@@ -24,6 +25,9 @@ export const Cmd = Object.freeze({
   SET: 'set',
   /** `{what: 'csv' | 'checkpoint'}`: answered by Ev.EXPORT. */
   EXPORT: 'export',
+  /** `{index}`: a step-by-step replay of validation pattern `index` from the
+   *  current state (on a copy): answered by Ev.DEMO. */
+  DEMO: 'demo',
   /** Test hook: a Rust panic inside the worker. */
   CRASH: 'crash',
   /** Wasm memory size, for the soak benchmark: answered by Ev.STATS. */
@@ -44,6 +48,10 @@ export const Ev = Object.freeze({
   METRICS: 'metrics',
   /** `{frame}`: chart data, at most ~7 times a second. */
   FRAME: 'frame',
+  /** `{circuit}`: the circuit panel's payload (src/app/circuit.rs), with each frame. */
+  CIRCUIT: 'circuit',
+  /** `{demo}`: the answer to Cmd.DEMO. */
+  DEMO: 'demo',
   /** `{regions}`: the decision-region picture (its RGBA buffer transferred). */
   REGIONS: 'regions',
   /** `{digits}`: MNIST test digits with their predictions. */
@@ -72,6 +80,8 @@ export const Op = Object.freeze({
   CONFIG: 'config',
   /** An imported checkpoint (Cmd.INIT with checkpoint). */
   CHECKPOINT: 'checkpoint',
+  /** A CSV file of points (Cmd.INIT with data). */
+  DATA: 'data',
   /** A parameter change (Cmd.SET). */
   SET: 'set',
   /** Training or evaluating the current run. */

@@ -6,8 +6,9 @@
 //
 // The messages in and out are defined in protocol.js.
 
-import init, { Sim, presets, triggerPanic } from './pkg/microcircuit.js';
+import init, { Sim, presets, triggerPanic, provideMnist } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { loadMnist, needsMnist } from './mnist.js';
 
 const BUDGET_MS = 35;        // longest slice of work between yields
 const FRAME_MS = 150;        // chart data at most ~7 times a second
@@ -15,11 +16,13 @@ const REGIONS_MS = 1000;     // decision regions about once a second while train
 const DIGITS_MS = 3000;      // MNIST digits every few seconds
 const AUTOSAVE_MS = 10000;   // checkpoint for crash recovery at most this often
 const GRID = 100;            // decision-region grid side
+const CIRCUIT_MS = 100;      // the circuit panel: at most 10 frames a second, on new patterns only
 
 let sim = null;
 let task = null;
 let config = null;           // what `reset` rebuilds from
 let checkpointText = null;   // or this, for an imported run
+let dataBytes = null;        // the CSV file of points the run trains on, if any
 let running = false;
 let stepsLeft = 0;           // patterns still to train for `step`
 let speed = 0;               // patterns per 16 ms frame; 0 = as fast as possible
@@ -27,6 +30,7 @@ let scheduled = false;
 let frameDue = true, lastFrame = 0;
 let regionsWanted = true, regionsBusy = false, lastRegions = -1e9;
 let lastDigits = -1e9;
+let lastCircuit = -1e9, circuitAt = -1;
 let lastAutosave = -1e9, autosaveCost = 0;
 let rateSamples = [];        // [time ms, patterns] over the last seconds
 let lastReport = null;
@@ -91,6 +95,7 @@ function install(newSim, fromCheckpoint) {
   regionsWanted = task === 'yin_yang';
   regionsBusy = false;
   lastDigits = -1e9;
+  circuitAt = -1;
   // The first autosave follows the first validation, so that a run diverging
   // early still leaves a good checkpoint to export.
   lastAutosave = -1e9;
@@ -115,8 +120,11 @@ function handle(msg) {
   switch (msg.cmd) {
     case Cmd.INIT:
       try {
+        // `data`: the bytes of a CSV file of points to train on (Sim.withData).
+        const bytes = msg.data ? new Uint8Array(msg.data) : null;
         if (msg.checkpoint != null) {
-          const restored = Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
+          const restored = bytes ? Sim.fromCheckpointWithData(msg.checkpoint, !!msg.embed, bytes)
+            : Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
           install(restored, true);
           // `restore` (undoing a reset): a later reset goes where this run's went.
           if (!msg.restore) {
@@ -124,21 +132,29 @@ function handle(msg) {
             config = null;
           }
         } else {
-          install(new Sim(msg.config), false);
+          install(bytes ? Sim.withData(msg.config, bytes) : new Sim(msg.config), false);
           config = msg.config;
           checkpointText = null;
         }
+        dataBytes = bytes;
         if (msg.play) running = true;
         post({ type: Ev.STATE, running });
       } catch (err) {
-        // A refused checkpoint or config leaves the current run as it was, running or not.
-        refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : Op.CONFIG);
+        if (needsMnist(err)) return fetchMnistThen(msg);
+        // A refused checkpoint, config or data file leaves the current run as it was, running or not.
+        refuse(err, msg.checkpoint != null ? Op.CHECKPOINT : msg.data ? Op.DATA : Op.CONFIG);
       }
       break;
     case Cmd.RESET:
       try {
-        install(checkpointText != null ? Sim.fromCheckpoint(checkpointText, false) : new Sim(config), checkpointText != null);
-      } catch (err) { fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG); }
+        const fresh = checkpointText != null
+          ? (dataBytes ? Sim.fromCheckpointWithData(checkpointText, false, dataBytes) : Sim.fromCheckpoint(checkpointText, false))
+          : (dataBytes ? Sim.withData(config, dataBytes) : new Sim(config));
+        install(fresh, checkpointText != null);
+      } catch (err) {
+        if (needsMnist(err)) return fetchMnistThen(msg);
+        fail(err, checkpointText != null ? Op.CHECKPOINT : Op.CONFIG);
+      }
       break;
     case Cmd.PLAY:
       if (sim && lastReport && lastReport.phase !== 'done') running = true;
@@ -174,6 +190,12 @@ function handle(msg) {
       if (!sim) break;
       post({ type: Ev.EXPORT, what: msg.what, text: msg.what === 'csv' ? sim.metricsCsv() : sim.checkpoint(),
              patterns: sim.progress().patterns });
+      break;
+    case Cmd.DEMO:
+      if (!sim) break;
+      try {
+        post({ type: Ev.DEMO, demo: sim.circuitDemo(msg.index >>> 0) });
+      } catch (err) { refuse(err, Op.RUN); }
       break;
     case Cmd.CRASH:
       triggerPanic();
@@ -230,6 +252,15 @@ function maybeFrame(training) {
   }
 }
 
+// The circuit panel's payload when a pattern was trained since the last one.
+function maybeCircuit() {
+  const t = performance.now();
+  if (lastReport.progress.patterns === circuitAt || t - lastCircuit < CIRCUIT_MS) return;
+  post({ type: Ev.CIRCUIT, circuit: sim.circuit() });
+  lastCircuit = t;
+  circuitAt = lastReport.progress.patterns;
+}
+
 function tick() {
   scheduled = false;
   if (!sim) return;
@@ -245,6 +276,7 @@ function tick() {
     training = running || stepsLeft > 0;
     evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
     maybeFrame(training);
+    maybeCircuit();
   } catch (err) {
     fail(err, Op.RUN);
     return;
@@ -252,6 +284,7 @@ function tick() {
   const work = training || evaluating || regionsBusy || (task === 'yin_yang' && regionsWanted);
   if (work) schedule(running && speed > 0 && !regionsBusy && !stepsLeft ? 16 : 0);
   else if (frameDue) schedule(Math.max(0, FRAME_MS - (performance.now() - lastFrame)));
+  else if (lastReport.progress.patterns !== circuitAt) schedule(Math.max(0, CIRCUIT_MS - (performance.now() - lastCircuit)));
 }
 
 function dispatch(msg) {
@@ -262,6 +295,19 @@ function dispatch(msg) {
     return;
   }
   schedule();
+}
+
+// A run of MNIST needs the subset, fetched the first time (mnist.js); messages
+// that arrive meanwhile wait, then `msg` is handled again.
+function fetchMnistThen(msg) {
+  loaded = false;
+  loadMnist(provideMnist).then(() => {
+    loaded = true;
+    dispatch(msg);
+  }, (err) => {
+    loaded = true;
+    refuse(err, Op.LOAD);
+  }).finally(() => early.splice(0).forEach(dispatch));
 }
 
 // Messages that arrive while the wasm module loads wait for it.

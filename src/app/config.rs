@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::points::Points;
+use crate::data::{Splits, splits_for};
 use crate::error::{Error, Result};
 use crate::model::engine::EngineKind;
 use crate::model::formats::ArithKind;
@@ -39,7 +41,35 @@ pub struct AppConfig {
     pub params: Params,
     /// Hide the prose (for iframes).
     pub embed: bool,
+    /// The one panel an embed shows (`view=NAME`, one of [`VIEWS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<String>,
+    /// Whether the page starts training at once (`autoplay=0|1`; unset: unless the
+    /// visitor prefers reduced motion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoplay: Option<bool>,
+    /// `Some("custom")`: the run trains on a CSV file of points the visitor loaded
+    /// (`data=custom`; the file stays on their machine). Its classes set the output
+    /// size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
+
+/// The panels a page can show alone (`view=NAME`): each is a `data-view` in
+/// `www/index.html`.
+pub const VIEWS: [&str; 8] = [
+    "circuit",
+    "regions",
+    "curves",
+    "sps",
+    "potentials",
+    "confusion",
+    "codes",
+    "digits",
+];
+
+/// The one data source besides the task's own: a CSV file the visitor loaded.
+pub const CUSTOM_DATA: &str = "custom";
 
 impl AppConfig {
     /// The configuration of preset `name` with its defaults: seed 1, the preset's
@@ -53,6 +83,9 @@ impl AppConfig {
             val_every: default_val_every(&preset),
             params: preset.params,
             embed: false,
+            view: None,
+            autoplay: None,
+            data: None,
             preset: preset.name,
         })
     }
@@ -95,11 +128,34 @@ impl AppConfig {
             *preset.params.layers.last().unwrap_or(&0),
         );
         let l = &self.params.layers;
-        if l.first() != Some(&n_in) || l.last() != Some(&n_out) {
+        // A CSV file of points: Yin-Yang's inputs, 2..=10 classes.
+        let custom = match self.data.as_deref() {
+            None => false,
+            Some(CUSTOM_DATA) if preset.task == Task::YinYang => true,
+            Some(d) => {
+                return Err(Error::param(
+                    "data",
+                    d,
+                    format!("{CUSTOM_DATA} (with a Yin-Yang preset), or none"),
+                ));
+            }
+        };
+        let out_ok = match l.last() {
+            Some(&k) if custom => (2..=10).contains(&k),
+            last => last == Some(&n_out),
+        };
+        if l.first() != Some(&n_in) || !out_ok {
             return Err(Error::param(
                 "layers",
                 format!("{l:?}"),
                 format!("{n_in} inputs and {n_out} outputs for the task"),
+            ));
+        }
+        if let Some(v) = self.view.as_deref().filter(|v| !VIEWS.contains(v)) {
+            return Err(Error::param(
+                "view",
+                v,
+                format!("one of {}", VIEWS.join(", ")),
             ));
         }
         let syn = self.params.n_synapses();
@@ -128,6 +184,30 @@ impl AppConfig {
             ));
         }
         Ok(())
+    }
+
+    /// The sets of a run: `points`' split (setting the output size and `data=custom`)
+    /// or the task's own (with `schedule`, else the configuration's); validates it.
+    pub fn sets(&mut self, points: Option<&Points>, schedule: Option<&Schedule>) -> Result<Splits> {
+        if let Some(pts) = points {
+            self.data = Some(CUSTOM_DATA.into());
+            if let Some(k) = self.params.layers.last_mut() {
+                *k = pts.n_classes;
+            }
+        } else if self.data.is_some() {
+            return Err(Error::data(
+                "data",
+                "this run trains on a CSV file of points, which the address does not hold: load it",
+            ));
+        }
+        self.validate()?;
+        match points {
+            Some(pts) => pts.splits(self.seed),
+            None => {
+                let s = schedule.cloned().map_or_else(|| self.schedule(), Ok)?;
+                splits_for(self.task()?, &s, &self.params, None)
+            }
+        }
     }
 }
 

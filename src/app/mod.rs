@@ -20,7 +20,9 @@
 //! The [`Trainer`]'s own validations are off ([`Trainer::set_auto_validate`]): the
 //! app validates in slices and keeps the results in [`App::history`].
 
+pub mod circuit;
 pub mod config;
+mod regions;
 mod trace;
 pub mod url;
 #[cfg(target_arch = "wasm32")]
@@ -33,14 +35,17 @@ use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
     sps::SpsTrace,
 };
-use crate::data::{Dataset, splits_for};
+use crate::data::Dataset;
+use crate::data::points::{Bounds, Points};
 use crate::error::{Error, Result};
 use crate::model::engine::{Engine, EngineKind};
 use crate::model::params::Params;
 use crate::model::presets::{Preset, Task};
 use crate::model::record::{Probe, Recorder};
 use crate::train::{Checkpoint, Evaluator, Metrics, Progress, Trainer, Which};
+use circuit::CircuitTrace;
 use config::AppConfig;
+use regions::RegionsJob;
 use trace::PotentialsTrace;
 
 /// Up-and-down passes of the steady-state evaluation of a PyraLNet run. Each pass
@@ -128,14 +133,6 @@ struct EvalJob {
     eval: Evaluator,
 }
 
-/// The decision-region grid, computed row by row.
-struct RegionsJob {
-    net: Box<dyn Engine>,
-    n: usize,
-    next: usize,
-    outputs: Vec<f32>,
-}
-
 /// A browser session: the run, its evaluations and its plots.
 pub struct App {
     config: AppConfig,
@@ -149,23 +146,37 @@ pub struct App {
     since_val: usize,
     sps: Recorder,
     trace: PotentialsTrace,
+    circuit: CircuitTrace,
+    /// The bounding box of a CSV file's points (what the regions' square stands for).
+    bounds: Option<Bounds>,
 }
 
 impl App {
     /// A new run of `config` (validated), starting with a validation of the initial
     /// weights.
     pub fn new(config: AppConfig) -> Result<Self> {
-        config.validate()?;
+        App::with_points(config, None)
+    }
+
+    /// A new run on `points` (a CSV file's, [`points`]: the output layer gets one
+    /// neuron per class, the config records `data=custom`) or, without, on the
+    /// task's own data.
+    pub fn with_points(mut config: AppConfig, points: Option<&Points>) -> Result<Self> {
+        let sets = config.sets(points, None)?;
         let run = config.run_config()?;
-        let sets = splits_for(run.task, &run.schedule, &config.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
         let trainer = Trainer::new(config.params.clone(), sets, run)?;
-        App::around(config, trainer, val, test, Vec::new())
+        App::around(config, trainer, val, test, Vec::new(), points)
     }
 
     /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
     /// the CLI's `--save`); refuses a bad file with the reason.
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Self> {
+        App::from_checkpoint_on(text, embed, None)
+    }
+
+    /// [`App::from_checkpoint`] of a run on a CSV file's `points`.
+    pub fn from_checkpoint_on(text: &str, embed: bool, points: Option<&Points>) -> Result<Self> {
         if text.len() > MAX_IMPORT_BYTES {
             return Err(Error::data(
                 "checkpoint",
@@ -176,10 +187,17 @@ impl App {
             ));
         }
         let ck = Checkpoint::from_json(text)?;
+        if let (Some(name), None) = (&ck.data, points) {
+            // Never the task's data in place of the file the run trained on.
+            return Err(Error::data(
+                "checkpoint",
+                format!("its run trained on a data file of its own ({name}); load that file first"),
+            ));
+        }
         let run = ck.config.clone();
         let likely = Preset::likely(ck.preset.as_deref(), run.task, &ck.params);
         let defaults = AppConfig::from_preset(&likely.name)?;
-        let config = AppConfig {
+        let mut config = AppConfig {
             preset: defaults.preset,
             engine: run.engine,
             seed: run.seed,
@@ -191,16 +209,16 @@ impl App {
             },
             params: ck.params.clone(),
             embed,
+            ..defaults
         };
-        config
-            .validate()
+        let sets = config
+            .sets(points, Some(&run.schedule))
             .map_err(|e| Error::data("checkpoint", format!("this page cannot run it: {e}")))?;
-        let sets = splits_for(run.task, &run.schedule, &ck.params, None)?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
         let mut history = ck.history.clone();
         thin_history(&mut history);
         let trainer = Trainer::from_checkpoint(ck, sets)?;
-        App::around(config, trainer, val, test, history)
+        App::around(config, trainer, val, test, history, points)
     }
 
     fn around(
@@ -209,6 +227,7 @@ impl App {
         val: Dataset,
         test: Dataset,
         history: Vec<Metrics>,
+        points: Option<&Points>,
     ) -> Result<Self> {
         trainer.set_auto_validate(false);
         let trace = PotentialsTrace::new(trainer.engine())?;
@@ -226,6 +245,7 @@ impl App {
             trainer.engine().state(),
         );
         trainer.engine_mut().set_recorder(Some(trace.blank()));
+        let circuit = CircuitTrace::new(trainer.engine().network());
         let mut app = App {
             config,
             trainer,
@@ -238,6 +258,8 @@ impl App {
             since_val: 0,
             sps,
             trace,
+            circuit,
+            bounds: points.map(|p| p.bounds),
         };
         let patterns = app.trainer.progress().patterns;
         if app.history.last().map(|m| m.patterns) != Some(patterns) {
@@ -318,6 +340,7 @@ impl App {
         let (eng, p) = (self.trainer.engine(), self.trainer.progress());
         let t = p.patterns as f64 * eng.network().params.t_pattern as f64;
         self.sps.tick(t, eng.network(), eng.state());
+        self.circuit.record(eng, p.patterns, t);
         self.since_val += 1;
         if self.since_val >= self.config.val_every || p.epoch != epoch {
             self.start(Which::Val);
@@ -440,6 +463,7 @@ impl App {
         ck.history = self.history.clone();
         ck.config.val_every = self.config.val_every;
         ck.preset = Some(self.config.preset.clone());
+        ck.data = self.config.data.clone();
         ck.to_json()
     }
 
@@ -480,9 +504,29 @@ impl App {
         }
     }
 
+    /// The circuit panel's payload: the current state's shown neurons ([`circuit`]).
+    pub fn circuit(&self) -> circuit::CircuitFrame {
+        let (eng, n) = (self.trainer.engine(), self.trainer.progress().patterns);
+        self.circuit
+            .frame(eng, n, n as f64 * self.params().t_pattern as f64)
+    }
+
+    /// Replays validation pattern `i` (mod the set's size) step by step from the
+    /// current state, on a copy ([`circuit::demo`]).
+    pub fn circuit_demo(&self, i: usize) -> Result<circuit::Demo> {
+        let (eng, p, i) = (self.trainer.engine(), self.params(), i % self.val.len());
+        let mut target = vec![0.0; self.val.n_outputs()];
+        self.val.target_into(i, p.u_low, p.u_high, &mut target);
+        let n = self.trainer.progress().patterns;
+        let (net, s, x) = (eng.network(), eng.state(), self.val.input(i));
+        circuit::demo(net, s, x, &target, n, self.config.seed)
+    }
+
     fn class_names(&self) -> Vec<String> {
         match self.config.task() {
-            Ok(Task::YinYang) => crate::data::yinyang::CLASS_NAMES.map(String::from).to_vec(),
+            Ok(Task::YinYang) if self.bounds.is_none() => {
+                crate::data::yinyang::CLASS_NAMES.map(String::from).to_vec()
+            }
             _ => (0..self.params().layers.last().copied().unwrap_or(0))
                 .map(|i| i.to_string())
                 .collect(),
@@ -508,44 +552,16 @@ impl App {
         if !(2..=1000).contains(&n) {
             return Err(Error::param("regions.n", n, "2..=1000"));
         }
-        if self.regions.as_ref().map(|r| r.n) != Some(n) {
-            self.regions = Some(RegionsJob {
-                net: self.steady(),
-                n,
-                next: 0,
-                outputs: Vec::with_capacity(n * n * 3),
-            });
+        if self.regions.as_ref().map(|r| r.n()) != Some(n) {
+            self.regions = Some(RegionsJob::new(self.steady(), n));
         }
-        let job = self.regions.as_mut().expect("just set");
-        while job.next < n * n {
-            let (i, j) = (job.next % n, job.next / n);
-            let x = Regions::input_at(i, j, n);
-            let out = job.net.evaluate(&x)?;
-            job.outputs.extend_from_slice(out);
-            job.next += 1;
-            if job.next % n == 0 && out_of_time() {
-                return Ok(None);
-            }
+        if !self.regions.as_mut().expect("just set").work(out_of_time)? {
+            return Ok(None);
         }
-        let mut job = self.regions.take().expect("present");
-        let p = &job.net.network().params;
-        let (u_low, u_high) = (p.u_low, p.u_high);
-        let mut predicted = Vec::with_capacity(self.test.len());
-        for i in 0..self.test.len() {
-            let out = job.net.evaluate(self.test.input(i))?;
-            predicted.push(crate::train::argmax(out) as u8);
-        }
-        let mut r = Regions::from_outputs(n, &job.outputs, 3, u_low, u_high);
-        r.points = (0..self.test.len())
-            .flat_map(|i| {
-                let x = self.test.input(i);
-                [x[0], x[1]]
-            })
-            .collect();
-        let labels = (0..self.test.len())
-            .map(|i| self.test.label(i).unwrap_or(0) as u8)
-            .collect();
-        r.set_points(labels, predicted, self.class_names());
+        let job = self.regions.take().expect("present");
+        let circle = self.config.data.is_none();
+        let mut r = job.finish(&self.test, self.class_names(), circle)?;
+        r.bounds = self.bounds.map(|b| [b.x_min, b.x_max, b.y_min, b.y_max]);
         Ok(Some(r))
     }
 
@@ -579,6 +595,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::charts::regions;
+    use crate::data::splits_for;
     use crate::model::network::Network;
     use crate::model::pyralnet::PyraLNet;
     use crate::model::steadnet::SteadNet;

@@ -304,13 +304,18 @@ pub fn parse(hash: &str) -> Parsed {
             "val_every" => parse_num::<usize>(key, value, "an integer in 1..=10000000")
                 .and_then(|n| set_checked(&mut config, |c| c.val_every = n)),
             "embed" => parse_bool(key, value).map(|b| config.embed = b),
+            "autoplay" => parse_bool(key, value).map(|b| config.autoplay = Some(b)),
+            "view" => set_checked(&mut config, |c| c.view = Some(value.clone())),
+            // The file itself is not in the address: the page asks for it.
+            "data" => set_checked(&mut config, |c| c.data = Some(value.clone())),
             _ => match param_key(key) {
                 Some(k) => k.json(value).map(|_| ()),
                 None => Err(Error::param(
                     key.as_str(),
                     format!("{value:?}"),
                     format!(
-                        "a known key: preset, engine, seed, epochs, val_every, embed, {}",
+                        "a known key: preset, engine, seed, epochs, val_every, embed, view, \
+                         autoplay, data, {}",
                         param_keys().join(", ")
                     ),
                 )),
@@ -394,6 +399,15 @@ pub fn print(c: &AppConfig) -> String {
     }
     if c.embed {
         s.push_str("&embed=1");
+    }
+    if let Some(v) = &c.view {
+        s.push_str(&format!("&view={v}"));
+    }
+    if let Some(a) = c.autoplay {
+        s.push_str(&format!("&autoplay={}", u8::from(a)));
+    }
+    if let Some(d) = &c.data {
+        s.push_str(&format!("&data={d}"));
     }
     s
 }
@@ -694,5 +708,30 @@ mod tests {
         assert_eq!(p.config.seed, 4);
         assert_eq!(p.ignored[0].key, "seed");
         assert_eq!(decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn one_view_and_autoplay_round_trip() {
+        let p = parse("#preset=yin_yang&embed=1&view=circuit&autoplay=0");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        assert_eq!(p.config.view.as_deref(), Some("circuit"));
+        assert_eq!(p.config.autoplay, Some(false));
+        let hash = print(&p.config);
+        assert!(hash.ends_with("&embed=1&view=circuit&autoplay=0"), "{hash}");
+        assert_eq!(parse(&hash).config, p.config);
+        let p = parse("#preset=yin_yang&view=bogus&autoplay=2&data=other");
+        let keys: Vec<&str> = p.ignored.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["view", "autoplay", "data"]);
+        assert!(
+            p.ignored[0].reason.contains("circuit, regions, curves"),
+            "{:?}",
+            p.ignored
+        );
+        assert_eq!(
+            (p.config.view, p.config.autoplay, p.config.data),
+            (None, None, None)
+        );
+        // Custom data only with the 2-D task.
+        assert_eq!(parse("#preset=mimic&data=custom").ignored[0].key, "data");
     }
 }

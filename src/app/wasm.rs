@@ -109,6 +109,26 @@ impl Sim {
         })
     }
 
+    /// A new run on a CSV file of points (`x,y,label`); a bad file is refused with
+    /// the line and column.
+    #[wasm_bindgen(js_name = withData)]
+    pub fn with_data(config: JsValue, csv: &[u8]) -> Result<Sim, JsValue> {
+        let config: AppConfig = from_js("config", config)?;
+        let points = crate::data::points::parse(csv).map_err(js_err)?;
+        Ok(Sim {
+            app: App::with_points(config, Some(&points)).map_err(js_err)?,
+        })
+    }
+
+    /// Resumes a checkpoint of a run on a CSV file of points.
+    #[wasm_bindgen(js_name = fromCheckpointWithData)]
+    pub fn from_checkpoint_with_data(text: &str, embed: bool, csv: &[u8]) -> Result<Sim, JsValue> {
+        let points = crate::data::points::parse(csv).map_err(js_err)?;
+        Ok(Sim {
+            app: App::from_checkpoint_on(text, embed, Some(&points)).map_err(js_err)?,
+        })
+    }
+
     /// Resumes a checkpoint file's run; a bad file is refused with the reason.
     #[wasm_bindgen(js_name = fromCheckpoint)]
     pub fn from_checkpoint(text: &str, embed: bool) -> Result<Sim, JsValue> {
@@ -155,6 +175,17 @@ impl Sim {
         js_sys::Reflect::set(&obj, &"rgba".into(), &rgba)
             .map_err(|_| js_msg("cannot attach the picture"))?;
         Ok(obj)
+    }
+
+    /// The circuit panel's payload (`src/app/circuit.rs`).
+    pub fn circuit(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.app.circuit())
+    }
+
+    /// A step-by-step replay of validation pattern `i` from the current state.
+    #[wasm_bindgen(js_name = circuitDemo)]
+    pub fn circuit_demo(&self, i: u32) -> Result<JsValue, JsValue> {
+        to_js(&self.app.circuit_demo(i as usize).map_err(js_err)?)
     }
 
     /// A few test digits with predictions (MNIST).
@@ -313,6 +344,13 @@ pub fn bench(engine: &str, preset: &str, patterns: u32, seed: f64) -> Result<JsV
     }))
 }
 
+/// Hands over the MNIST subset's two files (fetched by the page from `pkg/mnist/`:
+/// they are not compiled into this module); refused if they are not the subset.
+#[wasm_bindgen(js_name = provideMnist)]
+pub fn provide_mnist(images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsValue> {
+    crate::data::mnist_subset::provide_subset(images, labels).map_err(js_err)
+}
+
 /// Panics on purpose: the page's test of worker crash recovery.
 #[wasm_bindgen(js_name = triggerPanic)]
 pub fn trigger_panic() {
@@ -380,6 +418,8 @@ pub fn limits() -> Result<JsValue, JsValue> {
         "layer_size": crate::model::params::MAX_LAYER_SIZE,
         "layers": crate::model::params::MAX_LAYERS,
         "history": crate::app::MAX_HISTORY,
+        "data_bytes": crate::data::points::MAX_BYTES,
+        "data_rows": crate::data::points::MAX_ROWS,
     }))
 }
 

@@ -42,6 +42,10 @@ pub struct Regions {
     /// Fraction of the test points classified right.
     #[serde(default)]
     pub accuracy: f64,
+    /// The data's bounding box `[x_min, x_max, y_min, y_max]` the unit square stands
+    /// for (a CSV file of points); `None` for Yin-Yang.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 4]>,
 }
 
 /// Test points of one true class.
@@ -98,9 +102,21 @@ pub fn confidence(out: &[f32], u_low: f32, u_high: f32) -> f32 {
     ((a - b) / (u_high - u_low)).clamp(0.0, 1.0)
 }
 
+/// Colours of classes 8 and 9 (a file of points may have ten), after Okabe–Ito's
+/// eight: grey and Tol's wine.
+const MORE: [(u8, u8, u8); 2] = [(0x99, 0x99, 0x99), (0x88, 0x22, 0x55)];
+
+/// The colour of class `class`.
+pub fn class_rgb(class: usize) -> (u8, u8, u8) {
+    match class.checked_sub(PALETTE.len()) {
+        Some(i) => MORE[i % MORE.len()],
+        None => PALETTE[class],
+    }
+}
+
 /// The colour of class `class` at confidence `c`.
 pub fn shade(class: usize, c: f32) -> [u8; 3] {
-    let (r, g, b) = PALETTE[class % PALETTE.len()];
+    let (r, g, b) = class_rgb(class);
     let s = MIN_SATURATION + (1.0 - MIN_SATURATION) * c.clamp(0.0, 1.0);
     let mix = |v: u8| (255.0 - (255.0 - v as f32) * s).round() as u8;
     [mix(r), mix(g), mix(b)]
@@ -131,7 +147,7 @@ impl Regions {
             rgba,
             palette: (0..n_out)
                 .map(|c| {
-                    let (r, g, b) = PALETTE[c % PALETTE.len()];
+                    let (r, g, b) = class_rgb(c);
                     format!("#{r:02x}{g:02x}{b:02x}")
                 })
                 .collect(),

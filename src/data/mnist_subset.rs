@@ -1,5 +1,8 @@
-//! The 10 000 MNIST digits embedded in the binary (two gzipped IDX files under
-//! `data/`) and their fixed, class-interleaved train/test split.
+//! The 10 000 MNIST digits of `data/` (two gzipped IDX files) and their fixed,
+//! class-interleaved train/test split. Natively they are compiled into the binary;
+//! the browser's wasm leaves them out (1.6 MB every visitor would download) and the
+//! page fetches them when a run needs them, handing them over with
+//! [`provide_subset`].
 
 use serde::Serialize;
 
@@ -11,8 +14,38 @@ use crate::error::Result;
 
 /// The subset's images and labels, in package order, as gzipped IDX files built
 /// by `tools/build_mnist_subset.py` (see `data/README.md`).
+#[cfg(not(target_arch = "wasm32"))]
 static SUBSET_IMAGES_GZ: &[u8] = include_bytes!("../../data/mnist-subset-images-idx3-ubyte.gz");
+#[cfg(not(target_arch = "wasm32"))]
 static SUBSET_LABELS_GZ: &[u8] = include_bytes!("../../data/mnist-subset-labels-idx1-ubyte.gz");
+
+/// The files the page fetched (browser).
+#[cfg(target_arch = "wasm32")]
+static PROVIDED: std::sync::OnceLock<(Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+
+/// The reason given while the browser has not been handed the files; the page's
+/// workers fetch them when they see it.
+pub const NOT_LOADED: &str = "not loaded: the page fetches it when a run needs it";
+
+/// The subset's (images, labels) files.
+fn subset_files() -> Result<(&'static [u8], &'static [u8])> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Ok((SUBSET_IMAGES_GZ, SUBSET_LABELS_GZ));
+    #[cfg(target_arch = "wasm32")]
+    PROVIDED
+        .get()
+        .map(|(i, l)| (&i[..], &l[..]))
+        .ok_or_else(|| crate::error::Error::data(SUBSET_WHAT, NOT_LOADED))
+}
+
+/// Hands the subset's two files (gzipped or plain IDX) to the browser build,
+/// checked like any IDX pair; the first valid pair stays. Natively it only checks.
+pub fn provide_subset(images: Vec<u8>, labels: Vec<u8>) -> Result<()> {
+    decode_subset(&images, &labels)?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = PROVIDED.set((images, labels));
+    Ok(())
+}
 
 /// Names the subset's files in errors.
 const SUBSET_WHAT: &str = "MNIST subset";
@@ -54,7 +87,8 @@ pub struct SubsetInfo {
 /// The embedded 10 000-digit subset of MNIST, split into (train, test) by
 /// [`subset_from_idx`]: 7 996 training and 2 004 test digits.
 pub fn embedded_subset() -> Result<(Dataset, Dataset)> {
-    subset_from_idx(SUBSET_IMAGES_GZ, SUBSET_LABELS_GZ)
+    let (images, labels) = subset_files()?;
+    subset_from_idx(images, labels)
 }
 
 /// Splits the subset, given as an IDX image file and an IDX label file (plain or
@@ -76,7 +110,8 @@ pub fn subset_from_idx(images: &[u8], labels: &[u8]) -> Result<(Dataset, Dataset
 
 /// Sizes and per-class counts of the embedded subset and its two splits.
 pub fn subset_info() -> Result<SubsetInfo> {
-    let (images, labels) = decode_subset(SUBSET_IMAGES_GZ, SUBSET_LABELS_GZ)?;
+    let (images_gz, labels_gz) = subset_files()?;
+    let (images, labels) = decode_subset(images_gz, labels_gz)?;
     let (train, test) = split_order(&labels);
     let info = |order: &[usize]| {
         let mut per_class = [0; N_CLASSES];
@@ -90,7 +125,7 @@ pub fn subset_info() -> Result<SubsetInfo> {
     };
     Ok(SubsetInfo {
         source: SUBSET_SOURCE,
-        compressed_bytes: SUBSET_IMAGES_GZ.len() + SUBSET_LABELS_GZ.len(),
+        compressed_bytes: images_gz.len() + labels_gz.len(),
         rows: images.rows,
         cols: images.cols,
         total: labels.len(),
@@ -203,6 +238,7 @@ mod tests {
         assert_eq!(test, [8, 7, 4]);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn embedded_subset_decodes() {
         let info = subset_info().unwrap();

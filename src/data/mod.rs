@@ -4,6 +4,7 @@
 pub mod mimic;
 pub mod mnist;
 pub mod mnist_subset;
+pub mod points;
 pub mod set;
 pub mod yinyang;
 

@@ -38,6 +38,10 @@ pub struct Checkpoint {
     /// The preset the run started from (version 2; absent in version 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// The data file's name when the run trained on a file of the user's
+    /// (`train --data`) instead of its task's data; resuming asks for it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
     /// Everything the engine carries between patterns (version 2); without it
     /// the run continues from rest with fresh random streams.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -332,6 +332,7 @@ impl Trainer {
             patterns: self.patterns,
             history: self.history.clone(),
             preset: None,
+            data: None,
             engine_state: Some(self.engine.save_state()),
         }
     }

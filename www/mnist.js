@@ -1,0 +1,21 @@
+// The MNIST subset is not compiled into the wasm (1.6 MB every visitor would
+// download): a worker fetches its two gzipped IDX files, which scripts/serve copies
+// to pkg/mnist/, the first time a run needs them, and hands them to the module.
+
+/** The error a run without the files gives (src/data/mnist_subset.rs, NOT_LOADED). */
+export const needsMnist = (err) => /MNIST subset: not loaded/.test(String((err && err.message) || err));
+
+let loading = null;
+
+/** Fetches the files once and passes them to `provide(images, labels)` (provideMnist). */
+export function loadMnist(provide) {
+  loading ??= Promise.all(['images-idx3', 'labels-idx1'].map(async (name) => {
+    const r = await fetch(new URL(`./pkg/mnist/mnist-subset-${name}-ubyte.gz`, import.meta.url));
+    if (!r.ok) throw new Error(`cannot fetch the MNIST subset: ${r.status} ${r.statusText}`);
+    return new Uint8Array(await r.arrayBuffer());
+  })).then(([images, labels]) => provide(images, labels)).catch((e) => {
+    loading = null;
+    throw e;
+  });
+  return loading;
+}

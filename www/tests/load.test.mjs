@@ -1,0 +1,47 @@
+// Load only what is used: the wasm every visitor downloads leaves the MNIST subset
+// out (<= 1.3 MB); a Yin-Yang visit never fetches it; choosing MNIST fetches its
+// two files once and trains (src/data/mnist_subset.rs, www/mnist.js).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { start, openPage, waitPatterns } from '../browser.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.stop(); });
+
+test('the wasm is at most 1.3 MB and a Yin-Yang visit fetches no MNIST', { timeout: 90000 }, async () => {
+  const { size } = await stat(new URL('../pkg/microcircuit_bg.wasm', import.meta.url));
+  console.log(`microcircuit_bg.wasm: ${(size / 1e6).toFixed(3)} MB`);
+  assert.ok(size <= 1.3e6, `${size} bytes`);
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const fetched = [];
+  context.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(`${env.base}#preset=yin_yang&engine=pyralnet&seed=1`);
+  await page.waitForFunction(() => window.__app?.timing.regions, null, { timeout: 30000 });
+  const t = await page.evaluate(() => window.__app.timing);
+  console.log(`first decision regions after ${(t.regions / 1000).toFixed(2)} s (worker ready ${(t.ready / 1000).toFixed(2)} s)`);
+  assert.ok(t.regions < 5000, `${t.regions} ms`);
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/pkg/mnist/')), []);
+  await context.close();
+});
+
+test('choosing MNIST fetches the subset once and trains', { timeout: 120000 }, async () => {
+  const { page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang&seed=1');
+  const fetched = [];
+  context.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.selectOption('#task', 'mnist');
+  await page.waitForFunction(() => window.__app.config.preset === 'mnist' && window.__app.progress?.patterns > 3, null, { timeout: 60000 });
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/pkg/mnist/')).sort(),
+    ['/pkg/mnist/mnist-subset-images-idx3-ubyte.gz', '/pkg/mnist/mnist-subset-labels-idx1-ubyte.gz']);
+  // A reset builds the run again from the files already handed over.
+  await page.click('#play');
+  await page.click('#reset');
+  await page.waitForFunction(() => window.__app.ready && window.__app.progress.patterns === 0);
+  await waitPatterns(page, 0);
+  assert.equal(fetched.filter((p) => p.startsWith('/pkg/mnist/')).length, 2, 'fetched once');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
