@@ -127,6 +127,7 @@ impl AppConfig {
                  takes seconds in a browser)",
             ));
         }
+        self.engine.check(&self.params)?;
         Ok(())
     }
 }

@@ -325,13 +325,19 @@ impl App {
     }
 
     /// A copy of the current weights as a steady-state network in the run's
-    /// arithmetic.
+    /// arithmetic (the reference learners: their own forward model).
     fn steady(&self) -> Box<dyn Engine> {
         let mut net = self.trainer.engine().network().clone();
-        if self.trainer.engine().kind() == EngineKind::PyraLNet {
+        let kind = self.trainer.engine().kind();
+        if kind == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        crate::model::build(EngineKind::SteadNet, net, self.config.seed)
+        let eval = if kind.is_reference() {
+            kind
+        } else {
+            EngineKind::SteadNet
+        };
+        crate::model::build(eval, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {

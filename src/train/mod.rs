@@ -76,6 +76,7 @@ impl Trainer {
                 format!("1..={MAX_EPOCHS}"),
             ));
         }
+        cfg.engine.check(&net.params)?;
         let n_out = net.params.layers[net.params.n_layers()];
         let engine = model::build(cfg.engine, net, cfg.seed);
         let mut t = Trainer {
