@@ -126,6 +126,8 @@ struct EvalJob {
     which: Which,
     net: Box<dyn Engine>,
     eval: Evaluator,
+    /// Validations: the angles with backprop at the job's weights.
+    alignment: Option<crate::train::alignment::Alignment>,
 }
 
 /// The decision-region grid, computed row by row.
@@ -342,10 +344,17 @@ impl App {
 
     fn start(&mut self, which: Which) {
         let eval = Evaluator::new(self.dataset(which));
+        // Measured on copies, from the weights the validation sees (a failure only
+        // leaves the angles out; the validation reports a divergence itself).
+        let alignment = match which {
+            Which::Test => None,
+            _ => self.trainer.alignment().ok().flatten(),
+        };
         self.job = Some(EvalJob {
             which,
             net: self.steady(),
             eval,
+            alignment,
         });
         self.since_val = 0;
     }
@@ -378,6 +387,7 @@ impl App {
         let metrics = Metrics {
             patterns: progress.patterns,
             epoch: progress.patterns as f64 / train_len as f64,
+            alignment: job.alignment.take(),
             ..job.eval.metrics()
         };
         // Non-finite weights show here first (the engines check potentials during
