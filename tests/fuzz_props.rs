@@ -180,6 +180,7 @@ fn small_checkpoint() -> Value {
             mse: 0.5,
             accuracy: None,
             confusion: None,
+            alignment: None,
         }],
     };
     serde_json::to_value(&ck).unwrap()
