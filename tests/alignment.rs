@@ -129,3 +129,32 @@ fn checkpoints_and_csv_carry_the_angles_and_old_files_load() {
     assert_eq!(row.len(), 9);
     assert!(row[5].parse::<f64>().is_ok());
 }
+
+#[test]
+fn the_alignment_experiment_records_angles_and_draws_them() {
+    use microcircuit::experiments::{self, Experiment, Outcome, Record, Scale};
+    let pts = experiments::points(Experiment::Alignment, Scale::Quick, 1).unwrap();
+    // Yin-Yang and mimic for both microcircuit engines and feedbacks, the reference
+    // learners on Yin-Yang and MNIST, and MNIST's SteadNet.
+    assert_eq!(pts.len(), 8 + 2 + 3);
+    let mut recs = Vec::new();
+    for p in pts.iter().filter(|p| {
+        p.text("task").unwrap() == "yin_yang" && p.engine() != Some(EngineKind::PyraLNet)
+    }) {
+        let o = experiments::run_point(p).unwrap();
+        let Outcome::Alignment(a) = &o else {
+            panic!("{o:?}")
+        };
+        assert_eq!(a.micro_vs_backprop_deg.len(), 1);
+        assert_eq!(a.micro_vs_backprop_deg[0].len(), a.patterns.len());
+        assert!(a.test_accuracy.is_some());
+        let r = Record::new(p.clone(), o, 0.1);
+        r.check().unwrap();
+        recs.push(r);
+    }
+    assert_eq!(recs.len(), 4);
+    let rows = experiments::summary(Experiment::Alignment, &recs);
+    assert!(rows.iter().all(|r| r.measure == "test accuracy"));
+    let svg = experiments::svg(Experiment::Alignment, &recs).unwrap();
+    assert!(svg.contains("Alignment with backprop") && svg.contains("98.7"));
+}

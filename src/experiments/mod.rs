@@ -15,6 +15,7 @@
 //! No file or clock access here: the CLI (`microcircuit sweep/plot/merge`) and the
 //! browser (Web Worker pool) do the I/O and time the points.
 
+pub mod alignment;
 pub mod figure;
 pub mod mimic;
 pub mod mnist;
@@ -50,6 +51,7 @@ pub fn points(exp: Experiment, scale: Scale, seeds: usize) -> Result<Vec<Point>>
             yinyang::settings(exp, scale)
         }
         Experiment::Mnist => mnist::settings(scale),
+        Experiment::Alignment => alignment::settings(scale),
     };
     let mut out = Vec::with_capacity(groups.len() * seeds);
     for g in groups {
@@ -112,6 +114,7 @@ pub fn run_point(p: &Point) -> Result<Outcome> {
             yinyang::run(p).map(Outcome::Accuracy)
         }
         Experiment::Mnist => mnist::run(p).map(Outcome::Curve),
+        Experiment::Alignment => alignment::run(p).map(Outcome::Alignment),
     }
 }
 
@@ -213,6 +216,11 @@ fn headline(rs: &[&Record]) -> (&'static str, Vec<f64>, usize) {
                 measure = "test accuracy";
                 vals.push(c.test_accuracy);
             }
+            Outcome::Alignment(a) => {
+                let (m, x) = a.headline();
+                measure = m;
+                vals.push(x);
+            }
         }
     }
     (measure, vals, diverged)
@@ -250,6 +258,7 @@ pub fn draw<DB: plotters::prelude::DrawingBackend>(
             yinyang::draw(exp, &recs, area)
         }
         Experiment::Mnist => mnist::draw(&recs, area),
+        Experiment::Alignment => alignment::draw(&recs, area),
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+pub use crate::experiments::alignment::AlignmentOutcome;
 use crate::experiments::point::{Experiment, Point};
 
 /// Format name and version of a result line; the parser refuses anything else.
@@ -21,6 +22,7 @@ pub enum Outcome {
     Deviation(DeviationOutcome),
     Accuracy(AccuracyOutcome),
     Curve(CurveOutcome),
+    Alignment(AlignmentOutcome),
 }
 
 impl Outcome {
@@ -30,6 +32,7 @@ impl Outcome {
             Outcome::Deviation(_) => "deviation",
             Outcome::Accuracy(_) => "accuracy",
             Outcome::Curve(_) => "curve",
+            Outcome::Alignment(_) => "alignment",
         }
     }
 
@@ -91,6 +94,12 @@ impl Outcome {
                     .try_for_each(|&x| fraction("accuracy", x))
             }
             Outcome::Deviation(d) => same_len("rel_rms", d.patterns.len(), d.rel_rms.len()),
+            Outcome::Alignment(a) => {
+                same_len("val_mse", a.patterns.len(), a.val_mse.len())?;
+                a.test_accuracy
+                    .map_or(Ok(()), |x| fraction("test_accuracy", x))?;
+                a.check()
+            }
             Outcome::Mimic(m) => {
                 let n = m.patterns.len();
                 same_len("val_mse", n, m.val_mse.len())?;
@@ -188,6 +197,7 @@ impl Record {
                 "accuracy"
             }
             Experiment::Mnist => "curve",
+            Experiment::Alignment => "alignment",
         };
         if self.outcome.kind() != want {
             return Err(format!(
