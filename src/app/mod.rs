@@ -28,6 +28,7 @@ pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 
+use crate::charts::alignment::AlignmentChart;
 use crate::charts::codes::WeightCodes;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
@@ -116,6 +117,8 @@ pub struct Frame {
     pub potentials: Potentials,
     /// Of the latest validation (classification tasks).
     pub confusion: Option<Confusion>,
+    /// The angles with backprop over training (hidden layer 1).
+    pub alignment: AlignmentChart,
     /// Histogram of the 6-bit weight codes (BSS-2 arithmetic only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<WeightCodes>,
@@ -486,6 +489,7 @@ impl App {
             .and_then(|m| m.confusion.clone())
             .map(|counts| Confusion::new(counts, self.class_names()));
         Frame {
+            alignment: AlignmentChart::new(&self.history),
             curves: self.curves(),
             sps,
             potentials,
