@@ -12,73 +12,16 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::figure::{self, HLine, Panel, Series};
 use super::point::{Point, Scale, Settings, make, mean_sd, text};
-use super::record::Record;
+use super::record::{AlignmentOutcome, Record};
 use crate::data::splits_for;
 use crate::error::Result;
 use crate::model::engine::EngineKind;
 use crate::model::params::Feedback;
 use crate::model::presets::{Preset, Schedule, Task};
 use crate::train::{RunConfig, Trainer};
-
-/// What one point produced. Angles are per hidden layer and validation,
-/// `[layer][validation]`; −1 where an angle is undefined (a zero update).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlignmentOutcome {
-    pub patterns: Vec<u64>,
-    /// Validation accuracy (classification; empty for the mimic task).
-    pub val_accuracy: Vec<f64>,
-    pub val_mse: Vec<f64>,
-    /// Classification only (left out for the mimic task).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_accuracy: Option<f64>,
-    pub test_mse: f64,
-    pub micro_vs_backprop_deg: Vec<Vec<f64>>,
-    pub micro_vs_fa_deg: Vec<Vec<f64>>,
-    pub fa_vs_backprop_deg: Vec<Vec<f64>>,
-    pub w_down_vs_w_up_t_deg: Vec<Vec<f64>>,
-}
-
-impl AlignmentOutcome {
-    /// Every angle in [0, 180] or −1, one per validation.
-    pub fn check(&self) -> std::result::Result<(), String> {
-        let n = self.patterns.len();
-        for series in self.series() {
-            for layer in series {
-                if layer.len() != n {
-                    return Err(format!("{} angles for {n} validations", layer.len()));
-                }
-                if let Some(a) = layer
-                    .iter()
-                    .find(|&&a| a != -1.0 && !(0.0..=180.0).contains(&a))
-                {
-                    return Err(format!("angle {a}: expected 0..=180 degrees (or -1)"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn series(&self) -> [&Vec<Vec<f64>>; 4] {
-        [
-            &self.micro_vs_backprop_deg,
-            &self.micro_vs_fa_deg,
-            &self.fa_vs_backprop_deg,
-            &self.w_down_vs_w_up_t_deg,
-        ]
-    }
-
-    /// The headline: test accuracy, or the test MSE for the mimic task.
-    pub fn headline(&self) -> (&'static str, f64) {
-        match self.test_accuracy {
-            Some(a) => ("test accuracy", a),
-            None => ("test MSE after training", self.test_mse),
-        }
-    }
-}
 
 pub fn settings(_scale: Scale) -> Vec<Settings> {
     let g = |task: &str, engine: &str, feedback: &str| {
