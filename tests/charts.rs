@@ -35,6 +35,7 @@ fn metrics(patterns: u64, mse: f64, accuracy: Option<f64>) -> Metrics {
         mse,
         accuracy,
         confusion: None,
+        alignment: None,
     }
 }
 

@@ -121,7 +121,10 @@ fn train_mimic_and_save_a_checkpoint_that_loads() {
 fn bad_input_gives_clear_errors() {
     fails_with(
         &["bench", "--engine", "spiking"],
-        &["spiking", "pyralnet or steadnet"],
+        &[
+            "spiking",
+            "pyralnet, steadnet, backprop or feedback-alignment",
+        ],
     );
     fails_with(&["bench", "--preset", "nope"], &["nope", "yin_yang"]);
     fails_with(&["bench", "--patterns", "0"], &["--patterns", "1..="]);

@@ -183,6 +183,7 @@ fn small_checkpoint() -> Value {
             mse: 0.5,
             accuracy: None,
             confusion: None,
+            alignment: None,
         }],
         preset: Some("mimic".into()),
         data: None,

@@ -269,6 +269,7 @@ fn the_validation_history_is_thinned_not_lost() {
         mse: 1.0 / (1 + i) as f64,
         accuracy: None,
         confusion: None,
+        alignment: None,
     };
     let mut h: Vec<Metrics> = (0..=5000).map(m).collect();
     thin_history(&mut h);

@@ -62,7 +62,39 @@ fn cases() -> Vec<(&'static str, AppConfig, usize)> {
             cfg("yin_yang_bss2", EngineKind::PyraLNet),
             2,
         ),
+        // The reference learners (src/model/backprop.rs).
+        (
+            "yin_yang-backprop",
+            cfg("yin_yang", EngineKind::Backprop),
+            300,
+        ),
+        (
+            "yin_yang-feedback-alignment",
+            cfg("yin_yang", EngineKind::FeedbackAlignment),
+            300,
+        ),
     ]
+}
+
+/// The run whose angles with backprop ([`microcircuit::train::alignment`]) the
+/// browser must reproduce: SteadNet with transposed feedback, four validations.
+fn alignment_case() -> (AppConfig, usize) {
+    let mut c = AppConfig::from_preset("yin_yang").unwrap();
+    c.engine = EngineKind::SteadNet;
+    c.seed = 20_240_601;
+    c.val_every = 100;
+    c.params.feedback = microcircuit::model::params::Feedback::Transpose;
+    (c, 300)
+}
+
+/// The angles of a frame's alignment chart as text, `|`-separated.
+fn angles_text(a: &microcircuit::charts::alignment::AlignmentChart) -> String {
+    a.series
+        .iter()
+        .flatten()
+        .map(|x| x.map_or("-".into(), |x| format!("{x:.6}")))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -76,6 +108,12 @@ fn native_checksums() {
         assert_eq!(r.trained, n, "{name}");
         line.push(format!("{name}={}", app.checksum()));
     }
+    let (config, n) = alignment_case();
+    let mut app = App::new(config).unwrap();
+    app.advance(n, &mut || false).unwrap();
+    let angles = angles_text(&app.frame().alignment);
+    assert_eq!(app.frame().alignment.patterns, vec![0, 100, 200, 300]);
+    line.push(format!("alignment={angles}"));
     let line = line.join(";");
     println!("native checksums: {line}");
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("native-checksums.txt");
@@ -158,6 +196,27 @@ mod browser {
     }
 
     #[wasm_bindgen_test]
+    fn same_angles_as_native() {
+        let Some(expected) = option_env!("MICROCIRCUIT_NATIVE_CHECKSUMS") else {
+            panic!("MICROCIRCUIT_NATIVE_CHECKSUMS is not set: run scripts/test");
+        };
+        let want = expected
+            .split(';')
+            .find_map(|kv| kv.strip_prefix("alignment="))
+            .expect("native angles");
+        let (config, n) = alignment_case();
+        let mut sim = Sim::new(js(&config)).unwrap();
+        sim.advance(n as u32, 1e12).map_err(message).unwrap();
+        let chart: microcircuit::charts::alignment::AlignmentChart =
+            serde_wasm_bindgen::from_value(get(&sim.frame().unwrap(), "alignment")).unwrap();
+        assert_eq!(
+            angles_text(&chart),
+            want,
+            "browser angles differ from native"
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn a_run_reports_progress_frames_and_checkpoints() {
         let mut sim = Sim::new(js(&config("mimic"))).unwrap();
         let r = sim.advance(12, 1e9).map_err(message).unwrap();
@@ -172,9 +231,11 @@ mod browser {
         let ck = sim.checkpoint();
         let back = Sim::from_checkpoint(&ck, false).map_err(message).unwrap();
         assert_eq!(back.checksum(), sim.checksum());
+        let csv = sim.metrics_csv();
         assert!(
-            sim.metrics_csv()
-                .starts_with("set,patterns,epoch,mse,accuracy\nval,0,")
+            csv.starts_with("set,patterns,epoch,mse,accuracy,micro_vs_backprop_deg_1,")
+                && csv.contains("\nval,0,"),
+            "{csv}"
         );
     }
 

@@ -6,7 +6,7 @@
 
 import init, {
   parseHash, printHash, presets as listPresets, describe, paramKeys, formValues, freshSeed,
-  drawCurves, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
+  drawCurves, drawAlignment, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
 import { saveRun, loadRun, clearRun } from './store.js';
@@ -782,13 +782,14 @@ const signature = {};
 
 function queueCharts() {
   const f = app.frame;
-  const charts = f ? { curves: f.curves, sps: f.sps, potentials: f.potentials } : {};
+  const charts = f ? { curves: f.curves, alignment: f.alignment, sps: f.sps, potentials: f.potentials } : {};
   if (app.task === 'mnist' && f?.confusion) charts.confusion = f.confusion;
   if (app.task === 'mnist' && app.digits) charts.digits = app.digits;
   if (f?.codes) charts.codes = f.codes;
   for (const [id, data] of Object.entries(charts)) {
     // Curves and confusion change only with a validation; the rest with training.
     const sig = id === 'curves' ? `${data.points.length}/${data.test?.patterns}/${data.points.at(-1)?.mse}`
+      : id === 'alignment' ? `${data.patterns.length}/${data.patterns.at(-1)}`
       : id === 'confusion' ? JSON.stringify(data.counts)
       : id === 'codes' ? JSON.stringify(data.series.map((s) => s.counts)) : id === 'digits' ? JSON.stringify(data.predicted) + data.images.length
       : `${data.t_s?.length ?? data.t_ms.length}/${(data.t_s ?? data.t_ms).at(-1)}`;
@@ -801,7 +802,7 @@ function queueCharts() {
 }
 
 const DRAW = {
-  curves: drawCurves, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits,
+  curves: drawCurves, alignment: drawAlignment, sps: drawSps, potentials: drawPotentials, confusion: drawConfusion, digits: drawDigits,
   codes: drawCodes, circuit: (_, data) => updateCircuit(data),
 };
 
@@ -914,6 +915,20 @@ const TABLES = {
         (c.test ? `; test: MSE ${n3(c.test.mse)}${c.test.accuracy != null ? `, accuracy ${pct(c.test.accuracy)}` : ''}` : '') +
         (c.reference ? `; published: ${clean(c.reference.label, 80)} ${pct(c.reference.accuracy)}` : '') + '.' + note,
       head: ['patterns', 'epoch', 'MSE', 'accuracy'], rows,
+    };
+  },
+  alignment(a) {
+    // The series' order is AlignmentChart::NAMES (src/charts/alignment.rs).
+    const names = ['this run vs backprop', 'this run vs feedback alignment', 'feedback alignment vs backprop',
+      'W^down vs (W^up)ᵀ'];
+    const deg = (x) => (x == null ? 'not measurable' : `${x.toFixed(1)}°`);
+    const n = a.patterns.length;
+    const { idx, note } = sample(n);
+    return {
+      summary: n === 0 ? 'No data yet.' : `Hidden layer 1 after ${a.patterns[n - 1].toLocaleString('en')} patterns: ` +
+        names.map((name, s) => `${name} ${deg(a.series[s][n - 1])}`).join(', ') + '.' + note,
+      head: ['patterns', ...names.map((name) => `${name} (degrees)`)],
+      rows: idx.map((i) => [a.patterns[i].toLocaleString('en'), ...a.series.map((s) => deg(s[i]))]),
     };
   },
   sps(t) {

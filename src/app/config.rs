@@ -57,10 +57,11 @@ pub struct AppConfig {
 
 /// The panels a page can show alone (`view=NAME`): each is a `data-view` in
 /// `www/index.html`.
-pub const VIEWS: [&str; 8] = [
+pub const VIEWS: [&str; 9] = [
     "circuit",
     "regions",
     "curves",
+    "alignment",
     "sps",
     "potentials",
     "confusion",
@@ -183,6 +184,7 @@ impl AppConfig {
                  takes seconds in a browser)",
             ));
         }
+        self.engine.check(&self.params)?;
         Ok(())
     }
 

@@ -22,14 +22,17 @@
 
 pub mod circuit;
 pub mod config;
+pub mod history;
 mod regions;
 mod trace;
 pub mod url;
+pub use history::{MAX_HISTORY, thin_history};
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 
+use crate::charts::alignment::AlignmentChart;
 use crate::charts::codes::WeightCodes;
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
@@ -61,29 +64,9 @@ pub const N_DIGITS: usize = 8;
 /// Synapse-patterns per evaluation slice (bounds the time of one slice).
 const EVAL_SLICE_WORK: usize = 2_000_000;
 
-/// Most validation results the app keeps. A tab left training validates every
-/// `val_every` patterns without end in sight; past this many entries every second
-/// one is dropped (the first and the last stay), so the curve still spans the
-/// whole run, and memory, frame payload and checkpoint size stay bounded.
-pub const MAX_HISTORY: usize = 2000;
-
 /// Longest checkpoint the page imports ([`App::from_checkpoint`]): a network of
 /// [`config::MAX_APP_SYNAPSES`] writes ~130 MB.
 pub const MAX_IMPORT_BYTES: usize = 200_000_000;
-
-/// Halves `h` (keeping its first and last entries) while it is longer than
-/// [`MAX_HISTORY`].
-pub fn thin_history(h: &mut Vec<Metrics>) {
-    while h.len() > MAX_HISTORY {
-        let last = h.len() - 1;
-        let mut i = 0;
-        h.retain(|_| {
-            let keep = i % 2 == 0 || i == last;
-            i += 1;
-            keep
-        });
-    }
-}
 
 /// What the session is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +104,8 @@ pub struct Frame {
     pub potentials: Potentials,
     /// Of the latest validation (classification tasks).
     pub confusion: Option<Confusion>,
+    /// The angles with backprop over training (hidden layer 1).
+    pub alignment: AlignmentChart,
     /// Histogram of the 6-bit weight codes (BSS-2 arithmetic only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<WeightCodes>,
@@ -131,6 +116,8 @@ struct EvalJob {
     which: Which,
     net: Box<dyn Engine>,
     eval: Evaluator,
+    /// Validations: the angles with backprop at the job's weights.
+    alignment: Option<crate::train::alignment::Alignment>,
 }
 
 /// A browser session: the run, its evaluations and its plots.
@@ -349,21 +336,34 @@ impl App {
     }
 
     /// A copy of the current weights as a steady-state network in the run's
-    /// arithmetic.
+    /// arithmetic (the reference learners: their own forward model).
     fn steady(&self) -> Box<dyn Engine> {
         let mut net = self.trainer.engine().network().clone();
-        if self.trainer.engine().kind() == EngineKind::PyraLNet {
+        let kind = self.trainer.engine().kind();
+        if kind == EngineKind::PyraLNet {
             net.params.n_passes = EVAL_PASSES;
         }
-        crate::model::build(EngineKind::SteadNet, net, self.config.seed)
+        let eval = if kind.is_reference() {
+            kind
+        } else {
+            EngineKind::SteadNet
+        };
+        crate::model::build(eval, net, self.config.seed)
     }
 
     fn start(&mut self, which: Which) {
         let eval = Evaluator::new(self.dataset(which));
+        // Measured on copies, from the weights the validation sees (a failure only
+        // leaves the angles out; the validation reports a divergence itself).
+        let alignment = match which {
+            Which::Test => None,
+            _ => self.trainer.alignment().ok().flatten(),
+        };
         self.job = Some(EvalJob {
             which,
             net: self.steady(),
             eval,
+            alignment,
         });
         self.since_val = 0;
     }
@@ -396,6 +396,7 @@ impl App {
         let metrics = Metrics {
             patterns: progress.patterns,
             epoch: progress.patterns as f64 / train_len as f64,
+            alignment: job.alignment.take(),
             ..job.eval.metrics()
         };
         // Non-finite weights show here first (the engines check potentials during
@@ -496,6 +497,7 @@ impl App {
             .and_then(|m| m.confusion.clone())
             .map(|counts| Confusion::new(counts, self.class_names()));
         Frame {
+            alignment: AlignmentChart::new(&self.history),
             curves: self.curves(),
             sps,
             potentials,

@@ -67,6 +67,8 @@ enum Kind {
     Bool,
     /// Comma-separated numbers.
     NumList,
+    /// Comma-separated numbers, or nothing for `null` (a derived default).
+    OptNumList,
     /// The name of a choice (`bss2`, `stochastic`, `first_pattern`).
     Name,
     /// Comma-separated hidden layer sizes (`layers` without input and output).
@@ -117,6 +119,10 @@ const fn arith(
 /// holds them only when they are not float, so links without them mean float.
 pub const PARAM_KEYS: &[ParamKey] = &[
     key("hidden", Kind::Hidden, false),
+    ParamKey {
+        default: "fixed",
+        ..key("feedback", Kind::Name, false)
+    },
     key("g_l", Kind::Num, true),
     key("g_b", Kind::Num, true),
     key("g_a", Kind::Num, true),
@@ -125,6 +131,7 @@ pub const PARAM_KEYS: &[ParamKey] = &[
     key("eta_up", Kind::NumList, true),
     key("eta_ip", Kind::NumList, true),
     key("eta_pi", Kind::NumList, true),
+    key("eta_bp", Kind::OptNumList, true),
     key("tau_w", Kind::Num, true),
     key("tau_0", Kind::Num, true),
     ParamKey {
@@ -171,7 +178,7 @@ impl ParamKey {
             (Kind::Num, Some(v)) => num(v),
             (Kind::Int, Some(v)) => v.to_string(),
             (Kind::Bool, Some(v)) => u8::from(v.as_bool() == Some(true)).to_string(),
-            (Kind::NumList, Some(v)) => v
+            (Kind::NumList | Kind::OptNumList, Some(v)) => v
                 .as_array()
                 .map(|a| a.iter().map(num).collect::<Vec<_>>().join(","))
                 .unwrap_or_default(),
@@ -189,7 +196,8 @@ impl ParamKey {
             Kind::Int => parse_num::<u64>(self.key, v, "a non-negative integer")?.into(),
             Kind::Bool => parse_bool(self.key, v)?.into(),
             Kind::Name => v.trim().into(),
-            Kind::NumList => items()
+            Kind::OptNumList if v.trim().is_empty() => serde_json::Value::Null,
+            Kind::NumList | Kind::OptNumList => items()
                 .map(|x| parse_f32(self.key, x))
                 .collect::<Result<Vec<_>>>()
                 .map_err(|_| list_err("comma-separated numbers"))?
@@ -426,10 +434,7 @@ fn short(x: f32) -> String {
 
 /// The name of an engine as the hash writes it.
 pub fn engine_name(e: EngineKind) -> &'static str {
-    match e {
-        EngineKind::PyraLNet => "pyralnet",
-        EngineKind::SteadNet => "steadnet",
-    }
+    e.name()
 }
 
 fn set_checked(config: &mut AppConfig, f: impl FnOnce(&mut AppConfig)) -> Result<()> {
@@ -552,6 +557,8 @@ mod tests {
         // and its text reads back to the same value.
         let mut p = Params::yin_yang_bss2();
         p.lowpass_start = LowpassStart::Zero;
+        p.feedback = crate::model::params::Feedback::Transpose;
+        p.eta_bp = Some(vec![20.0, 0.5]);
         p.arith.carry = true;
         let json = serde_json::to_value(&p).unwrap();
         for k in PARAM_KEYS.iter().filter(|k| k.kind != Kind::Hidden) {

@@ -372,6 +372,13 @@ pub fn draw_curves(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsVal
     c.draw(&area(canvas)?).map_err(js_err)
 }
 
+/// Draws the "alignment with backprop" chart on a canvas.
+#[wasm_bindgen(js_name = drawAlignment)]
+pub fn draw_alignment(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {
+    let c: crate::charts::alignment::AlignmentChart = from_js("alignment data", data)?;
+    c.draw(&area(canvas)?).map_err(js_err)
+}
+
 /// Draws the self-predicting-state chart on a canvas.
 #[wasm_bindgen(js_name = drawSps)]
 pub fn draw_sps(canvas: HtmlCanvasElement, data: JsValue) -> Result<(), JsValue> {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{FONT, colour, fail, padded_range, placeholder};
 use crate::error::Error;
 use crate::train::Metrics;
+use crate::train::alignment::Alignment;
 
 /// One evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,6 +17,9 @@ pub struct CurvePoint {
     pub epoch: f64,
     pub mse: f64,
     pub accuracy: Option<f64>,
+    /// The angles with backprop at this validation (CSV export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
 }
 
 /// A published accuracy to compare with.
@@ -37,6 +41,14 @@ pub struct Curves {
     pub reference: Option<Reference>,
 }
 
+/// The alignment columns of the CSV, in [`Alignment::series`] order.
+const ALIGNMENT_COLUMNS: [&str; 4] = [
+    "micro_vs_backprop_deg",
+    "micro_vs_fa_deg",
+    "fa_vs_backprop_deg",
+    "w_down_vs_w_up_t_deg",
+];
+
 /// The published test accuracy of a preset (SPEC §5).
 pub fn reference_for(preset: &str) -> Option<Reference> {
     let (accuracy, label) = match preset {
@@ -57,6 +69,7 @@ fn point(m: &Metrics) -> CurvePoint {
         epoch: m.epoch,
         mse: m.mse,
         accuracy: m.accuracy,
+        alignment: m.alignment.clone(),
     }
 }
 
@@ -120,8 +133,22 @@ impl Curves {
     }
 
     /// The curve as CSV: one row per validation, then the test.
+    /// With the alignment measured, one column per angle and hidden layer k
+    /// (`micro_vs_backprop_deg_1`, …; empty where not measured).
     pub fn to_csv(&self) -> String {
-        let mut s = String::from("set,patterns,epoch,mse,accuracy\n");
+        let mut s = String::from("set,patterns,epoch,mse,accuracy");
+        let layers = self.points.iter().filter_map(|p| p.alignment.as_ref());
+        let n_hidden = layers
+            .map(|a| a.micro_vs_backprop_deg.len())
+            .max()
+            .unwrap_or(0);
+        let names = ALIGNMENT_COLUMNS;
+        for name in names {
+            for k in 1..=n_hidden {
+                s.push_str(&format!(",{name}_{k}"));
+            }
+        }
+        s.push('\n');
         let rows = self
             .points
             .iter()
@@ -129,10 +156,16 @@ impl Curves {
             .chain(self.test.iter().map(|p| ("test", p)));
         for (set, p) in rows {
             let acc = p.accuracy.map(|a| a.to_string()).unwrap_or_default();
-            s.push_str(&format!(
-                "{set},{},{},{},{acc}\n",
-                p.patterns, p.epoch, p.mse
-            ));
+            s.push_str(&format!("{set},{},{},{},{acc}", p.patterns, p.epoch, p.mse));
+            for i in 0..names.len() {
+                let series = p.alignment.as_ref().map(|a| a.series()[i].1);
+                for k in 0..n_hidden {
+                    let v = series.and_then(|v| v.get(k).copied().flatten());
+                    s.push(',');
+                    s.push_str(&v.map(|x| format!("{x:.3}")).unwrap_or_default());
+                }
+            }
+            s.push('\n');
         }
         s
     }

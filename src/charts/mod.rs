@@ -11,6 +11,7 @@
 //! system font library is needed; on wasm the browser's canvas measures and draws
 //! text (which needs a `document`, hence drawing on the main thread).
 
+pub mod alignment;
 pub mod codes;
 pub mod confusion;
 pub mod curves;

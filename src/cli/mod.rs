@@ -120,8 +120,8 @@ fn bench(
     let big = preset.params.n_synapses() > 1_000_000;
     let n = patterns.unwrap_or(match kind {
         EngineKind::PyraLNet => 20,
-        EngineKind::SteadNet if big => 20,
-        EngineKind::SteadNet => 2000,
+        _ if big => 20,
+        _ => 2000,
     });
     if n == 0 || n > 10_000_000 {
         return Err(Error::param("--patterns", n, "1..=10000000"));

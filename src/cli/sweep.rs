@@ -26,7 +26,8 @@ use microcircuit::{EngineKind, Error, Result};
 
 #[derive(Args)]
 pub struct SweepArgs {
-    /// Experiment: mimic, steady-state, yinyang-lag, yinyang-tau0, yinyang-tauw, mnist.
+    /// Experiment: mimic, steady-state, yinyang-lag, yinyang-tau0, yinyang-tauw, mnist,
+    /// alignment.
     experiment: Experiment,
     /// Seeds 1..=N of every point.
     #[arg(long, default_value_t = 5)]

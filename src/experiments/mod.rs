@@ -15,6 +15,7 @@
 //! No file or clock access here: the CLI (`microcircuit sweep/plot/merge`) and the
 //! browser (Web Worker pool) do the I/O and time the points.
 
+pub mod alignment;
 pub mod figure;
 pub mod mimic;
 pub mod mnist;
@@ -52,6 +53,7 @@ pub fn points(exp: Experiment, scale: Scale, seeds: usize) -> Result<Vec<Point>>
             yinyang::settings(exp, scale)
         }
         Experiment::Mnist => mnist::settings(scale),
+        Experiment::Alignment => alignment::settings(scale),
     };
     let mut out = Vec::with_capacity(groups.len() * seeds);
     for g in groups {
@@ -120,6 +122,7 @@ pub fn run_point_with(p: &Point, resume: &mut Resume) -> Result<Outcome> {
             yinyang::run(p, resume).map(Outcome::Accuracy)
         }
         Experiment::Mnist => mnist::run(p, resume).map(Outcome::Curve),
+        Experiment::Alignment => alignment::run(p).map(Outcome::Alignment),
     }
 }
 
@@ -221,6 +224,11 @@ fn headline(rs: &[&Record]) -> (&'static str, Vec<f64>, usize) {
                 measure = "test accuracy";
                 vals.push(c.test_accuracy);
             }
+            Outcome::Alignment(a) => {
+                let (m, x) = a.headline();
+                measure = m;
+                vals.push(x);
+            }
         }
     }
     (measure, vals, diverged)
@@ -258,6 +266,7 @@ pub fn draw<DB: plotters::prelude::DrawingBackend>(
             yinyang::draw(exp, &recs, area)
         }
         Experiment::Mnist => mnist::draw(&recs, area),
+        Experiment::Alignment => alignment::draw(&recs, area),
     }
 }
 

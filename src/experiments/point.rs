@@ -23,16 +23,19 @@ pub enum Experiment {
     YinYangTauW,
     /// MNIST with SteadNet: validation accuracy during training.
     Mnist,
+    /// The microcircuit against backprop and feedback alignment: accuracy and angles.
+    Alignment,
 }
 
 impl Experiment {
-    pub const ALL: [Experiment; 6] = [
+    pub const ALL: [Experiment; 7] = [
         Experiment::Mimic,
         Experiment::SteadyState,
         Experiment::YinYangLag,
         Experiment::YinYangTau0,
         Experiment::YinYangTauW,
         Experiment::Mnist,
+        Experiment::Alignment,
     ];
 
     /// The name used on the command line, in keys and in the page.
@@ -44,6 +47,7 @@ impl Experiment {
             Experiment::YinYangTau0 => "yinyang-tau0",
             Experiment::YinYangTauW => "yinyang-tauw",
             Experiment::Mnist => "mnist",
+            Experiment::Alignment => "alignment",
         }
     }
 
@@ -68,6 +72,9 @@ impl Experiment {
             Experiment::Mnist => {
                 "MNIST 784-500-500-10 with SteadNet: validation accuracy during training"
             }
+            Experiment::Alignment => {
+                "The microcircuit against backprop and feedback alignment: test accuracy and the angle between their hidden-layer updates over training"
+            }
         }
     }
 
@@ -77,6 +84,7 @@ impl Experiment {
             Experiment::Mimic => (1100, 820),
             Experiment::SteadyState => (1700, 820),
             Experiment::YinYangLag => (1100, 460),
+            Experiment::Alignment => (1300, 520),
             _ => (760, 480),
         }
     }

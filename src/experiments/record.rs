@@ -21,6 +21,7 @@ pub enum Outcome {
     Deviation(DeviationOutcome),
     Accuracy(AccuracyOutcome),
     Curve(CurveOutcome),
+    Alignment(AlignmentOutcome),
 }
 
 impl Outcome {
@@ -30,6 +31,7 @@ impl Outcome {
             Outcome::Deviation(_) => "deviation",
             Outcome::Accuracy(_) => "accuracy",
             Outcome::Curve(_) => "curve",
+            Outcome::Alignment(_) => "alignment",
         }
     }
 
@@ -91,6 +93,12 @@ impl Outcome {
                     .try_for_each(|&x| fraction("accuracy", x))
             }
             Outcome::Deviation(d) => same_len("rel_rms", d.patterns.len(), d.rel_rms.len()),
+            Outcome::Alignment(a) => {
+                same_len("val_mse", a.patterns.len(), a.val_mse.len())?;
+                a.test_accuracy
+                    .map_or(Ok(()), |x| fraction("test_accuracy", x))?;
+                a.check()
+            }
             Outcome::Mimic(m) => {
                 let n = m.patterns.len();
                 same_len("val_mse", n, m.val_mse.len())?;
@@ -188,6 +196,7 @@ impl Record {
                 "accuracy"
             }
             Experiment::Mnist => "curve",
+            Experiment::Alignment => "alignment",
         };
         if self.outcome.kind() != want {
             return Err(format!(
@@ -365,4 +374,61 @@ pub fn merge(inputs: impl IntoIterator<Item = (String, Record)>) -> Result<Merge
 /// The keys of `records`.
 pub fn keys(records: &[Record]) -> BTreeSet<String> {
     records.iter().map(|r| r.key.clone()).collect()
+}
+
+/// What one point of the alignment experiment produced
+/// ([`crate::experiments::alignment`]). Angles are per hidden layer and validation,
+/// `[layer][validation]`; −1 where an angle is undefined (a zero update).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlignmentOutcome {
+    pub patterns: Vec<u64>,
+    /// Validation accuracy (classification; empty for the mimic task).
+    pub val_accuracy: Vec<f64>,
+    pub val_mse: Vec<f64>,
+    /// Classification only (left out for the mimic task).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<f64>,
+    pub test_mse: f64,
+    pub micro_vs_backprop_deg: Vec<Vec<f64>>,
+    pub micro_vs_fa_deg: Vec<Vec<f64>>,
+    pub fa_vs_backprop_deg: Vec<Vec<f64>>,
+    pub w_down_vs_w_up_t_deg: Vec<Vec<f64>>,
+}
+
+impl AlignmentOutcome {
+    /// Every angle in [0, 180] or −1, one per validation.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let n = self.patterns.len();
+        for series in self.series() {
+            for layer in series {
+                if layer.len() != n {
+                    return Err(format!("{} angles for {n} validations", layer.len()));
+                }
+                if let Some(a) = layer
+                    .iter()
+                    .find(|&&a| a != -1.0 && !(0.0..=180.0).contains(&a))
+                {
+                    return Err(format!("angle {a}: expected 0..=180 degrees (or -1)"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn series(&self) -> [&Vec<Vec<f64>>; 4] {
+        [
+            &self.micro_vs_backprop_deg,
+            &self.micro_vs_fa_deg,
+            &self.fa_vs_backprop_deg,
+            &self.w_down_vs_w_up_t_deg,
+        ]
+    }
+
+    /// The headline: test accuracy, or the test MSE for the mimic task.
+    pub fn headline(&self) -> (&'static str, f64) {
+        match self.test_accuracy {
+            Some(a) => ("test accuracy", a),
+            None => ("test MSE after training", self.test_mse),
+        }
+    }
 }

@@ -16,7 +16,8 @@ use crate::model::network::{Network, State};
 use crate::model::record::Recorder;
 use crate::rng::RngState;
 
-/// The two ways of running a network.
+/// The two ways of running the microcircuit, and the two reference learners on
+/// its forward model ([`crate::model::backprop`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
@@ -24,20 +25,72 @@ pub enum EngineKind {
     PyraLNet,
     /// Steady-state approximation.
     SteadNet,
+    /// Reference: online gradient descent on the loss the output rule follows.
+    Backprop,
+    /// Reference: the same, with the error sent down through the fixed W^down.
+    #[serde(rename = "feedback-alignment")]
+    FeedbackAlignment,
+}
+
+impl EngineKind {
+    /// Every kind, in the order the CLI and the page list them.
+    pub const ALL: [EngineKind; 4] = [
+        EngineKind::PyraLNet,
+        EngineKind::SteadNet,
+        EngineKind::Backprop,
+        EngineKind::FeedbackAlignment,
+    ];
+
+    /// The name the CLI, configs and the page's address use.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::PyraLNet => "pyralnet",
+            EngineKind::SteadNet => "steadnet",
+            EngineKind::Backprop => "backprop",
+            EngineKind::FeedbackAlignment => "feedback-alignment",
+        }
+    }
+
+    /// Whether this is one of the reference learners (no microcircuit dynamics:
+    /// float arithmetic only, no interneurons, no apical potential).
+    pub fn is_reference(self) -> bool {
+        matches!(self, EngineKind::Backprop | EngineKind::FeedbackAlignment)
+    }
+
+    /// Refuses a combination the engine cannot run: the reference learners compute
+    /// in f32 only.
+    pub fn check(self, p: &crate::model::params::Params) -> Result<()> {
+        if self.is_reference() && !p.arith.is_default() {
+            return Err(Error::param(
+                "arith",
+                format!("{:?} with engine {}", p.arith.kind, self.name()),
+                "float (the default) with the backprop and feedback-alignment engines, \
+                 which compute in f32 only",
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl std::str::FromStr for EngineKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "pyralnet" => Ok(EngineKind::PyraLNet),
-            "steadnet" => Ok(EngineKind::SteadNet),
-            _ => Err(Error::param(
-                "engine",
-                format!("{s:?}"),
-                "pyralnet or steadnet",
-            )),
+        let lower = s.to_ascii_lowercase().replace('_', "-");
+        match lower.as_str() {
+            "fa" => return Ok(EngineKind::FeedbackAlignment),
+            "bp" => return Ok(EngineKind::Backprop),
+            _ => {}
         }
+        EngineKind::ALL
+            .into_iter()
+            .find(|k| k.name() == lower)
+            .ok_or_else(|| {
+                Error::param(
+                    "engine",
+                    format!("{s:?}"),
+                    "pyralnet, steadnet, backprop or feedback-alignment",
+                )
+            })
     }
 }
 
@@ -68,6 +121,9 @@ pub struct EngineState {
 /// Implemented for every [`Dynamics`] that derefs to a [`Core`].
 pub trait Engine: Send {
     fn kind(&self) -> EngineKind;
+    /// A copy of the engine (weights, traces, state, generators), for measurements
+    /// that must not change the run (alignment diagnostics).
+    fn boxed_clone(&self) -> Box<dyn Engine>;
     fn network(&self) -> &Network;
     /// Parameters may be changed between patterns (learning rates, conductances);
     /// layer sizes must not.
@@ -170,10 +226,14 @@ pub trait Dynamics {
 impl<A, E> Engine for E
 where
     A: Arith,
-    E: Dynamics + DerefMut<Target = Core<A>> + Send,
+    E: Dynamics + DerefMut<Target = Core<A>> + Send + Clone + 'static,
 {
     fn kind(&self) -> EngineKind {
         E::KIND
+    }
+
+    fn boxed_clone(&self) -> Box<dyn Engine> {
+        Box::new(self.clone())
     }
 
     fn network(&self) -> &Network {

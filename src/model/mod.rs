@@ -11,9 +11,11 @@
 //!   share (SPEC §1); [`plasticity`]: the learning rules (SPEC §2).
 //! - [`record`]: the recorder the engines tick.
 //! - [`engine`]: the [`engine::Engine`] trait and the part every engine shares;
-//!   [`pyralnet`] and [`steadnet`], the two engines; [`build`] picks one.
+//!   [`pyralnet`] and [`steadnet`], the two engines; [`backprop`], the reference
+//!   learners on the same forward model; [`build`] picks one.
 
 pub mod arith;
+pub mod backprop;
 pub mod bss2;
 pub mod engine;
 pub mod formats;
@@ -28,6 +30,7 @@ pub mod record;
 pub mod steadnet;
 pub mod weights;
 
+use crate::model::backprop::{Backprop, FeedbackAlignment};
 use crate::model::bss2::Bss2;
 use crate::model::engine::{Engine, EngineKind};
 use crate::model::formats::ArithKind;
@@ -38,18 +41,27 @@ use crate::model::steadnet::SteadNet;
 /// Builds the engine of `kind` around `net`, computing in the arithmetic its
 /// parameters ask for (`params.arith.kind`); `seed` drives its noise and, with the
 /// chip's arithmetic, its stochastic rounding and readout noise. With
-/// [`ArithKind::Bss2`] the weights and traces are first put on their grids.
+/// [`ArithKind::Bss2`] the weights and traces are first put on their grids. The
+/// reference learners compute in f32 whatever `arith` says
+/// ([`EngineKind::check`] refuses that combination before a run is built).
 pub fn build(kind: EngineKind, mut net: Network, seed: u64) -> Box<dyn Engine> {
+    let bss2 = |net: &mut Network| {
+        let hw = Bss2::new(&net.params, seed);
+        hw.quantise(net);
+        hw
+    };
     match (kind, net.params.arith.kind) {
+        (EngineKind::Backprop, _) => Box::new(Backprop::new(net)),
+        (EngineKind::FeedbackAlignment, _) => Box::new(FeedbackAlignment::new(net)),
         (EngineKind::PyraLNet, ArithKind::Float) => Box::new(PyraLNet::new(net, seed)),
         (EngineKind::SteadNet, ArithKind::Float) => Box::new(SteadNet::new(net)),
-        (kind, ArithKind::Bss2) => {
-            let hw = Bss2::new(&net.params, seed);
-            hw.quantise(&mut net);
-            match kind {
-                EngineKind::PyraLNet => Box::new(PyraLNet::with_arith(net, seed, hw)),
-                EngineKind::SteadNet => Box::new(SteadNet::with_arith(net, hw)),
-            }
+        (EngineKind::PyraLNet, ArithKind::Bss2) => {
+            let hw = bss2(&mut net);
+            Box::new(PyraLNet::with_arith(net, seed, hw))
+        }
+        (EngineKind::SteadNet, ArithKind::Bss2) => {
+            let hw = bss2(&mut net);
+            Box::new(SteadNet::with_arith(net, hw))
         }
     }
 }

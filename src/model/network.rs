@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Float};
 use crate::model::kernels::{self, matvec, matvec_pair};
-use crate::model::params::{InitMode, Params};
+use crate::model::params::{Feedback, InitMode, Params, layer};
 use crate::model::weights::{Mat, Projections};
 use crate::rng::{SimRng, Stream};
 
@@ -284,6 +284,9 @@ impl Network {
         }
         let delta = Projections::zeros(&params);
         let mut net = Network { params, w, delta };
+        // With transposed feedback W^down was still drawn, so the stream (and every
+        // other weight) is that of fixed feedback.
+        net.sync_feedback();
         if net.params.init.mode == InitMode::SelfPredicting {
             net.set_self_predicting();
         }
@@ -321,6 +324,29 @@ impl Network {
             let (down, pi) = (&self.w.down[k], &mut self.w.pi[k]);
             for (a, b) in pi.data.iter_mut().zip(&down.data) {
                 *a = -b;
+            }
+        }
+    }
+
+    /// With [`Feedback::Transpose`]: `W^down_k = (W^up_{k+1})ᵀ` without the bias
+    /// column, and `W^pi_k = −W^down_k` where W^pi is frozen (η^pi_k = 0), so that
+    /// the self-predicting state holds. Nothing with fixed feedback.
+    pub(crate) fn sync_feedback(&mut self) {
+        if self.params.feedback != Feedback::Transpose {
+            return;
+        }
+        for k in 1..self.params.n_layers() {
+            let (up, down) = (&self.w.up[k + 1], &mut self.w.down[k]);
+            for i in 0..down.rows {
+                for j in 0..down.cols {
+                    down.data[i * down.cols + j] = up.data[j * up.cols + i];
+                }
+            }
+            if layer(&self.params.eta_pi, k) == 0.0 {
+                let (down, pi) = (&self.w.down[k], &mut self.w.pi[k]);
+                for (a, b) in pi.data.iter_mut().zip(&down.data) {
+                    *a = -b;
+                }
             }
         }
     }

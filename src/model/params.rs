@@ -65,6 +65,25 @@ impl LowpassStart {
     }
 }
 
+/// What the top-down weights W^down are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    /// Fixed random W^down (or learning by η^down), as the paper uses.
+    #[default]
+    Fixed,
+    /// `W^down_k = (W^up_{k+1})ᵀ` (bias column left out), kept so as W^up learns;
+    /// where W^pi is frozen (η^pi = 0) it follows as `W^pi_k = −W^down_k`, so the
+    /// self-predicting state holds.
+    Transpose,
+}
+
+impl Feedback {
+    pub fn is_default(&self) -> bool {
+        *self == Feedback::default()
+    }
+}
+
 /// A closed interval `[lo, hi]` for uniform initial weights.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Range {
@@ -190,6 +209,15 @@ pub struct Params {
     pub eta_pi: Vec<f32>,
     /// Learning rates of `W^down_k`, k = 1..N-1 (0: fixed, the paper's default).
     pub eta_down: Vec<f32>,
+    /// Top-down weights: fixed random (the default, left out of configs) or the
+    /// transpose of the forward weights.
+    #[serde(default, skip_serializing_if = "Feedback::is_default")]
+    pub feedback: Feedback,
+    /// Learning rates of the reference learners (`backprop`,
+    /// `feedback-alignment`), one per W^up_k; `None` (the default, left out of
+    /// configs): derived from η^up ([`crate::model::backprop::derived_rates`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta_bp: Option<Vec<f32>>,
     pub init: Init,
     /// Target potential of the wrong classes (classification).
     pub u_low: f32,
@@ -226,6 +254,9 @@ impl Params {
         fit(&mut self.eta_ip, nl.saturating_sub(1));
         fit(&mut self.eta_pi, nl.saturating_sub(1));
         self.eta_down.resize(nl.saturating_sub(1), 0.0);
+        if let Some(list) = &mut self.eta_bp {
+            fit(list, nl);
+        }
         for list in [&mut self.arith.w_up_max, &mut self.arith.error_gain_up]
             .into_iter()
             .flatten()
@@ -387,6 +418,24 @@ impl Params {
         rates("eta_ip", &self.eta_ip, nl - 1)?;
         rates("eta_pi", &self.eta_pi, nl - 1)?;
         rates("eta_down", &self.eta_down, nl - 1)?;
+        if let Some(list) = &self.eta_bp {
+            rates("eta_bp", list, nl)?;
+        }
+        if self.feedback == Feedback::Transpose && !self.arith.is_default() {
+            return Err(Error::param(
+                "feedback",
+                "transpose",
+                "fixed with the BSS-2 formats (W^up and W^down have their own weight \
+                 scales on the chip)",
+            ));
+        }
+        if self.feedback == Feedback::Transpose && self.eta_down.iter().any(|&e| e > 0.0) {
+            return Err(Error::param(
+                "feedback",
+                "transpose",
+                "fixed while W^down learns (eta_down > 0)",
+            ));
+        }
         let out = self.init.output;
         for (name, r) in [
             ("init.w_up", Some(self.init.w_up)),

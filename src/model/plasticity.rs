@@ -21,6 +21,8 @@
 //! applied by `Network::plasticity`.
 //!
 //! A matrix with η = 0 is frozen: neither its factor nor its update is computed.
+//! With `feedback: transpose` W^down (and a frozen W^pi) follow W^up after every
+//! update (`Network::sync_feedback`).
 
 use crate::model::arith::{Arith, MatrixId};
 use crate::model::kernels::matvec;
@@ -135,5 +137,6 @@ impl Network {
             let d = &mut self.delta.get_mut(m.proj)[k];
             update(m, &mut w.data, &mut d.data, post, pre, eta);
         }
+        self.sync_feedback();
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::formats::{ArithConfig, ArithKind, Rounding};
 use crate::model::params::{
-    Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer, layer,
+    Feedback, Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer, layer,
 };
 
 /// Which task a preset is made for.
@@ -73,6 +73,8 @@ impl Params {
             eta_ip: vec![0.01],
             eta_pi: vec![0.01],
             eta_down: vec![0.0],
+            feedback: Feedback::Fixed,
+            eta_bp: None,
             init: Init {
                 mode: InitMode::Random,
                 w_up: Range::sym(1.0),
@@ -117,6 +119,8 @@ impl Params {
             eta_ip: vec![1.45e-3],
             eta_pi: vec![0.0],
             eta_down: vec![0.0],
+            feedback: Feedback::Fixed,
+            eta_bp: None,
             init: Init {
                 mode: InitMode::SelfPredicting,
                 w_up: Range::sym(0.1),
@@ -248,6 +252,8 @@ impl Params {
             eta_ip: Vec::new(),
             eta_pi: vec![0.0, 0.0],
             eta_down: vec![0.0, 0.0],
+            feedback: Feedback::Fixed,
+            eta_bp: None,
             init: Init {
                 mode: InitMode::SelfPredicting,
                 w_up: Range {

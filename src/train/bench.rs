@@ -90,7 +90,7 @@ impl Bench {
     pub fn steps(&self) -> usize {
         match self.engine.kind() {
             EngineKind::PyraLNet => self.data.len() * self.steps_per_pattern,
-            EngineKind::SteadNet => 0,
+            _ => 0,
         }
     }
 }

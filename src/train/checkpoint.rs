@@ -177,6 +177,9 @@ impl Checkpoint {
             if let Some(a) = m.accuracy.filter(|a| !(0.0..=1.0).contains(a)) {
                 return bad(format!("accuracy {a}, allowed 0..=1"));
             }
+            if m.alignment.as_ref().is_some_and(|a| !a.is_valid()) {
+                return bad("alignment angles must lie in 0..=180 degrees".into());
+            }
             if let Some(c) = &m.confusion {
                 let total: u64 = c.iter().flatten().map(|&x| u64::from(x)).sum();
                 if c.len() != n_out || c.iter().any(|r| r.len() != n_out) || total > u32::MAX as u64

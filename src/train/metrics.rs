@@ -7,6 +7,7 @@ use crate::data::{Dataset, Targets};
 use crate::error::Result;
 use crate::model::engine::Engine;
 use crate::model::params::Params;
+use crate::train::alignment::Alignment;
 
 /// Metrics of one evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +22,11 @@ pub struct Metrics {
     pub accuracy: Option<f64>,
     /// `confusion[true][predicted]` counts (classification).
     pub confusion: Option<Vec<Vec<u32>>>,
+    /// Validations: the angles between the run's, backprop's and feedback
+    /// alignment's updates ([`crate::train::alignment`]); absent in older files
+    /// and for networks without hidden layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alignment: Option<Alignment>,
 }
 
 /// Which data set to evaluate.
@@ -114,6 +120,7 @@ impl Evaluator {
                 .as_ref()
                 .map(|_| self.correct as f64 / n as f64),
             confusion: self.confusion,
+            alignment: None,
         }
     }
 }

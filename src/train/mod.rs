@@ -6,6 +6,7 @@
 //! stopped. Evaluations save and restore the network state, so how often one
 //! validates does not change the training trajectory.
 
+pub mod alignment;
 pub mod bench;
 pub mod checkpoint;
 pub mod config;
@@ -57,6 +58,8 @@ pub struct Trainer {
     test: Option<Metrics>,
     target: Vec<f32>,
     auto_validate: bool,
+    /// Training patterns of the alignment probe ([`alignment::probe`]).
+    probe: Vec<usize>,
 }
 
 impl Trainer {
@@ -76,6 +79,7 @@ impl Trainer {
                 format!("1..={MAX_EPOCHS}"),
             ));
         }
+        cfg.engine.check(&net.params)?;
         let n_out = net.params.layers[net.params.n_layers()];
         let engine = model::build(cfg.engine, net, cfg.seed);
         let mut t = Trainer {
@@ -90,7 +94,9 @@ impl Trainer {
             test: None,
             target: vec![0.0; n_out],
             auto_validate: true,
+            probe: Vec::new(),
         };
+        t.probe = alignment::probe(t.sets.train.len());
         t.shuffle();
         Ok(t)
     }
@@ -201,15 +207,23 @@ impl Trainer {
         self.auto_validate = on;
     }
 
-    /// Evaluates the validation set and appends the result to the history.
+    /// Evaluates the validation set, measures the alignment with backprop, and
+    /// appends the result to the history.
     pub fn validate(&mut self) -> Result<Metrics> {
-        let m = self.evaluate_set(Which::Val)?;
+        let mut m = self.evaluate_set(Which::Val)?;
+        m.alignment = self.alignment()?;
         // One entry per point in training: a validation at an epoch end that
         // coincides with a `val_every` point is not repeated.
         if self.history.last().map(|h| h.patterns) != Some(m.patterns) {
             self.history.push(m.clone());
         }
         Ok(m)
+    }
+
+    /// The angles with backprop at the current weights ([`alignment::measure`]);
+    /// the run is not changed.
+    pub fn alignment(&self) -> Result<Option<alignment::Alignment>> {
+        alignment::measure(self.engine.as_ref(), &self.sets.train, &self.probe)
     }
 
     /// Evaluates the test set (kept as the run's final result).

@@ -132,7 +132,9 @@ test('export gives checkpoint, CSV and PNG files; a bad checkpoint is refused; a
   assert.equal(json.format, 'microcircuit-checkpoint');
   assert.ok(json.history.length >= 2);
   const csv = await save('#export-csv');
-  assert.match(csv.body.toString(), /^set,patterns,epoch,mse,accuracy\nval,0,0,/);
+  // The angles with backprop follow, one column per angle and hidden layer.
+  assert.match(csv.body.toString(),
+    /^set,patterns,epoch,mse,accuracy,micro_vs_backprop_deg_1,micro_vs_fa_deg_1,fa_vs_backprop_deg_1,w_down_vs_w_up_t_deg_1\nval,0,0,[^\n]*,\d+\.\d{3}\n/);
   for (const id of ['curves', 'regions']) {
     const png = await save(`button.png[data-canvas=${id}]`);
     assert.equal(png.name, `${id}.png`);
