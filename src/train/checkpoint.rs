@@ -207,10 +207,11 @@ impl Checkpoint {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let tmp = std::path::PathBuf::from(tmp);
-        let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(self.to_json().as_bytes()).map_err(io)?;
-        f.sync_all().map_err(io)?;
-        drop(f);
+        {
+            let mut f = std::fs::File::create(&tmp).map_err(io)?;
+            f.write_all(self.to_json().as_bytes()).map_err(io)?;
+            f.sync_all().map_err(io)?;
+        }
         std::fs::rename(&tmp, path).map_err(io)
     }
 }
