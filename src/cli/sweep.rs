@@ -336,7 +336,7 @@ impl PointFiles {
     /// The point's line is written: its checkpoint is no longer needed.
     fn done(&self, p: &Point) {
         let path = self.path(p);
-        std::fs::remove_file(path.with_extension("json.tmp")).ok();
+        std::fs::remove_file(Checkpoint::temp_path(&path)).ok();
         std::fs::remove_file(path).ok();
     }
 }

@@ -408,8 +408,8 @@ fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
     keeps("--preset", a.preset.clone(), preset.clone())?;
     keeps(
         "--engine",
-        a.engine.map(|e| format!("{e:?}").to_lowercase()),
-        format!("{:?}", ck.config.engine).to_lowercase(),
+        a.engine.map(|e| e.name().to_string()),
+        ck.config.engine.name().to_string(),
     )?;
     keeps(
         "--seed",

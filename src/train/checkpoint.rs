@@ -198,15 +198,20 @@ impl Checkpoint {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// The file [`Checkpoint::write_atomic`] writes before renaming it to `path`.
+    pub fn temp_path(path: &std::path::Path) -> std::path::PathBuf {
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        tmp.into()
+    }
+
     /// Writes the checkpoint to `path` atomically: to a temporary file beside it,
     /// flushed to disk, then renamed over `path`, so a crash at any moment leaves
     /// either the old checkpoint or the new one, never half of one.
     pub fn write_atomic(&self, path: &std::path::Path) -> Result<()> {
         use std::io::Write;
         let io = |e: std::io::Error| Error::data(path.display().to_string(), e.to_string());
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".tmp");
-        let tmp = std::path::PathBuf::from(tmp);
+        let tmp = Checkpoint::temp_path(path);
         {
             let mut f = std::fs::File::create(&tmp).map_err(io)?;
             f.write_all(self.to_json().as_bytes()).map_err(io)?;
