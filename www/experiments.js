@@ -14,7 +14,8 @@ const REDRAW_MS = 300;
 const state = {
   list: [],
   name: null,
-  quick: true,
+  scale: 'short',
+  chosenScale: null,   // set when the visitor picks a scale
   points: [],          // [{key, point}]
   lines: new Map(),    // key -> result line
   failed: [],          // [{key, message}]
@@ -41,6 +42,7 @@ function load() {
       o.title = e.title;
       return o;
     }));
+    scales();
     describe();
     $('exp-run').disabled = false;
   }).catch((err) => status(`Cannot load the simulator: ${err.message || err}`, true));
@@ -62,18 +64,29 @@ function seeds() {
   return Number.isInteger(n) && n >= 1 && n <= 100 ? n : null;
 }
 
+// The experiment's scales (from Rust): the one the visitor chose if it has it, else
+// short where there is one (it shows the effect), else quick.
+function scales() {
+  const e = selected();
+  if (!e) return;
+  const names = e.scales.map((s) => s.name);
+  $('exp-scale').replaceChildren(...e.scales.map((s) => new Option(s.name, s.name)));
+  $('exp-scale').value = names.includes(state.chosenScale) ? state.chosenScale : names.includes('short') ? 'short' : 'quick';
+}
+
 function describe() {
   const e = selected();
   if (!e) return;
-  const quick = $('exp-quick').checked;
+  const scale = e.scales.find((s) => s.name === $('exp-scale').value) ?? e.scales[0];
   const n = seeds();
   $('exp-title').textContent = e.title;
-  const perSeed = quick ? e.quick_points : e.full_points;
-  $('exp-size').textContent = n ? `${perSeed * n} points (${perSeed} per seed)` : '';
+  $('exp-size').textContent = n ? `${scale.points * n} points (${scale.points} per seed)` : '';
+  $('exp-scale-note').textContent = scale.note;
+  const flag = scale.name === 'full' ? '' : ` --${scale.name}`;
   $('exp-cli').textContent =
-    `microcircuit sweep ${e.name}${quick ? ' --quick' : ''} --seeds ${n ?? 'N'} --out results.jsonl && ` +
+    `microcircuit sweep ${e.name}${flag} --seeds ${n ?? 'N'} --out results.jsonl && ` +
     `microcircuit plot ${e.name} results.jsonl --out ${e.name}.svg`;
-  $('exp-full-warning').hidden = quick;
+  $('exp-full-warning').hidden = scale.name !== 'full';
 }
 
 function text() {
@@ -229,8 +242,8 @@ async function run() {
   }
   stopWorkers();
   state.name = e.name;
-  state.quick = $('exp-quick').checked;
-  state.points = experimentPoints(e.name, state.quick, n);
+  state.scale = $('exp-scale').value;
+  state.points = experimentPoints(e.name, state.scale, n);
   state.lines = new Map();
   state.failed = [];
   state.next = 0;
@@ -254,7 +267,7 @@ function exportLines() {
   const blob = new Blob([text()], { type: 'application/x-ndjson' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${state.name}-${state.quick ? 'quick' : 'full'}.jsonl`;
+  a.download = `${state.name}-${state.scale}.jsonl`;
   document.body.append(a);
   a.click();
   a.remove();
@@ -263,8 +276,8 @@ function exportLines() {
 
 $('exp-details').addEventListener('toggle', () => { if ($('exp-details').open) load(); });
 if ($('exp-details').open) load();
-$('exp-name').addEventListener('change', describe);
-$('exp-quick').addEventListener('change', describe);
+$('exp-name').addEventListener('change', () => { scales(); describe(); });
+$('exp-scale').addEventListener('change', () => { state.chosenScale = $('exp-scale').value; describe(); });
 $('exp-seeds').addEventListener('input', describe);
 $('exp-run').addEventListener('click', run);
 $('exp-cancel').addEventListener('click', () => { if (state.running) finish(true); });

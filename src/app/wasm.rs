@@ -435,8 +435,8 @@ pub fn limits() -> Result<JsValue, JsValue> {
 // Points travel as JSON text, not as JS objects: a setting like `t_pattern = 100.0`
 // must come back as the same JSON number for its key to stay the same.
 
-/// The experiments: `[{name, title, width, height, quick_points, full_points}]`
-/// (points per seed).
+/// The experiments: `[{name, title, width, height, scales: [{name, points, note}]}]`
+/// (the scales it has, points per seed, what the scale runs).
 #[wasm_bindgen(js_name = experimentList)]
 pub fn experiment_list() -> Result<JsValue, JsValue> {
     use crate::experiments::{Experiment, Scale, points};
@@ -449,8 +449,17 @@ pub fn experiment_list() -> Result<JsValue, JsValue> {
                 "title": e.title(),
                 "width": w,
                 "height": h,
-                "quick_points": points(e, Scale::Quick, 1)?.len(),
-                "full_points": points(e, Scale::Full, 1)?.len(),
+                "scales": Scale::ALL
+                    .into_iter()
+                    .filter(|&s| s != Scale::Short || e.has_short())
+                    .map(|s| {
+                        Ok(serde_json::json!({
+                            "name": s.name(),
+                            "points": points(e, s, 1)?.len(),
+                            "note": crate::experiments::scale_note(e, s),
+                        }))
+                    })
+                    .collect::<crate::error::Result<Vec<_>>>()?,
             }))
         })
         .collect::<crate::error::Result<Vec<_>>>()
@@ -461,10 +470,10 @@ pub fn experiment_list() -> Result<JsValue, JsValue> {
 /// The points of an experiment with seeds 1..=seeds: `[{key, point}]`, `point` as
 /// JSON text for [`run_experiment_point`].
 #[wasm_bindgen(js_name = experimentPoints)]
-pub fn experiment_points(name: &str, quick: bool, seeds: u32) -> Result<JsValue, JsValue> {
+pub fn experiment_points(name: &str, scale: &str, seeds: u32) -> Result<JsValue, JsValue> {
     use crate::experiments::{Scale, points};
     let exp = name.parse().map_err(js_err)?;
-    let scale = if quick { Scale::Quick } else { Scale::Full };
+    let scale: Scale = scale.parse().map_err(js_err)?;
     let list: Vec<serde_json::Value> = points(exp, scale, seeds as usize)
         .map_err(js_err)?
         .into_iter()

@@ -36,8 +36,12 @@ pub struct SweepArgs {
     #[arg(long, default_value = "results.jsonl")]
     out: PathBuf,
     /// Small points (seconds each) for tests and CI instead of the seed's schedules.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "short")]
     quick: bool,
+    /// The shortest schedules that still show the effect (Yin-Yang sweeps; the
+    /// page's default): SteadNet at full length, PyraLNet 3 epochs of 3000.
+    #[arg(long)]
+    short: bool,
     /// Run only the I-th of N disjoint parts of the points (0 <= I < N).
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
@@ -141,7 +145,13 @@ fn load(path: &Path, repair: bool) -> Result<(Vec<Record>, Option<usize>)> {
 
 /// The points the arguments select (experiment, scale, seeds, filters, shard).
 fn selected(a: &SweepArgs) -> Result<Vec<Point>> {
-    let scale = if a.quick { Scale::Quick } else { Scale::Full };
+    let scale = if a.quick {
+        Scale::Quick
+    } else if a.short {
+        Scale::Short
+    } else {
+        Scale::Full
+    };
     let mut pts = experiments::points(a.experiment, scale, a.seeds)?;
     if let Some(e) = a.engine {
         pts.retain(|p| p.engine() == Some(e));
@@ -393,6 +403,9 @@ fn emit_slurm(a: &SweepArgs, script: &Path) -> Result<serde_json::Value> {
     ];
     if a.quick {
         args.push("--quick".into());
+    }
+    if a.short {
+        args.push("--short".into());
     }
     if let Some(e) = a.engine {
         args.push("--engine".into());

@@ -58,8 +58,8 @@ fn schedule(task: Task, preset: &Preset, scale: Scale) -> (Schedule, usize) {
             let every = (s.train_size / 10).max(1);
             (s, every)
         }
-        (Scale::Quick, Task::Mnist) => super::mnist::schedule(scale),
-        (Scale::Quick, _) => (
+        (Scale::Quick | Scale::Short, Task::Mnist) => super::mnist::schedule(scale),
+        (Scale::Quick | Scale::Short, _) => (
             Schedule {
                 epochs: 1,
                 train_size: 300,

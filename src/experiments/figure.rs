@@ -69,8 +69,9 @@ pub struct Panel {
     pub y_range: Option<(f64, f64)>,
     pub series: Vec<Series>,
     pub hlines: Vec<HLine>,
-    /// Legend corner.
-    pub legend: SeriesLabelPosition,
+    /// Legend corner; `None` (the default) takes the corner that covers the fewest
+    /// drawn points ([`free_corner`]), so the legend stays off the data.
+    pub legend: Option<SeriesLabelPosition>,
 }
 
 impl Panel {
@@ -84,7 +85,7 @@ impl Panel {
             y_range: None,
             series: Vec::new(),
             hlines: Vec::new(),
-            legend: SeriesLabelPosition::LowerRight,
+            legend: None,
         }
     }
 
@@ -124,7 +125,9 @@ impl Panel {
     /// Draws the panel on `area`.
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let f = fail("experiment");
-        let ((x0, x1), (y0, y1)) = self.ranges();
+        let ((x0, x1), (y0_data, y1)) = self.ranges();
+        let (pos, y0) = self.legend_on(area);
+        let y0 = y0.unwrap_or(y0_data);
         let mut chart = ChartBuilder::on(area)
             .caption(&self.title, (FONT, 15))
             .margin(8)
@@ -222,9 +225,136 @@ impl Panel {
             }
             .map_err(&f)?;
         }
-        crate::charts::legend(&mut chart, self.legend.clone()).map_err(&f)?;
+        crate::charts::legend(&mut chart, pos).map_err(&f)?;
         Ok(())
     }
+
+    /// Where the legend goes on `area` and the y axis's lower end (transformed
+    /// units; `None`: from the data), as [`Panel::draw`] will draw them. Figures
+    /// whose panels share a y range take the lowest of their panels' ends.
+    pub fn legend_on<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> (SeriesLabelPosition, Option<f64>) {
+        let ranges = self.ranges();
+        match &self.legend {
+            Some(p) => (p.clone(), None),
+            None => {
+                let (pos, y0) = self.legend_plan(self.legend_box(area), ranges);
+                (pos, (y0 != ranges.1.0).then_some(y0))
+            }
+        }
+    }
+
+    /// Where the legend goes and the y axis's lower end: the freest corner, or,
+    /// when every corner has data, the lower right under an axis lowered so that a
+    /// band as high as the legend is free under the data.
+    fn legend_plan(
+        &self,
+        (bw, bh): (f64, f64),
+        ranges: ((f64, f64), (f64, f64)),
+    ) -> (SeriesLabelPosition, f64) {
+        let (y0, y1) = ranges.1;
+        match free_corner(&self.drawn(ranges), bw, bh) {
+            (pos, 0) => (pos, y0),
+            _ if bh < 0.5 => (
+                SeriesLabelPosition::LowerRight,
+                y0 - (y1 - y0) * bh / (1.0 - bh),
+            ),
+            (pos, _) => (pos, y0),
+        }
+    }
+
+    /// The legend's size in fractions of the plotting area (estimated before the
+    /// chart is built: the area less the label areas, margins and caption).
+    fn legend_box<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> (f64, f64) {
+        let (w, h) = area.dim_in_pixel();
+        let text = |s: &str, size: f64| {
+            let style: TextStyle = (FONT, size).into_font().into();
+            area.estimate_text_size(s, &style)
+                .unwrap_or((8 * s.len() as u32, size as u32))
+        };
+        let plot_w = w.saturating_sub(56 + 16).max(1) as f64;
+        let plot_h = h
+            .saturating_sub(38 + 16 + text(&self.title, 15.0).1 + 10)
+            .max(1) as f64;
+        let (tw, th, rows) = self
+            .hlines
+            .iter()
+            .map(|h| h.label.as_str())
+            .chain(self.series.iter().map(|s| s.label.as_str()))
+            .filter(|l| !l.is_empty())
+            .map(|l| text(l, 12.0))
+            .fold((0, 0, 0), |(w, h, n), (a, b)| (w.max(a), h.max(b), n + 1));
+        // plotters' legend: a sample and margins around each label, rows of the
+        // text height plus spacing (checked on the drawn figures).
+        (
+            (tw as f64 + 50.0) / plot_w,
+            (rows as f64 * (th as f64 + 12.0) + 16.0) / plot_h,
+        )
+    }
+
+    /// Every drawn point in plot fractions (0..1 on both axes): markers, error bar
+    /// ends, and samples along the lines and the horizontal lines.
+    fn drawn(&self, ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64))) -> Vec<(f64, f64)> {
+        let frac = |x: f64, y: f64| ((x - x0) / (x1 - x0), (y - y0) / (y1 - y0));
+        let mut out = Vec::new();
+        for h in &self.hlines {
+            let y = self.ty(h.y);
+            out.extend((0..=40).map(|i| frac(x0 + (x1 - x0) * i as f64 / 40.0, y)));
+        }
+        for s in &self.series {
+            let pts: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .filter(|p| p.1.is_finite())
+                .map(|p| (self.tx(p.0), self.ty(p.1)))
+                .collect();
+            for p in s.points.iter().filter(|p| p.1.is_finite() && p.2 > 0.0) {
+                out.push(frac(self.tx(p.0), self.ty(p.1 - p.2)));
+                out.push(frac(self.tx(p.0), self.ty(p.1 + p.2)));
+            }
+            for w in pts.windows(2) {
+                out.extend((0..16).map(|i| {
+                    let t = i as f64 / 16.0;
+                    frac(
+                        w[0].0 + t * (w[1].0 - w[0].0),
+                        w[0].1 + t * (w[1].1 - w[0].1),
+                    )
+                }));
+            }
+            out.extend(pts.iter().map(|&(x, y)| frac(x, y)));
+        }
+        out
+    }
+}
+
+/// The legend position whose box (`w` × `h` in plot fractions) holds the fewest of
+/// `pts` (plot fractions), and how many; ties go to the earlier of lower right,
+/// upper right, lower left, upper left, middle right, middle left.
+pub fn free_corner(pts: &[(f64, f64)], w: f64, h: f64) -> (SeriesLabelPosition, usize) {
+    use SeriesLabelPosition::*;
+    let (w, h) = (w.clamp(0.0, 1.0), h.clamp(0.0, 1.0));
+    let mid = (0.5 - h / 2.0, 0.5 + h / 2.0);
+    let boxes = [
+        (LowerRight, (1.0 - w, 1.0), (0.0, h)),
+        (UpperRight, (1.0 - w, 1.0), (1.0 - h, 1.0)),
+        (LowerLeft, (0.0, w), (0.0, h)),
+        (UpperLeft, (0.0, w), (1.0 - h, 1.0)),
+        (MiddleRight, (1.0 - w, 1.0), mid),
+        (MiddleLeft, (0.0, w), mid),
+    ];
+    let inside = |(x, y): (f64, f64), (xa, xb): (f64, f64), (ya, yb): (f64, f64)| {
+        (xa..=xb).contains(&x) && (ya..=yb).contains(&y)
+    };
+    let mut best = (LowerRight, usize::MAX);
+    for (pos, xs, ys) in boxes {
+        let n = pts.iter().filter(|&&p| inside(p, xs, ys)).count();
+        if n < best.1 {
+            best = (pos, n);
+        }
+    }
+    best
 }
 
 /// Fill of each marker kind in a legend sample: the series' own marker, the others
@@ -366,4 +496,96 @@ pub fn mean_curve(curves: &[Vec<(f64, f64)>]) -> Vec<(f64, f64, f64)> {
             (curves[0][i].0, m, if i % step == 0 { sd } else { 0.0 })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name((p, n): (SeriesLabelPosition, usize)) -> String {
+        format!("{p:?} {n}")
+    }
+
+    #[test]
+    fn the_legend_goes_where_the_data_is_not() {
+        // Nothing drawn: the default corner.
+        assert_eq!(name(free_corner(&[], 0.3, 0.2)), "LowerRight 0");
+        // A curve rising to the upper right, and a failure point low on the left
+        // (the learning-lag figure): lower right is free.
+        let curve: Vec<(f64, f64)> = (0..=20)
+            .map(|i| (i as f64 / 20.0, 0.7 + 0.3 * i as f64 / 20.0))
+            .collect();
+        let with_fail = [curve.clone(), vec![(0.0, 0.05)]].concat();
+        assert_eq!(name(free_corner(&with_fail, 0.3, 0.2)), "LowerRight 0");
+        // Points in the lower right and along the top: lower left is next free.
+        let lower_right = [(0.9, 0.1), (0.8, 0.05), (0.95, 0.15)];
+        let top: Vec<(f64, f64)> = (0..=20).map(|i| (i as f64 / 20.0, 0.95)).collect();
+        let pts = [lower_right.to_vec(), top].concat();
+        assert_eq!(name(free_corner(&pts, 0.3, 0.2)), "LowerLeft 0");
+        // Data in every corner: the one with the fewest points.
+        let mut crowded = Vec::new();
+        for (x, y, n) in [
+            (0.1, 0.1, 3),
+            (0.9, 0.1, 4),
+            (0.1, 0.9, 1),
+            (0.9, 0.9, 2),
+            (0.9, 0.5, 5),
+            (0.1, 0.5, 5),
+        ] {
+            crowded.extend(std::iter::repeat_n((x, y), n));
+        }
+        assert_eq!(name(free_corner(&crowded, 0.3, 0.2)), "UpperLeft 1");
+    }
+
+    #[test]
+    fn drawn_points_are_plot_fractions() {
+        let mut p = Panel::new("t", "x", "y");
+        let mut s = Series::new("a", 0);
+        s.points = vec![(0.0, 0.0, 0.0), (10.0, 100.0, 5.0)];
+        p.series.push(s);
+        let d = p.drawn(((0.0, 10.0), (0.0, 100.0)));
+        assert!(d.contains(&(1.0, 1.0)) && d.contains(&(0.0, 0.0)));
+        assert!(
+            d.contains(&(1.0, 0.95)) && d.contains(&(1.0, 1.05)),
+            "error bar ends"
+        );
+        assert_eq!(
+            d.len(),
+            2 + 2 + 16,
+            "error bar, markers, one segment of 16 samples"
+        );
+    }
+
+    #[test]
+    fn a_crowded_panel_makes_room_under_its_data() {
+        let mut p = Panel::new("t", "x", "y");
+        let mut s = Series::new("a", 0);
+        // Low at both ends, high in the middle, and a level line at the top.
+        s.points = vec![(0.0, 40.0, 0.0), (5.0, 95.0, 0.0), (10.0, 40.0, 0.0)];
+        p.series.push(s);
+        p.hlines.push(HLine {
+            label: "ref".into(),
+            y: 99.0,
+            colour: RGBColor(0, 0, 0),
+        });
+        let ranges = ((0.0, 10.0), (40.0, 100.0));
+        let (bw, bh) = (0.3, 0.25);
+        assert_ne!(
+            free_corner(&p.drawn(ranges), bw, bh).1,
+            0,
+            "every corner has data"
+        );
+        let (pos, y0) = p.legend_plan((bw, bh), ranges);
+        assert_eq!(format!("{pos:?}"), "LowerRight");
+        assert!(y0 < 40.0);
+        let lowered = ((0.0, 10.0), (y0, 100.0));
+        assert_eq!(
+            free_corner(&p.drawn(lowered), bw, bh * 0.99),
+            (SeriesLabelPosition::LowerRight, 0)
+        );
+        // A free corner leaves the axis alone.
+        p.series[0].points = vec![(0.0, 90.0, 0.0), (10.0, 95.0, 0.0)];
+        p.hlines.clear();
+        assert_eq!(p.legend_plan((bw, bh), ranges).1, 40.0);
+    }
 }

@@ -42,7 +42,7 @@ pub fn schedule(scale: Scale) -> Schedule {
             val_size: 200,
             test_size: 200,
         },
-        Scale::Quick => Schedule {
+        Scale::Quick | Scale::Short => Schedule {
             epochs: 2,
             train_size: 200,
             val_size: 50,
@@ -57,7 +57,7 @@ fn next_step(scale: Scale, patterns: u64) -> usize {
     match scale {
         Scale::Full if patterns < 2000 => 250,
         Scale::Full => 1000,
-        Scale::Quick => 50,
+        Scale::Quick | Scale::Short => 50,
     }
 }
 
@@ -186,7 +186,7 @@ fn draw_trace<DB: DrawingBackend>(
     tr: &Trace,
 ) -> Result<()> {
     let mut panel = Panel::new(title, "time (ms)", "potential");
-    panel.legend = SeriesLabelPosition::MiddleRight;
+    panel.legend = Some(SeriesLabelPosition::MiddleRight);
     let steady = tr.t_ms.len() <= tr.targets.first().map_or(0, Vec::len);
     for (j, (out, tgt)) in tr.outputs.iter().zip(&tr.targets).enumerate() {
         let mut s = Series::new(format!("u_N[{j}]"), j);
@@ -264,7 +264,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
     // seed would swamp a mean, and the spread between seeds is the point.
     let mut mse = Panel::new("(c) validation MSE, every seed", "training patterns", "MSE");
     mse.y_scale = figure::Scale::Log;
-    mse.legend = SeriesLabelPosition::UpperRight;
+    mse.legend = Some(SeriesLabelPosition::UpperRight);
     let runs_of = |kind: EngineKind| -> Vec<(u64, &MimicOutcome)> {
         let mut v: Vec<(u64, &MimicOutcome)> = recs
             .iter()
@@ -309,7 +309,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
         "distance",
     );
     sps.y_scale = figure::Scale::Log;
-    sps.legend = SeriesLabelPosition::UpperRight;
+    sps.legend = Some(SeriesLabelPosition::UpperRight);
     let quantities: [(&str, &Field); 3] = [
         ("mean |v_A|", &|m| &m.apical),
         ("‖W^ip − W^ip_SPS‖", &|m| &m.d_ip),

@@ -34,7 +34,7 @@ pub fn schedule(scale: Scale) -> (Schedule, usize) {
             },
             3500,
         ),
-        Scale::Quick => (
+        Scale::Quick | Scale::Short => (
             Schedule {
                 epochs: 1,
                 train_size: 200,

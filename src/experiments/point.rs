@@ -51,6 +51,15 @@ impl Experiment {
         }
     }
 
+    /// Whether the experiment has a [`Scale::Short`]: the Yin-Yang sweeps, whose
+    /// quick scale does not learn and whose full scale takes hours in a tab.
+    pub fn has_short(self) -> bool {
+        matches!(
+            self,
+            Experiment::YinYangLag | Experiment::YinYangTau0 | Experiment::YinYangTauW
+        )
+    }
+
     /// One line describing the figure.
     pub fn title(self) -> &'static str {
         match self {
@@ -113,18 +122,35 @@ impl std::str::FromStr for Experiment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
-    /// Seconds per point: tests, CI, the browser's default.
+    /// Seconds per point: tests and CI. It checks the pipeline; the schedules are
+    /// too short to learn, so its figures do not show the experiments' effects.
     Quick,
+    /// The shortest schedules that still show the effect (the page's default; the
+    /// Yin-Yang sweeps only, [`Experiment::has_short`]): a few minutes in a tab.
+    Short,
     /// The seed's schedules (e.g. 45 epochs of 6000 Yin-Yang patterns).
     Full,
 }
 
 impl Scale {
+    pub const ALL: [Scale; 3] = [Scale::Quick, Scale::Short, Scale::Full];
+
     pub fn name(self) -> &'static str {
         match self {
             Scale::Quick => "quick",
+            Scale::Short => "short",
             Scale::Full => "full",
         }
+    }
+}
+
+impl std::str::FromStr for Scale {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Scale::ALL
+            .into_iter()
+            .find(|x| x.name() == s)
+            .ok_or_else(|| Error::param("scale", format!("{s:?}"), "quick, short or full"))
     }
 }
 

@@ -62,8 +62,8 @@ fn length(scale: Scale, weights: bool) -> (usize, usize) {
     match (scale, weights) {
         (Scale::Full, false) => (300, 1),
         (Scale::Full, true) => (5000, 50),
-        (Scale::Quick, false) => (20, 1),
-        (Scale::Quick, true) => (200, 20),
+        (Scale::Quick | Scale::Short, false) => (20, 1),
+        (Scale::Quick | Scale::Short, true) => (200, 20),
     }
 }
 
@@ -185,7 +185,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
             let name = format!("({letter}) {net}: {name}");
             let mut panel = Panel::new(name.clone(), "pattern", "relative RMS deviation");
             panel.y_scale = figure::Scale::Log;
-            panel.legend = SeriesLabelPosition::LowerRight;
+            panel.legend = Some(SeriesLabelPosition::LowerRight);
             for (i, n) in PASSES.into_iter().enumerate() {
                 let curves: Vec<Vec<(f64, f64)>> = recs
                     .iter()

@@ -22,7 +22,10 @@ fn record(seed: u64, acc: f64) -> Record {
 #[test]
 fn keys_are_unique_stable_and_name_every_setting() {
     for exp in Experiment::ALL {
-        for scale in [Scale::Quick, Scale::Full] {
+        for scale in Scale::ALL {
+            if scale == Scale::Short && !exp.has_short() {
+                continue;
+            }
             let pts = points(exp, scale, 2).unwrap();
             let keys = pts.iter().map(Point::key).collect::<BTreeSet<_>>();
             assert_eq!(keys.len(), pts.len(), "{exp} {scale:?}: duplicate keys");
@@ -44,6 +47,66 @@ fn keys_are_unique_stable_and_name_every_setting() {
     let three = points(Experiment::Mimic, Scale::Quick, 3).unwrap();
     assert!(two.iter().all(|p| three.contains(p)));
     assert!(points(Experiment::Mimic, Scale::Quick, 0).is_err());
+}
+
+#[test]
+fn the_short_scale_runs_steadnet_in_full_and_pyralnet_long_enough_to_learn() {
+    use crate::model::engine::EngineKind;
+    let pts = points(Experiment::YinYangLag, Scale::Short, 1).unwrap();
+    // Both engines, both reset_deltas, lags on both sides of 20 ms.
+    assert_eq!(pts.len(), 2 * 2 * (4 + 6));
+    let lags: BTreeSet<String> = pts
+        .iter()
+        .map(|p| p.num("learning_lag").unwrap().to_string())
+        .collect();
+    assert!(lags.contains("0") && lags.contains("20") && lags.contains("80"));
+    let full = yinyang::schedule(Scale::Full, EngineKind::PyraLNet);
+    assert_eq!(yinyang::schedule(Scale::Short, EngineKind::SteadNet), full);
+    let short = yinyang::schedule(Scale::Short, EngineKind::PyraLNet);
+    assert_eq!(short.epochs * short.train_size, 9000);
+    assert_eq!(short.test_size, full.test_size, "tested on as many points");
+    // Only the Yin-Yang sweeps have it; the others say so by name.
+    for exp in Experiment::ALL {
+        let r = points(exp, Scale::Short, 1);
+        assert_eq!(r.is_ok(), exp.has_short(), "{exp}");
+        if let Err(e) = r {
+            assert!(
+                e.to_string().contains("scale") && e.to_string().contains("quick or full"),
+                "{e}"
+            );
+        }
+    }
+    assert_eq!("short".parse::<Scale>().unwrap(), Scale::Short);
+    assert!(
+        "medium"
+            .parse::<Scale>()
+            .unwrap_err()
+            .to_string()
+            .contains("quick, short or full")
+    );
+    // The note says what runs, from the schedules.
+    let note = scale_note(Experiment::YinYangLag, Scale::Short);
+    assert!(
+        note.contains("45 epochs of 6000")
+            && note.contains("3 epochs of 3000")
+            && note.contains("1/30"),
+        "{note}"
+    );
+}
+
+#[test]
+fn a_figure_draws_the_largest_scale_it_has() {
+    let quick = record(1, 0.9);
+    let mut short = record(2, 0.8);
+    short.point.scale = Scale::Short;
+    let recs = vec![quick.clone(), short.clone()];
+    let sel = select(Experiment::YinYangTauW, &recs);
+    assert_eq!(sel.len(), 1);
+    assert_eq!(sel[0].point.scale, Scale::Short);
+    assert_eq!(
+        select(Experiment::YinYangTauW, &recs[..1])[0].point.scale,
+        Scale::Quick
+    );
 }
 
 #[test]

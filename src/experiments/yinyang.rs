@@ -34,6 +34,11 @@ fn lag_grid(scale: Scale) -> Vec<(f64, Vec<f64>)> {
             (100.0, vec![0.0, 5.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0]),
             (200.0, vec![0.0, 10.0, 20.0, 40.0, 60.0, 80.0, 120.0, 160.0]),
         ],
+        // Enough lags to see the failure below 20 ms and the plateau above it.
+        Scale::Short => vec![
+            (50.0, vec![0.0, 10.0, 20.0, 40.0]),
+            (100.0, vec![0.0, 5.0, 10.0, 20.0, 40.0, 80.0]),
+        ],
         Scale::Quick => vec![(50.0, vec![0.0, 20.0]), (100.0, vec![0.0, 20.0])],
     }
 }
@@ -41,6 +46,7 @@ fn lag_grid(scale: Scale) -> Vec<(f64, Vec<f64>)> {
 fn tau0_grid(scale: Scale) -> Vec<f64> {
     match scale {
         Scale::Full => vec![0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0],
+        Scale::Short => vec![0.0, 3.0, 10.0, 20.0],
         Scale::Quick => vec![0.0, 3.0, 10.0],
     }
 }
@@ -48,6 +54,7 @@ fn tau0_grid(scale: Scale) -> Vec<f64> {
 fn tauw_grid(scale: Scale) -> Vec<f64> {
     match scale {
         Scale::Full => vec![3.0, 10.0, 30.0, 100.0, 300.0, 1000.0],
+        Scale::Short => vec![3.0, 30.0, 300.0, 1000.0],
         Scale::Quick => vec![10.0, 30.0, 100.0],
     }
 }
@@ -94,16 +101,26 @@ pub fn settings(exp: Experiment, scale: Scale) -> Vec<Settings> {
     out
 }
 
-/// The schedule of a scale: the study's 45 epochs of 6000 with 600 validation and
-/// test points, or one epoch of 300 (quick).
-pub fn schedule(scale: Scale) -> Schedule {
+/// The schedule of a scale and engine: the study's 45 epochs of 6000 with 600
+/// validation and test points (full, and SteadNet at short: about a second a point
+/// natively), 3 epochs of 3000 for PyraLNet at short (lag 20 ms: 85 %, lag 0:
+/// 47 % on seed 1, so the lag's effect shows; 9000 patterns, ~15 s a point), or
+/// one epoch of 300 (quick: checks the pipeline, learns little).
+pub fn schedule(scale: Scale, engine: EngineKind) -> Schedule {
+    let full = Schedule {
+        epochs: 45,
+        train_size: 6000,
+        val_size: 600,
+        test_size: 600,
+    };
     match scale {
-        Scale::Full => Schedule {
-            epochs: 45,
-            train_size: 6000,
-            val_size: 600,
-            test_size: 600,
+        Scale::Full => full,
+        Scale::Short if engine == EngineKind::PyraLNet => Schedule {
+            epochs: 3,
+            train_size: 3000,
+            ..full
         },
+        Scale::Short => full,
         Scale::Quick => Schedule {
             epochs: 1,
             train_size: 300,
@@ -188,7 +205,7 @@ pub fn same_run_in(exp: Experiment, r: &Record) -> Option<Record> {
 pub fn run(p: &Point, resume: &mut Resume) -> Result<AccuracyOutcome> {
     let engine: EngineKind = p.text("engine")?.parse()?;
     let params = params(p)?;
-    let schedule = schedule(p.scale);
+    let schedule = schedule(p.scale, engine);
     let sets = splits_for(Task::YinYang, &schedule, &params, None)?;
     let cfg = RunConfig {
         task: Task::YinYang,
@@ -301,7 +318,7 @@ pub fn draw<DB: DrawingBackend>(
     );
     let body = figure::frame(area, &title)?;
     let published = HLine {
-        label: format!("published {PUBLISHED} % (PyraLNet, lag 20, t_pattern 100)"),
+        label: format!("published {PUBLISHED} % (PyraLNet, lag 20, t_pattern 100, 45 epochs)"),
         y: PUBLISHED,
         colour: RGBColor(120, 120, 120),
     };
@@ -314,13 +331,13 @@ pub fn draw<DB: DrawingBackend>(
                 .map(|(_, a)| a)
                 .fold(PUBLISHED, f64::min);
             let y_range = ((lo / 5.0).floor() * 5.0 - 1.0, 100.0);
-            for (reset, area) in [false, true].into_iter().zip(&panels) {
+            let mut lag_panels = Vec::new();
+            for reset in [false, true] {
                 let mut panel = Panel::new(
                     format!("reset_deltas {}", if reset { "on" } else { "off" }),
                     "learning_lag (ms)",
                     y_desc,
                 );
-                panel.legend = SeriesLabelPosition::LowerRight;
                 panel.y_range = Some(y_range);
                 let mut ts: Vec<f64> = recs
                     .iter()
@@ -347,9 +364,20 @@ pub fn draw<DB: DrawingBackend>(
                     }
                 }
                 panel.hlines.push(published.clone());
+                lag_panels.push(panel);
+            }
+            // One y range for both panels, lowered if a legend needs room.
+            let lo = lag_panels
+                .iter()
+                .zip(&panels)
+                .filter(|(p, _)| !p.series.is_empty())
+                .filter_map(|(p, a)| p.legend_on(a).1)
+                .fold(y_range.0, f64::min);
+            for (mut panel, area) in lag_panels.into_iter().zip(&panels) {
                 if panel.series.is_empty() {
                     figure::empty(area, &panel.title, "no points yet")?;
                 } else {
+                    panel.y_range = Some((lo, y_range.1));
                     panel.draw(area)?;
                 }
             }
@@ -361,10 +389,6 @@ pub fn draw<DB: DrawingBackend>(
                 ("tau_w", "τ_w, plasticity low-pass (ms)", true)
             };
             let mut panel = Panel::new(exp.title(), desc, y_desc);
-            if exp == Experiment::YinYangTau0 {
-                // PyraLNet falls to chance at large τ_0: keep the legend off its points.
-                panel.legend = SeriesLabelPosition::MiddleRight;
-            }
             if log {
                 panel.x_scale = figure::Scale::Log;
             }

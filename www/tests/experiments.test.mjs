@@ -35,6 +35,13 @@ test('a quick sweep runs on the worker pool, draws the figure and exports one li
   const { page, context, errors } = await openView();
   await page.selectOption('#exp-name', 'yinyang-tauw');
   await page.fill('#exp-seeds', '1');
+  // A Yin-Yang sweep opens at the short scale, which says what it runs and why.
+  assert.equal(await page.inputValue('#exp-scale'), 'short');
+  assert.match(await page.textContent('#exp-scale-note'), /^Short: SteadNet runs the study's schedule \(45 epochs of 6000\), PyraLNet 3 epochs of 3000 \(1\/30 .*96\.7 %/);
+  assert.match(await page.textContent('#exp-cli'), /microcircuit sweep yinyang-tauw --short --seeds 1/);
+  assert.match(await page.textContent('#exp-size'), /^8 points/);
+  await page.selectOption('#exp-scale', 'quick');
+  assert.match(await page.textContent('#exp-scale-note'), /^Quick: .*too short\s+to learn/);
   assert.match(await page.textContent('#exp-cli'), /microcircuit sweep yinyang-tauw --quick --seeds 1/);
   await page.click('#exp-run');
   await page.waitForFunction(() => window.__experiments.done, null, { timeout: 150000 });
