@@ -84,6 +84,48 @@ fn training_curves_show_both_panels_and_the_reference() {
 }
 
 #[test]
+fn compared_learners_are_drawn_over_the_run_with_their_own_legend() {
+    use microcircuit::charts::curves::{CurvePoint, OtherCurve};
+    let hist: Vec<Metrics> = (0..5).map(|i| metrics(300 * i, 0.3, Some(0.5))).collect();
+    let mut c = Curves::new(&hist, None, 270_000, "yin_yang");
+    let alone = svg("curves_alone", |a| c.draw(a).unwrap());
+    let other = |label: &str, style, acc: f64, mse: f64| OtherCurve {
+        label: label.into(),
+        style,
+        points: (0..7)
+            .map(|i| CurvePoint {
+                patterns: 300 * i,
+                epoch: 0.05 * i as f64,
+                mse,
+                accuracy: Some(acc),
+                alignment: None,
+            })
+            .collect(),
+    };
+    c.others = vec![
+        other("backprop", 0, 0.2, 2.0),
+        other("feedback alignment", 1, 0.9, 0.001),
+    ];
+    // The axes take in the others' points: a further x, a wider MSE and accuracy range.
+    assert!(c.x_max() >= 1800.0, "{}", c.x_max());
+    assert!(c.mse_range().0 < 0.001 && c.mse_range().1 > 2.0);
+    let (lo, hi) = c.accuracy_range();
+    assert!(lo <= 20.0 && hi >= 90.0, "{lo} {hi}");
+    let s = svg("curves_compared", |a| c.draw(a).unwrap());
+    for text in ["this run", "backprop", "feedback alignment"] {
+        assert!(s.contains(text), "missing {text:?}");
+    }
+    // Dashed lines and filled markers of their own: more drawn than alone.
+    assert!(s.matches("<polygon").count() >= 14 + alone.matches("<polygon").count());
+    assert!(
+        s.matches("<polyline").count() + s.matches("<line").count()
+            > alone.matches("<polyline").count() + alone.matches("<line").count()
+    );
+    // The CSV export is this run's alone.
+    assert_eq!(c.to_csv().lines().count(), 6);
+}
+
+#[test]
 fn regression_curves_have_no_accuracy_panel_or_reference() {
     let hist = vec![metrics(0, 0.5, None), metrics(50, 0.1, None)];
     let c = Curves::new(&hist, None, 1000, "mimic");

@@ -13,6 +13,8 @@ import { saveRun, loadRun, clearRun } from './store.js';
 import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
 import { applyView, embedSnippet, initEmbedChoice, keepShow, SHOW_KEYS } from './views.js';
 import { initData, dataFor, onDataReady, onDataRefused, linkWithoutFile } from './data.js';
+import { initCompare, syncCompare, restartCompare, followCompare, setCompare, withOthers, showCompare,
+  state as compareState } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEEDS = [1, 2, 5, 10, 20, 50, 200, 0]; // patterns per 16 ms frame; 0 = as fast as possible
@@ -55,6 +57,7 @@ const app = {
   stored: null,         // the run saved in the browser's storage, offered on arrival
   storeFailed: false,   // storage refused once: said once, not again
 };
+app.compare = compareState; // "Compare with backprop" (compare.js)
 window.__app = app; // for the end-to-end tests and the curious
 
 // Long tasks (> 50 ms) on this thread, for the responsiveness check.
@@ -156,6 +159,7 @@ function fillForm() {
   const notice = applyView(c);
   if (notice) message(notice, 'notice', 'view');
   else $('messages').querySelector('[data-id="view"]')?.remove();
+  syncCompare();
 }
 
 // The number formats (float, or the BSS-2 chip's), from the form values.
@@ -267,6 +271,7 @@ function edit(key, raw) {
   else if (changed.length) {
     const params = Object.fromEntries(changed.map((k) => [k, next.params[k]]));
     app.worker.postMessage({ cmd: Cmd.SET, params });
+    setCompare(params);
   }
 }
 
@@ -354,6 +359,7 @@ function onWorker(m) {
       }
       status(m.progress, 'ready', null, null);
       app.timing.ready ??= performance.now();
+      restartCompare();
       break;
     }
     case Ev.STATE:
@@ -366,6 +372,7 @@ function onWorker(m) {
       break;
     case Ev.PROGRESS:
       status(m.progress, m.phase, m.perSec, m.eta);
+      followCompare(m.progress.patterns);
       break;
     case Ev.METRICS:
       if (m.which === 'test') {
@@ -383,6 +390,7 @@ function onWorker(m) {
     case Ev.FRAME:
       app.frame = m.frame;
       queueCharts();
+      showCompare();
       break;
     case Ev.CIRCUIT:
       // Drawn in its own animation frame, as the charts are (one per frame).
@@ -782,13 +790,13 @@ const signature = {};
 
 function queueCharts() {
   const f = app.frame;
-  const charts = f ? { curves: f.curves, alignment: f.alignment, sps: f.sps, potentials: f.potentials } : {};
+  const charts = f ? { curves: withOthers(f.curves), alignment: f.alignment, sps: f.sps, potentials: f.potentials } : {};
   if (app.task === 'mnist' && f?.confusion) charts.confusion = f.confusion;
   if (app.task === 'mnist' && app.digits) charts.digits = app.digits;
   if (f?.codes) charts.codes = f.codes;
   for (const [id, data] of Object.entries(charts)) {
     // Curves and confusion change only with a validation; the rest with training.
-    const sig = id === 'curves' ? `${data.points.length}/${data.test?.patterns}/${data.points.at(-1)?.mse}`
+    const sig = id === 'curves' ? `${data.points.length}/${data.test?.patterns}/${data.points.at(-1)?.mse}/${compareState.version}`
       : id === 'alignment' ? `${data.patterns.length}/${data.patterns.at(-1)}`
       : id === 'confusion' ? JSON.stringify(data.counts)
       : id === 'codes' ? JSON.stringify(data.series.map((s) => s.counts)) : id === 'digits' ? JSON.stringify(data.predicted) + data.images.length
@@ -814,7 +822,7 @@ function requestDraw() {
     const id = dirty.values().next().value;
     dirty.delete(id);
     const f = app.frame;
-    const data = id === 'digits' ? app.digits : id === 'circuit' ? app.circuit : f?.[id];
+    const data = id === 'digits' ? app.digits : id === 'circuit' ? app.circuit : id === 'curves' && f ? withOthers(f.curves) : f?.[id];
     try {
       if (!data) return requestDraw();
       DRAW[id]($(id), data);
@@ -1033,6 +1041,12 @@ async function main() {
   fillForm();
   wire();
   initCircuit((cmd) => app.worker.postMessage(cmd));
+  initCompare({
+    toggle: (on) => { app.config.compare = on; writeHash(); syncCompare(); },
+    redraw: queueCharts,
+    current: () => ({ config: app.config, data: dataFor(app.config), patterns: app.progress?.patterns ?? 0,
+      curves: app.frame?.curves, task: app.task }),
+  });
   initEmbedChoice(writeHash);
   writeHash();
   for (const d of document.querySelectorAll('details.data[data-chart]')) {

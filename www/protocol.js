@@ -98,3 +98,31 @@ export const XEv = Object.freeze({
   /** `{id, kind, message, fatal}` (fatal: a Rust panic, the worker is replaced). */
   ERROR: 'error',
 });
+
+/** "Compare with backprop" (compare.js): page → comparison worker
+ *  (compare-worker.js) `{cmd: CCmd.X, ...fields}`. */
+export const CCmd = Object.freeze({
+  /** `{learners: [{label, config}], data, upTo}`: new runs of the reference
+   *  learners (comparePlan's), replacing any; `data`: the CSV file's bytes, if the
+   *  run trains on one; `upTo`: the main run's pattern count. */
+  INIT: 'init',
+  /** `{patterns}`: the main run's pattern count; each learner trains up to it (and
+   *  to its test once the main run is done). */
+  FOLLOW: 'follow',
+  /** `{params}`: the main run's live parameter change, applied to each learner. */
+  SET: 'set',
+});
+
+/** Comparison worker → page: `{type: CEv.X, index, ...fields}` (`index`: the
+ *  learner's place in CCmd.INIT's list). */
+export const CEv = Object.freeze({
+  /** `{progress, phase}` after a slice of work. */
+  PROGRESS: 'progress',
+  /** `{curves, checksum}`: its training curves (src/charts/curves.rs) and weights
+   *  checksum, after new evaluations. */
+  CURVES: 'curves',
+  /** `{regions}`: its decision regions (Yin-Yang; the RGBA buffer transferred). */
+  REGIONS: 'regions',
+  /** `{message, fatal}`: this learner stopped (fatal: a Rust panic, all stopped). */
+  ERROR: 'error',
+});

@@ -5,8 +5,9 @@
 
 const $ = (id) => document.getElementById(id);
 
-/** The keys of the configuration that say how the page is shown, not what runs. */
-export const SHOW_KEYS = ['embed', 'view', 'autoplay'];
+/** The keys of the configuration that say how the page is shown, not what the
+ *  main run is (`compare`: whether the reference learners run beside it). */
+export const SHOW_KEYS = ['embed', 'view', 'autoplay', 'compare'];
 
 /** `to` with the SHOW_KEYS of `from`. */
 export function keepShow(to, from) {

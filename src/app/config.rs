@@ -53,6 +53,19 @@ pub struct AppConfig {
     /// size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+    /// "Compare with backprop" (`compare=1`): the reference learners train beside
+    /// this run in a second worker ([`crate::app::compare`]). It does not change
+    /// this run. (The page's `undefined` or `null` reads as off.)
+    #[serde(
+        default,
+        skip_serializing_if = "std::ops::Not::not",
+        deserialize_with = "off_if_null"
+    )]
+    pub compare: bool,
+}
+
+fn off_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }
 
 /// The panels a page can show alone (`view=NAME`): each is a `data-view` in
@@ -87,6 +100,7 @@ impl AppConfig {
             view: None,
             autoplay: None,
             data: None,
+            compare: false,
             preset: preset.name,
         })
     }

@@ -21,6 +21,7 @@
 //! app validates in slices and keeps the results in [`App::history`].
 
 pub mod circuit;
+pub mod compare;
 pub mod config;
 pub mod history;
 mod regions;
@@ -478,7 +479,8 @@ impl App {
         self.trainer.engine().network().checksum()
     }
 
-    fn curves(&self) -> Curves {
+    /// The training curves' data (also the comparison learners' curves).
+    pub fn curves(&self) -> Curves {
         Curves::new(
             &self.history,
             self.test_metrics.as_ref(),

@@ -313,6 +313,7 @@ pub fn parse(hash: &str) -> Parsed {
                 .and_then(|n| set_checked(&mut config, |c| c.val_every = n)),
             "embed" => parse_bool(key, value).map(|b| config.embed = b),
             "autoplay" => parse_bool(key, value).map(|b| config.autoplay = Some(b)),
+            "compare" => parse_bool(key, value).map(|b| config.compare = b),
             "view" => set_checked(&mut config, |c| c.view = Some(value.clone())),
             // The file itself is not in the address: the page asks for it.
             "data" => set_checked(&mut config, |c| c.data = Some(value.clone())),
@@ -323,7 +324,7 @@ pub fn parse(hash: &str) -> Parsed {
                     format!("{value:?}"),
                     format!(
                         "a known key: preset, engine, seed, epochs, val_every, embed, view, \
-                         autoplay, data, {}",
+                         autoplay, data, compare, {}",
                         param_keys().join(", ")
                     ),
                 )),
@@ -416,6 +417,9 @@ pub fn print(c: &AppConfig) -> String {
     }
     if let Some(d) = &c.data {
         s.push_str(&format!("&data={d}"));
+    }
+    if c.compare {
+        s.push_str("&compare=1");
     }
     s
 }
@@ -715,6 +719,22 @@ mod tests {
         assert_eq!(p.config.seed, 4);
         assert_eq!(p.ignored[0].key, "seed");
         assert_eq!(decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn the_comparison_switch_round_trips_and_bad_values_are_named() {
+        let p = parse("#preset=yin_yang&engine=steadnet&compare=1");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        assert!(p.config.compare);
+        let hash = print(&p.config);
+        assert!(hash.ends_with("&compare=1"), "{hash}");
+        assert_eq!(parse(&hash).config, p.config);
+        // Off is the default and is left out of the address.
+        assert!(!print(&parse("#preset=yin_yang&compare=0").config).contains("compare"));
+        let p = parse("#preset=yin_yang&compare=yes");
+        assert!(!p.config.compare);
+        assert_eq!(p.ignored[0].key, "compare");
+        assert!(p.ignored[0].reason.contains("1 or 0"), "{:?}", p.ignored);
     }
 
     #[test]

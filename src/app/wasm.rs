@@ -193,6 +193,11 @@ impl Sim {
         to_js(&self.app.digits().map_err(js_err)?)
     }
 
+    /// The training curves' data alone (the comparison learners send only these).
+    pub fn curves(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.app.curves())
+    }
+
     /// The run as checkpoint JSON.
     pub fn checkpoint(&self) -> String {
         self.app.checkpoint_json()
@@ -294,6 +299,14 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
             c.engine == crate::model::engine::EngineKind::PyraLNet,
         ),
     })
+}
+
+/// What "Compare with backprop" trains beside a configuration:
+/// `{learners: [{engine, label, style, config}], note}` (`src/app/compare.rs`).
+#[wasm_bindgen(js_name = comparePlan)]
+pub fn compare_plan(config: JsValue) -> Result<JsValue, JsValue> {
+    let c: AppConfig = from_js("config", config)?;
+    to_js(&crate::app::compare::plan(&c).map_err(js_err)?)
 }
 
 /// Parameter keys of the form, and which of them change a running simulation.

@@ -2,6 +2,7 @@
 //! patterns, with the published test accuracy of the preset where there is one.
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,43 @@ pub struct Curves {
     pub test: Option<CurvePoint>,
     pub total_patterns: u64,
     pub reference: Option<Reference>,
+    /// Other learners' validations drawn over these ("Compare with backprop":
+    /// their own `Curves`, from the page's second worker).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<OtherCurve>,
+}
+
+/// Another learner's validations on the same data and schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OtherCurve {
+    /// Its legend label, e.g. "backprop".
+    pub label: String,
+    /// Its line style ([`OTHER_STYLES`], cycling): dash pattern, colour, marker.
+    pub style: usize,
+    pub points: Vec<CurvePoint>,
+}
+
+/// Line styles of [`OtherCurve`]s: (dash, gap, colour index, marker). A dash pattern
+/// and a marker of their own (not colour alone) tell each from the run's solid
+/// line with dots and from the published level (dash 6, gap 4).
+pub const OTHER_STYLES: [(i32, i32, usize, Marker); 2] =
+    [(12, 5, 7, Marker::Square), (3, 4, 5, Marker::Triangle)];
+
+/// The marker of an [`OtherCurve`]'s points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Square,
+    Triangle,
+}
+
+impl Marker {
+    /// Its outline in pixels around the point.
+    fn shape(self) -> Vec<(i32, i32)> {
+        match self {
+            Marker::Square => vec![(-3, -3), (3, -3), (3, 3), (-3, 3)],
+            Marker::Triangle => vec![(0, -4), (4, 3), (-4, 3)],
+        }
+    }
 }
 
 /// The alignment columns of the CSV, in [`Alignment::series`] order.
@@ -85,7 +123,16 @@ impl Curves {
             test: test.map(point),
             total_patterns,
             reference: reference_for(preset),
+            others: Vec::new(),
         }
+    }
+
+    /// Every validation of this run and of the others.
+    fn all_points(&self) -> impl Iterator<Item = &CurvePoint> + Clone {
+        self.points
+            .iter()
+            .chain(&self.test)
+            .chain(self.others.iter().flat_map(|o| &o.points))
     }
 
     /// Whether the task is a classification (accuracy panel shown).
@@ -95,17 +142,14 @@ impl Curves {
 
     /// x axis: up to the latest point (at least 10 patterns), 5 % beyond.
     pub fn x_max(&self) -> f64 {
-        let last = self.points.iter().map(|p| p.patterns).max().unwrap_or(0);
-        let last = self.test.as_ref().map_or(last, |t| t.patterns.max(last));
+        let last = self.all_points().map(|p| p.patterns).max().unwrap_or(0);
         last.max(10) as f64 * 1.05
     }
 
     /// y range of the MSE panel (log scale): a decade-aligned range around the data.
     pub fn mse_range(&self) -> (f64, f64) {
         let vals = self
-            .points
-            .iter()
-            .chain(&self.test)
+            .all_points()
             .map(|p| p.mse)
             .filter(|m| m.is_finite() && *m > 0.0);
         let (lo, hi) = vals.fold((f64::INFINITY, 0.0f64), |(l, h), m| (l.min(m), h.max(m)));
@@ -122,9 +166,7 @@ impl Curves {
     /// y range of the accuracy panel in %, with the reference level inside.
     pub fn accuracy_range(&self) -> (f64, f64) {
         let vals = self
-            .points
-            .iter()
-            .chain(&self.test)
+            .all_points()
             .filter_map(|p| p.accuracy)
             .chain(self.reference.as_ref().map(|r| r.accuracy))
             .map(|a| 100.0 * a);
@@ -211,12 +253,18 @@ impl Curves {
             .points
             .iter()
             .map(|p| (p.patterns as f64, p.mse.max(lo)));
-        chart
+        let labels = !self.classification() && !self.others.is_empty();
+        let anno = chart
             .draw_series(LineSeries::new(xy.clone(), style))
             .map_err(&f)?;
+        if labels {
+            anno.label("this run")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        }
         chart
             .draw_series(xy.map(|p| Circle::new(p, 3, colour(0).filled())))
             .map_err(&f)?;
+        self.draw_others(&mut chart, |p| Some(p.mse.max(lo)), labels)?;
         if let Some(t) = &self.test {
             chart
                 .draw_series(std::iter::once(Cross::new(
@@ -224,6 +272,47 @@ impl Curves {
                     6,
                     colour(3).stroke_width(2),
                 )))
+                .map_err(&f)?;
+        }
+        if labels {
+            super::legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(&f)?;
+        }
+        Ok(())
+    }
+
+    /// The other learners' validations ([`OTHER_STYLES`]), with legend entries
+    /// when `labels`.
+    fn draw_others<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+        &self,
+        chart: &mut ChartContext<'a, DB, CT>,
+        value: impl Fn(&CurvePoint) -> Option<f64>,
+        labels: bool,
+    ) -> Result<(), Error> {
+        let f = fail("training curves");
+        for o in &self.others {
+            let (dash, gap, c, marker) = OTHER_STYLES[o.style % OTHER_STYLES.len()];
+            let style = colour(c).stroke_width(2);
+            let xy: Vec<(f64, f64)> = o
+                .points
+                .iter()
+                .filter_map(|p| value(p).map(|v| (p.patterns as f64, v)))
+                .collect();
+            let anno = chart
+                .draw_series(DashedLineSeries::new(xy.clone(), dash, gap, style))
+                .map_err(&f)?;
+            if labels {
+                let glyph: Vec<(i32, i32)> =
+                    marker.shape().iter().map(|&(a, b)| (a + 10, b)).collect();
+                anno.label(o.label.clone()).legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + DashedPathElement::new(vec![(0, 0), (20, 0)], dash, gap, style)
+                        + Polygon::new(glyph.clone(), colour(c).filled())
+                });
+            }
+            chart
+                .draw_series(xy.into_iter().map(|p| {
+                    EmptyElement::at(p) + Polygon::new(marker.shape(), colour(c).filled())
+                }))
                 .map_err(&f)?;
         }
         Ok(())
@@ -259,7 +348,11 @@ impl Curves {
         chart
             .draw_series(LineSeries::new(xy.clone(), colour(0).stroke_width(2)))
             .map_err(&f)?
-            .label("validation")
+            .label(if self.others.is_empty() {
+                "validation"
+            } else {
+                "this run"
+            })
             .legend(|(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], colour(0).stroke_width(2))
             });
@@ -284,6 +377,7 @@ impl Curves {
                     PathElement::new(vec![(x, y), (x + 16, y)], colour(3).stroke_width(2))
                 });
         }
+        self.draw_others(&mut chart, |p| p.accuracy.map(|a| 100.0 * a), true)?;
         if let Some((t, a)) = self.test.as_ref().and_then(|t| t.accuracy.map(|a| (t, a))) {
             chart
                 .draw_series(std::iter::once(Cross::new(

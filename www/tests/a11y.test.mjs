@@ -52,6 +52,7 @@ test('axe-core: no WCAG 2.1 A/AA violation on the page, the embed, single views,
     ['embed', '#preset=yin_yang&engine=pyralnet&seed=3&embed=1', { viewport: { width: 1000, height: 900 } }],
     ['one view (circuit) embedded', '#preset=yin_yang&engine=pyralnet&seed=3&embed=1&view=circuit', { viewport: { width: 720, height: 720 } }],
     ['one view (regions)', '#preset=yin_yang&engine=steadnet&seed=3&embed=1&view=regions', { viewport: { width: 560, height: 520 } }],
+    ['"Compare with backprop" on', '#preset=yin_yang&engine=steadnet&seed=3&compare=1', {}],
     ['Experiments view', '#preset=mimic&seed=1', {}, true],
     ['390 px phone', '#preset=mnist&seed=3', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
   ];
