@@ -389,8 +389,53 @@ impl Curves {
                 .label(format!("test {:.1} %", 100.0 * a))
                 .legend(|(x, y)| Cross::new((x + 8, y), 5, colour(2).stroke_width(3)));
         }
-        super::legend(&mut chart, SeriesLabelPosition::LowerRight).map_err(&f)?;
+        let pos = self.accuracy_legend(area, &chart, (x_max, lo, hi));
+        super::legend(&mut chart, pos).map_err(&f)?;
         Ok(())
+    }
+
+    /// The accuracy panel's legend corner: the one over the fewest drawn points
+    /// (the other learners' curves can lie low across the whole panel).
+    fn accuracy_legend<DB: DrawingBackend, CT: CoordTranslate>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &ChartContext<'_, DB, CT>,
+        (x_max, lo, hi): (f64, f64, f64),
+    ) -> SeriesLabelPosition {
+        let frac = |(x, y): (f64, f64)| (x / x_max.max(1e-9), (y - lo) / (hi - lo).max(1e-9));
+        let line = |pts: &[CurvePoint]| -> Vec<(f64, f64)> {
+            let xy: Vec<(f64, f64)> = pts
+                .iter()
+                .filter_map(|p| p.accuracy.map(|a| (p.patterns as f64, 100.0 * a)))
+                .collect();
+            super::along(&xy, 16)
+        };
+        let mut drawn = line(&self.points);
+        let mut labels = vec![
+            if self.others.is_empty() {
+                "validation"
+            } else {
+                "this run"
+            }
+            .to_string(),
+        ];
+        for o in &self.others {
+            drawn.extend(line(&o.points));
+            labels.push(o.label.clone());
+        }
+        if let Some(r) = &self.reference {
+            let y = 100.0 * r.accuracy;
+            drawn.extend(super::along(&[(0.0, y), (x_max, y)], 32));
+            labels.push(r.label.clone());
+        }
+        if let Some((t, a)) = self.test.as_ref().and_then(|t| t.accuracy.map(|a| (t, a))) {
+            drawn.push((t.patterns as f64, 100.0 * a));
+            labels.push(format!("test {:.1} %", 100.0 * a));
+        }
+        let drawn: Vec<(f64, f64)> = drawn.into_iter().map(frac).collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let (w, h) = super::legend_box(area, &labels, chart.plotting_area().dim_in_pixel());
+        super::free_corner(&drawn, w, h).0
     }
 }
 

@@ -108,6 +108,76 @@ pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .draw()
 }
 
+/// The legend position whose box (`w` × `h` in plot fractions) holds the fewest of
+/// `pts` (plot fractions), and how many; ties go to the earlier of lower right,
+/// upper right, lower left, upper left, middle right, middle left.
+pub fn free_corner(pts: &[(f64, f64)], w: f64, h: f64) -> (SeriesLabelPosition, usize) {
+    use SeriesLabelPosition::*;
+    let (w, h) = (w.clamp(0.0, 1.0), h.clamp(0.0, 1.0));
+    let mid = (0.5 - h / 2.0, 0.5 + h / 2.0);
+    let boxes = [
+        (LowerRight, (1.0 - w, 1.0), (0.0, h)),
+        (UpperRight, (1.0 - w, 1.0), (1.0 - h, 1.0)),
+        (LowerLeft, (0.0, w), (0.0, h)),
+        (UpperLeft, (0.0, w), (1.0 - h, 1.0)),
+        (MiddleRight, (1.0 - w, 1.0), mid),
+        (MiddleLeft, (0.0, w), mid),
+    ];
+    let inside = |(x, y): (f64, f64), (xa, xb): (f64, f64), (ya, yb): (f64, f64)| {
+        (xa..=xb).contains(&x) && (ya..=yb).contains(&y)
+    };
+    let mut best = (LowerRight, usize::MAX);
+    for (pos, xs, ys) in boxes {
+        let n = pts.iter().filter(|&&p| inside(p, xs, ys)).count();
+        if n < best.1 {
+            best = (pos, n);
+        }
+    }
+    best
+}
+
+/// The legend's size in fractions of a plotting area `plot` (pixels) for
+/// `labels` at the legend's font: a sample and margins around each label, rows of
+/// the text height plus spacing (checked on the drawn figures).
+pub fn legend_box<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[&str],
+    (plot_w, plot_h): (u32, u32),
+) -> (f64, f64) {
+    let style: TextStyle = (FONT, 12).into_font().into();
+    let (tw, th, rows) = labels
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            area.estimate_text_size(l, &style)
+                .unwrap_or((8 * l.len() as u32, 12))
+        })
+        .fold((0, 0, 0), |(w, h, n), (a, b)| (w.max(a), h.max(b), n + 1));
+    (
+        (tw as f64 + 50.0) / plot_w.max(1) as f64,
+        (rows as f64 * (th as f64 + 12.0) + 16.0) / plot_h.max(1) as f64,
+    )
+}
+
+/// Points along a polyline (`n` per segment, and the vertices), for
+/// [`free_corner`].
+pub fn along(xy: &[(f64, f64)], n: usize) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = xy
+        .windows(2)
+        .flat_map(|w| {
+            (0..n).map(move |i| {
+                let t = i as f64 / n as f64;
+                (
+                    w[0].0 + t * (w[1].0 - w[0].0),
+                    w[0].1 + t * (w[1].1 - w[0].1),
+                )
+            })
+        })
+        .collect();
+    out.extend_from_slice(xy);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,7 +70,7 @@ pub struct Panel {
     pub series: Vec<Series>,
     pub hlines: Vec<HLine>,
     /// Legend corner; `None` (the default) takes the corner that covers the fewest
-    /// drawn points ([`free_corner`]), so the legend stays off the data.
+    /// drawn points ([`crate::charts::free_corner`]), so the legend stays off the data.
     pub legend: Option<SeriesLabelPosition>,
 }
 
@@ -255,7 +255,7 @@ impl Panel {
         ranges: ((f64, f64), (f64, f64)),
     ) -> (SeriesLabelPosition, f64) {
         let (y0, y1) = ranges.1;
-        match free_corner(&self.drawn(ranges), bw, bh) {
+        match crate::charts::free_corner(&self.drawn(ranges), bw, bh) {
             (pos, 0) => (pos, y0),
             _ if bh < 0.5 => (
                 SeriesLabelPosition::LowerRight,
@@ -269,29 +269,21 @@ impl Panel {
     /// chart is built: the area less the label areas, margins and caption).
     fn legend_box<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> (f64, f64) {
         let (w, h) = area.dim_in_pixel();
-        let text = |s: &str, size: f64| {
-            let style: TextStyle = (FONT, size).into_font().into();
-            area.estimate_text_size(s, &style)
-                .unwrap_or((8 * s.len() as u32, size as u32))
-        };
-        let plot_w = w.saturating_sub(56 + 16).max(1) as f64;
-        let plot_h = h
-            .saturating_sub(38 + 16 + text(&self.title, 15.0).1 + 10)
-            .max(1) as f64;
-        let (tw, th, rows) = self
+        let caption: TextStyle = (FONT, 15).into_font().into();
+        let title_h = area
+            .estimate_text_size(&self.title, &caption)
+            .map_or(15, |s| s.1);
+        let plot = (
+            w.saturating_sub(56 + 16),
+            h.saturating_sub(38 + 16 + title_h + 10),
+        );
+        let labels: Vec<&str> = self
             .hlines
             .iter()
             .map(|h| h.label.as_str())
             .chain(self.series.iter().map(|s| s.label.as_str()))
-            .filter(|l| !l.is_empty())
-            .map(|l| text(l, 12.0))
-            .fold((0, 0, 0), |(w, h, n), (a, b)| (w.max(a), h.max(b), n + 1));
-        // plotters' legend: a sample and margins around each label, rows of the
-        // text height plus spacing (checked on the drawn figures).
-        (
-            (tw as f64 + 50.0) / plot_w,
-            (rows as f64 * (th as f64 + 12.0) + 16.0) / plot_h,
-        )
+            .collect();
+        crate::charts::legend_box(area, &labels, plot)
     }
 
     /// Every drawn point in plot fractions (0..1 on both axes): markers, error bar
@@ -314,47 +306,14 @@ impl Panel {
                 out.push(frac(self.tx(p.0), self.ty(p.1 - p.2)));
                 out.push(frac(self.tx(p.0), self.ty(p.1 + p.2)));
             }
-            for w in pts.windows(2) {
-                out.extend((0..16).map(|i| {
-                    let t = i as f64 / 16.0;
-                    frac(
-                        w[0].0 + t * (w[1].0 - w[0].0),
-                        w[0].1 + t * (w[1].1 - w[0].1),
-                    )
-                }));
-            }
-            out.extend(pts.iter().map(|&(x, y)| frac(x, y)));
+            out.extend(
+                crate::charts::along(&pts, 16)
+                    .into_iter()
+                    .map(|(x, y)| frac(x, y)),
+            );
         }
         out
     }
-}
-
-/// The legend position whose box (`w` × `h` in plot fractions) holds the fewest of
-/// `pts` (plot fractions), and how many; ties go to the earlier of lower right,
-/// upper right, lower left, upper left, middle right, middle left.
-pub fn free_corner(pts: &[(f64, f64)], w: f64, h: f64) -> (SeriesLabelPosition, usize) {
-    use SeriesLabelPosition::*;
-    let (w, h) = (w.clamp(0.0, 1.0), h.clamp(0.0, 1.0));
-    let mid = (0.5 - h / 2.0, 0.5 + h / 2.0);
-    let boxes = [
-        (LowerRight, (1.0 - w, 1.0), (0.0, h)),
-        (UpperRight, (1.0 - w, 1.0), (1.0 - h, 1.0)),
-        (LowerLeft, (0.0, w), (0.0, h)),
-        (UpperLeft, (0.0, w), (1.0 - h, 1.0)),
-        (MiddleRight, (1.0 - w, 1.0), mid),
-        (MiddleLeft, (0.0, w), mid),
-    ];
-    let inside = |(x, y): (f64, f64), (xa, xb): (f64, f64), (ya, yb): (f64, f64)| {
-        (xa..=xb).contains(&x) && (ya..=yb).contains(&y)
-    };
-    let mut best = (LowerRight, usize::MAX);
-    for (pos, xs, ys) in boxes {
-        let n = pts.iter().filter(|&&p| inside(p, xs, ys)).count();
-        if n < best.1 {
-            best = (pos, n);
-        }
-    }
-    best
 }
 
 /// Fill of each marker kind in a legend sample: the series' own marker, the others
@@ -509,19 +468,28 @@ mod tests {
     #[test]
     fn the_legend_goes_where_the_data_is_not() {
         // Nothing drawn: the default corner.
-        assert_eq!(name(free_corner(&[], 0.3, 0.2)), "LowerRight 0");
+        assert_eq!(
+            name(crate::charts::free_corner(&[], 0.3, 0.2)),
+            "LowerRight 0"
+        );
         // A curve rising to the upper right, and a failure point low on the left
         // (the learning-lag figure): lower right is free.
         let curve: Vec<(f64, f64)> = (0..=20)
             .map(|i| (i as f64 / 20.0, 0.7 + 0.3 * i as f64 / 20.0))
             .collect();
         let with_fail = [curve.clone(), vec![(0.0, 0.05)]].concat();
-        assert_eq!(name(free_corner(&with_fail, 0.3, 0.2)), "LowerRight 0");
+        assert_eq!(
+            name(crate::charts::free_corner(&with_fail, 0.3, 0.2)),
+            "LowerRight 0"
+        );
         // Points in the lower right and along the top: lower left is next free.
         let lower_right = [(0.9, 0.1), (0.8, 0.05), (0.95, 0.15)];
         let top: Vec<(f64, f64)> = (0..=20).map(|i| (i as f64 / 20.0, 0.95)).collect();
         let pts = [lower_right.to_vec(), top].concat();
-        assert_eq!(name(free_corner(&pts, 0.3, 0.2)), "LowerLeft 0");
+        assert_eq!(
+            name(crate::charts::free_corner(&pts, 0.3, 0.2)),
+            "LowerLeft 0"
+        );
         // Data in every corner: the one with the fewest points.
         let mut crowded = Vec::new();
         for (x, y, n) in [
@@ -534,7 +502,10 @@ mod tests {
         ] {
             crowded.extend(std::iter::repeat_n((x, y), n));
         }
-        assert_eq!(name(free_corner(&crowded, 0.3, 0.2)), "UpperLeft 1");
+        assert_eq!(
+            name(crate::charts::free_corner(&crowded, 0.3, 0.2)),
+            "UpperLeft 1"
+        );
     }
 
     #[test]
@@ -571,7 +542,7 @@ mod tests {
         let ranges = ((0.0, 10.0), (40.0, 100.0));
         let (bw, bh) = (0.3, 0.25);
         assert_ne!(
-            free_corner(&p.drawn(ranges), bw, bh).1,
+            crate::charts::free_corner(&p.drawn(ranges), bw, bh).1,
             0,
             "every corner has data"
         );
@@ -580,7 +551,7 @@ mod tests {
         assert!(y0 < 40.0);
         let lowered = ((0.0, 10.0), (y0, 100.0));
         assert_eq!(
-            free_corner(&p.drawn(lowered), bw, bh * 0.99),
+            crate::charts::free_corner(&p.drawn(lowered), bw, bh * 0.99),
             (SeriesLabelPosition::LowerRight, 0)
         );
         // A free corner leaves the axis alone.
