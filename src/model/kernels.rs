@@ -68,42 +68,14 @@ pub fn softplus(u: f32) -> f32 {
     m + libm::log1pf(exp(-u.abs()))
 }
 
-/// `out[i] = g(a[i], b[i])` for a lane-wise `g`: the whole blocks of four in one
-/// loop (vectorised), then the last `n % 4` entries padded with zeros into one more
-/// block of four, so that a 3-neuron layer costs one SIMD evaluation instead of three
-/// scalar ones (Yin-Yang has four such vectors per step). Lanes never mix: every
-/// entry gets exactly `g` of its own inputs, whatever the length.
-#[inline(always)]
-fn lanes(out: &mut [f32], a: &[f32], b: &[f32], g: impl Fn(f32, f32) -> f32 + Copy) {
-    let n = out.len().min(a.len()).min(b.len());
-    let n4 = n - n % 4;
-    let (out, tail) = out[..n].split_at_mut(n4);
-    for ((o, &x), &y) in out.iter_mut().zip(&a[..n4]).zip(&b[..n4]) {
-        *o = g(x, y);
-    }
-    if !tail.is_empty() {
-        // Lane by lane with a fixed count: slice copies of a variable length
-        // became calls to memcpy, which cost more than the scalar loop saved.
-        let (a, b) = (&a[n4..n], &b[n4..n]);
-        let pad =
-            |v: &[f32]| -> [f32; 4] { std::array::from_fn(|l| v.get(l).copied().unwrap_or(0.0)) };
-        // Opaque to the optimiser on both sides: otherwise LLVM folds the constant
-        // padding lanes, or drops them as dead, and mixes scalar and vector code.
-        let (xa, xb) = std::hint::black_box((pad(a), pad(b)));
-        let y: [f32; 4] = std::array::from_fn(|l| g(xa[l], xb[l]));
-        let y = std::hint::black_box(y);
-        for (l, &y) in y.iter().enumerate() {
-            if let Some(o) = tail.get_mut(l) {
-                *o = y;
-            }
-        }
-    }
-}
-
 /// φ applied elementwise: `out[i] = φ(u[i])`.
 pub fn phi_into(f: Transfer, u: &[f32], out: &mut [f32]) {
     match f {
-        Transfer::Logistic => lanes(out, u, u, |x, _| logistic(x)),
+        Transfer::Logistic => {
+            for (o, &x) in out.iter_mut().zip(u) {
+                *o = logistic(x);
+            }
+        }
         Transfer::SoftRelu => {
             for (o, &x) in out.iter_mut().zip(u) {
                 *o = softplus(x);
@@ -124,7 +96,11 @@ pub fn phi_in_place(f: Transfer, u: &mut [f32]) {
 /// one pass, so the prediction is never stored.
 pub fn prediction_error_into(f: Transfer, c: f32, v: &[f32], r: &[f32], out: &mut [f32]) {
     match f {
-        Transfer::Logistic => lanes(out, v, r, |x, ri| ri - logistic(c * x)),
+        Transfer::Logistic => {
+            for ((o, &x), &ri) in out.iter_mut().zip(v).zip(r) {
+                *o = ri - logistic(c * x);
+            }
+        }
         Transfer::SoftRelu => {
             for ((o, &x), &ri) in out.iter_mut().zip(v).zip(r) {
                 *o = ri - softplus(c * x);
@@ -645,31 +621,6 @@ mod tests {
                 assert_eq!(bits(&wa), bits(&wb), "lowpass_discrete W {rows}x{cols}");
                 assert_eq!(bits(&da), bits(&db), "lowpass_discrete Δ {rows}x{cols}");
             }
-        }
-    }
-
-    #[test]
-    fn padded_tails_give_the_scalar_bits() {
-        // Every length mod 4, so the padded last block of `lanes` runs with 1–3
-        // real entries and its padding never leaks into the output.
-        for n in 0..=9 {
-            let (u, r) = (values(n, 9), values(n, 10));
-            let mut out = vec![f32::NAN; n + 1];
-            phi_into(Transfer::Logistic, &u, &mut out[..n]);
-            let want: Vec<f32> = u.iter().map(|&x| logistic(x)).collect();
-            assert_eq!(bits(&out[..n]), bits(&want), "phi_into, n = {n}");
-            assert!(out[n].is_nan(), "wrote past the end, n = {n}");
-            prediction_error_into(Transfer::Logistic, 0.8, &u, &r, &mut out[..n]);
-            let want: Vec<f32> = u
-                .iter()
-                .zip(&r)
-                .map(|(&x, ri)| ri - logistic(0.8 * x))
-                .collect();
-            assert_eq!(
-                bits(&out[..n]),
-                bits(&want),
-                "prediction_error_into, n = {n}"
-            );
         }
     }
 
