@@ -15,8 +15,8 @@
 //!
 //! Measured on the Yin-Yang PyraLNet step (4-120-3, baseline x86-64 target, no
 //! `target-cpu`; medians of 5 runs): 1.05 → 0.74 µs per step, 22 100 → 12 700
-//! instructions. What is left is mostly the ~250 logistic evaluations (~35 %), the
-//! low-pass updates of the three plastic matrices (~30 %) and the matrix products.
+//! instructions (callgrind). Where the rest goes (weight and trace updates 33 %,
+//! matrix products 31 %, logistic 21 %) is in docs/design.md, "Kernels".
 
 use crate::model::params::Transfer;
 
