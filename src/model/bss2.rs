@@ -60,14 +60,11 @@ use crate::model::network::Network;
 use crate::model::params::{InitMode, Params, Range, Transfer, layer};
 use crate::model::weights::{Projection, Projections};
 use crate::model::writeback::{Draws, Register};
+pub use crate::model::writeback::{UPDATE_FRAC_BITS, W_MAX};
 use crate::rng::{SimRng, Stream};
 
-/// Largest weight code (6-bit magnitude).
-pub const W_MAX: i32 = 63;
 /// Largest synaptic input code (5 bits).
 pub const RATE_MAX: i32 = 31;
-/// Fractional bits of the weight change below one LSB.
-pub const UPDATE_FRAC_BITS: u32 = 15;
 
 /// The PPU multiply in Q0.7: `floor(a · b / 2^7)`, saturating only for (−1)·(−1).
 #[inline]

@@ -22,7 +22,10 @@ use crate::model::formats::{Accumulator, Rounding};
 use crate::model::lfsr;
 use crate::rng::SimRng;
 
-use crate::model::bss2::{UPDATE_FRAC_BITS, W_MAX};
+/// Largest weight code (6-bit magnitude).
+pub const W_MAX: i32 = 63;
+/// Fractional bits of the weight change below one LSB.
+pub const UPDATE_FRAC_BITS: u32 = 15;
 
 /// Where stochastic rounding takes its random bits from.
 pub enum Draws<'a> {
