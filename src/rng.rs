@@ -21,6 +21,8 @@ pub enum Stream {
     Shuffle = 3,
     Data = 4,
     Hardware = 5,
+    /// Seeds of the chip's per-column LFSRs ([`crate::model::lfsr`]).
+    Lfsr = 6,
 }
 
 /// Seeded generator of uniform and normal deviates.

@@ -1,11 +1,12 @@
 //! Exact resume: a run stopped at any pattern, saved as checkpoint JSON and loaded
 //! again ends with the same bits as a run never stopped, for both engines, float
-//! and the chip's formats (stochastic rounding, carry, readout noise), with and
+//! and the chip's formats (stochastic rounding, carry, readout noise; with somatic
+//! noise also the chip's per-column LFSRs and 16-bit shadow weights), with and
 //! without somatic noise.
 
 use microcircuit::data::{self, Splits};
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::{ArithKind, Rounding};
+use microcircuit::model::formats::{Accumulator, ArithKind, RngModel, Rounding};
 use microcircuit::model::params::Params;
 use microcircuit::model::presets::{Schedule, Task};
 use microcircuit::train::{Checkpoint, RunConfig, Trainer};
@@ -39,6 +40,12 @@ fn setup(c: Case) -> (Params, Splits, RunConfig) {
         p.arith.rounding = Rounding::Stochastic;
         p.arith.carry = true;
         p.arith.readout_noise = 1.5;
+        if c.noise {
+            // The realistic pieces: LFSR states and shadow registers to carry over.
+            p.arith.rng = RngModel::Lfsr;
+            p.arith.accumulator = Accumulator::Shadow16;
+            p.arith.shadow_frac_bits = 8;
+        }
         if c.engine == EngineKind::PyraLNet {
             // A period that does not divide the pattern's steps, so the phase
             // within it must be carried across the stop.
@@ -194,5 +201,17 @@ fn bad_engine_states_are_refused_with_the_field() {
     refused(
         &|v| v["engine_state"]["arith"]["carry"][0]["acc"] = serde_json::json!([1, 2]),
         "carry[0]",
+    );
+    refused(
+        &|v| v["engine_state"]["arith"]["carry"][0]["acc"][0] = 70_000.into(),
+        "16-bit shadow weight",
+    );
+    refused(
+        &|v| v["engine_state"]["arith"]["lfsr"][0]["state"][0] = 0.into(),
+        "lfsr[0]",
+    );
+    refused(
+        &|v| v["engine_state"]["arith"]["lfsr"][0]["state"] = serde_json::json!([1, 2]),
+        "postsynaptic columns",
     );
 }

@@ -41,15 +41,10 @@ enum Cmd {
         patterns: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Number formats to time: float or bss2 (the chip's, SPEC §6); default: the preset's.
-        #[arg(long)]
-        arith: Option<microcircuit::model::formats::ArithKind>,
-        /// Write-back rounding with --arith bss2: floor or stochastic.
-        #[arg(long)]
-        rounding: Option<microcircuit::model::formats::Rounding>,
-        /// With --arith bss2: keep the bits write-back rounds off (true) or clear them.
-        #[arg(long, value_name = "BOOL")]
-        carry: Option<bool>,
+        /// Number formats to time (default: the preset's); with bss2 the PPU's
+        /// memory and cycle budget of the rule is printed too.
+        #[command(flatten)]
+        arith: train::ArithArgs,
     },
     /// Prints every preset (parameters, schedule, source) as JSON.
     Presets,
@@ -78,9 +73,7 @@ pub fn main() -> ExitCode {
             patterns,
             seed,
             arith,
-            rounding,
-            carry,
-        } => bench(engine, &preset, patterns, seed, (arith, rounding, carry)),
+        } => bench(engine, &preset, patterns, seed, &arith),
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
         Cmd::Sweep(args) => sweep::sweep(args),
@@ -110,11 +103,7 @@ fn bench(
     preset: &str,
     patterns: Option<usize>,
     seed: u64,
-    (arith, rounding, carry): (
-        Option<microcircuit::model::formats::ArithKind>,
-        Option<microcircuit::model::formats::Rounding>,
-        Option<bool>,
-    ),
+    arith: &train::ArithArgs,
 ) -> microcircuit::Result<serde_json::Value> {
     let preset = Preset::by_name(preset)?;
     let big = preset.params.n_synapses() > 1_000_000;
@@ -128,8 +117,8 @@ fn bench(
     }
     // Builds the network and trains one untimed warm-up pattern.
     let mut params = preset.params.clone();
-    train::apply_arith(&mut params, arith, rounding, None, carry)?;
-    let mut work = Bench::with_params(kind, &preset.name, params, n, seed)?;
+    train::apply_arith(&mut params, arith)?;
+    let mut work = Bench::with_params(kind, &preset.name, params.clone(), n, seed)?;
     eprintln!("bench: {n} patterns of {} ...", preset.name);
     let start = Instant::now();
     work.run()?;
@@ -141,8 +130,20 @@ fn bench(
         "seconds": seconds,
         "us_per_pattern": seconds * 1e6 / n as f64,
         "synapses": preset.params.n_synapses(),
-        "arith": arith,
+        "arith": arith.arith,
     });
+    if params.arith.kind == microcircuit::model::formats::ArithKind::Bss2 {
+        // What the rule would need of one PPU (src/model/budget.rs).
+        let budget = microcircuit::model::budget::Budget::new(&params, kind);
+        if let (serde_json::Value::Object(out), Ok(serde_json::Value::Object(b))) =
+            (&mut out, serde_json::to_value(&budget))
+        {
+            out.extend(b);
+        }
+        for flag in &budget.ppu_flags {
+            eprintln!("bench: flagged: {flag}");
+        }
+    }
     if kind == EngineKind::PyraLNet {
         let steps = work.steps() as f64;
         out["steps"] = json!(steps);

@@ -9,7 +9,7 @@ use serde_json::json;
 use microcircuit::data::{self, mnist};
 use microcircuit::experiments::mean_sd;
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::{ArithKind, Rounding};
+use microcircuit::model::formats::{Accumulator, ArithKind, RngModel, Rounding};
 use microcircuit::model::params::{MAX_CONFIG_BYTES, Params};
 use microcircuit::model::presets::{Preset, Task, format_hints};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
@@ -60,19 +60,8 @@ pub struct TrainArgs {
     /// --epochs); flags that would change the run are refused.
     #[arg(long)]
     load: Option<PathBuf>,
-    /// Number formats: float, or bss2 (the BrainScaleS-2 chip's, SPEC §6).
-    #[arg(long)]
-    arith: Option<ArithKind>,
-    /// Weight write-back rounding with --arith bss2: floor or stochastic.
-    #[arg(long)]
-    rounding: Option<Rounding>,
-    /// Gaussian noise of the 8-bit readouts with --arith bss2, in LSB (>= 0).
-    #[arg(long, value_name = "SIGMA")]
-    readout_noise: Option<f32>,
-    /// With --arith bss2: keep the bits write-back rounds off for the next update
-    /// (true) or clear them (false).
-    #[arg(long, value_name = "BOOL")]
-    carry: Option<bool>,
+    #[command(flatten)]
+    arith: ArithArgs,
     /// Directory with the standard MNIST IDX files (optionally .gz) instead of the
     /// embedded subset.
     #[arg(long)]
@@ -107,36 +96,71 @@ pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
     base.with_json(&over, &what)
 }
 
+/// The number-format flags of `train` and `bench`.
+#[derive(Args, Debug, Default, Clone)]
+pub struct ArithArgs {
+    /// Number formats: float, or bss2 (the BrainScaleS-2 chip's, SPEC §6).
+    #[arg(long)]
+    pub arith: Option<ArithKind>,
+    /// Weight write-back rounding with --arith bss2: floor or stochastic.
+    #[arg(long)]
+    pub rounding: Option<Rounding>,
+    /// Gaussian noise of the 8-bit readouts with --arith bss2, in LSB (>= 0).
+    #[arg(long, value_name = "SIGMA")]
+    pub readout_noise: Option<f32>,
+    /// With --arith bss2: keep the bits write-back rounds off for the next update
+    /// (true) or clear them (false).
+    #[arg(long, value_name = "BOOL")]
+    pub carry: Option<bool>,
+    /// Random bits of stochastic rounding with --arith bss2: lfsr (the chip's
+    /// per-column 16-bit LFSRs, 8-bit draws) or pcg (ideal uniform bits).
+    #[arg(long)]
+    pub rng: Option<RngModel>,
+    /// Write-back register with --arith bss2: shadow16 (the chip's 16-bit saturating
+    /// shadow weight) or ideal32 (a 32-bit register, 15 fractional bits).
+    #[arg(long)]
+    pub accumulator: Option<Accumulator>,
+    /// Fractional bits of the shadow16 weight with --arith bss2 (1..=9).
+    #[arg(long, value_name = "F")]
+    pub shadow_frac_bits: Option<u32>,
+}
+
+impl ArithArgs {
+    /// Whether any flag but --arith is given.
+    fn chip_flags(&self) -> bool {
+        self.rounding.is_some()
+            || self.readout_noise.is_some()
+            || self.carry.is_some()
+            || self.rng.is_some()
+            || self.accumulator.is_some()
+            || self.shadow_frac_bits.is_some()
+    }
+
+    fn any(&self) -> bool {
+        self.arith.is_some() || self.chip_flags()
+    }
+}
+
 /// Sets the number formats from the command line (flags left out keep the
 /// preset's or the config's values); the result is validated.
-pub fn apply_arith(
-    params: &mut Params,
-    kind: Option<ArithKind>,
-    rounding: Option<Rounding>,
-    readout_noise: Option<f32>,
-    carry: Option<bool>,
-) -> Result<()> {
-    if let Some(k) = kind {
+pub fn apply_arith(params: &mut Params, a: &ArithArgs) -> Result<()> {
+    if let Some(k) = a.arith {
         params.arith.kind = k;
     }
-    if params.arith.kind == ArithKind::Float
-        && (rounding.is_some() || readout_noise.is_some() || carry.is_some())
-    {
+    if params.arith.kind == ArithKind::Float && a.chip_flags() {
         return Err(Error::param(
-            "--rounding/--readout-noise/--carry",
+            "--rounding/--readout-noise/--carry/--rng/--accumulator/--shadow-frac-bits",
             "with float arithmetic",
             "only with --arith bss2",
         ));
     }
-    if let Some(r) = rounding {
-        params.arith.rounding = r;
-    }
-    if let Some(s) = readout_noise {
-        params.arith.readout_noise = s;
-    }
-    if let Some(c) = carry {
-        params.arith.carry = c;
-    }
+    let c = &mut params.arith;
+    c.rounding = a.rounding.unwrap_or(c.rounding);
+    c.readout_noise = a.readout_noise.unwrap_or(c.readout_noise);
+    c.carry = a.carry.unwrap_or(c.carry);
+    c.rng = a.rng.unwrap_or(c.rng);
+    c.accumulator = a.accumulator.unwrap_or(c.accumulator);
+    c.shadow_frac_bits = a.shadow_frac_bits.unwrap_or(c.shadow_frac_bits);
     params.validate()
 }
 
@@ -225,7 +249,7 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
     if let Some(path) = &a.config {
         params = params_with_overrides(&params, path)?;
     }
-    apply_arith(&mut params, a.arith, a.rounding, a.readout_noise, a.carry)?;
+    apply_arith(&mut params, &a.arith)?;
     // What the page's formats line says, said here too.
     for hint in format_hints(
         &preset.name,
@@ -438,9 +462,9 @@ fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
             "none: the checkpoint holds its run's parameters",
         ));
     }
-    if a.arith.is_some() || a.rounding.is_some() || a.readout_noise.is_some() || a.carry.is_some() {
+    if a.arith.any() {
         return Err(Error::param(
-            "--arith/--rounding/--readout-noise/--carry",
+            "--arith/--rounding/--readout-noise/--carry/--rng/--accumulator/--shadow-frac-bits",
             "with --load",
             "none: a checkpoint keeps the number formats of its run",
         ));

@@ -40,10 +40,24 @@ pub struct MatrixId {
 pub struct ArithState {
     pub rng: RngState,
     pub carry: Vec<CarryState>,
+    /// The per-column LFSR states of every matrix that has drawn (`arith.rng =
+    /// lfsr`); absent in checkpoints written before them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lfsr: Vec<LfsrState>,
+}
+
+/// The LFSR states of one matrix, one per postsynaptic column
+/// ([`crate::model::lfsr`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LfsrState {
+    pub matrix: MatrixId,
+    pub state: Vec<u16>,
 }
 
 /// The carry registers of one matrix: updates since its last write-back and the
-/// accumulated weight change of every synapse (units of 2^-15 LSB).
+/// accumulated weight change of every synapse (units of 2^-15 LSB; with the
+/// `shadow16` accumulator, 2^-F LSB: the shadow weight minus the code).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CarryState {

@@ -52,20 +52,19 @@
 use fixed::types::{I1F7, I1F15};
 
 use crate::error::{Error, Result};
-use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, MatrixId};
-use crate::model::formats::{ArithConfig, Rounding};
+use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
+use crate::model::formats::{Accumulator, ArithConfig, RngModel, Rounding};
 use crate::model::kernels::phi;
+use crate::model::lfsr::LfsrBank;
 use crate::model::network::Network;
 use crate::model::params::{InitMode, Params, Range, Transfer, layer};
 use crate::model::weights::{Projection, Projections};
+use crate::model::writeback::{Draws, Register};
+pub use crate::model::writeback::{UPDATE_FRAC_BITS, W_MAX};
 use crate::rng::{SimRng, Stream};
 
-/// Largest weight code (6-bit magnitude).
-pub const W_MAX: i32 = 63;
 /// Largest synaptic input code (5 bits).
 pub const RATE_MAX: i32 = 31;
-/// Fractional bits of the weight change below one LSB.
-pub const UPDATE_FRAC_BITS: u32 = 15;
 
 /// The PPU multiply in Q0.7: `floor(a · b / 2^7)`, saturating only for (−1)·(−1).
 #[inline]
@@ -126,13 +125,7 @@ pub fn weight_code(w: f32, inv_scale: f32) -> i32 {
 /// (stochastic), for `k` in 1..=31.
 #[inline]
 pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 {
-    match rounding {
-        Rounding::Floor => u >> k,
-        Rounding::Stochastic => {
-            let noise = i64::from(rng.bits32() & ((1u32 << k) - 1));
-            (u + noise) >> k
-        }
-    }
+    Draws::Pcg(rng).round(u, k, rounding, 0)
 }
 
 /// The per-projection weight scales `s` (value of one weight LSB), fixed at
@@ -205,8 +198,10 @@ pub struct Bss2 {
     post_q: Vec<I1F15>,
     pre_q: Vec<I1F15>,
     // With a write-back interval > 1: per matrix, the updates since the last
-    // write-back and the accumulated weight changes (2^-15 LSB).
+    // write-back and the accumulated weight changes (2^-15 LSB; shadow16: 2^-F).
     acc: Vec<(MatrixId, u32, Vec<i32>)>,
+    // With `rng = lfsr`: the per-column registers of stochastic rounding.
+    lfsr: LfsrBank,
 }
 
 impl Bss2 {
@@ -219,6 +214,7 @@ impl Bss2 {
             post_q: Vec::new(),
             pre_q: Vec::new(),
             acc: Vec::new(),
+            lfsr: LfsrBank::new(seed),
         }
     }
 
@@ -231,6 +227,12 @@ impl Bss2 {
                     matrix: *m,
                     count: *count,
                     acc: acc.clone(),
+                })
+                .collect(),
+            lfsr: (self.lfsr.banks.iter())
+                .map(|(m, s)| LfsrState {
+                    matrix: *m,
+                    state: s.clone(),
                 })
                 .collect(),
         }
@@ -262,9 +264,18 @@ impl Bss2 {
             if acc.iter().any(|(m, _, _)| *m == c.matrix) {
                 return Err(bad(format!("W^{}_{k} listed twice", proj.name())));
             }
+            // The shadow16 register is h − 2^F w with |h|, |2^F w| < 2^15.
+            let lim = 1i64 << 16;
+            let shadow = self.cfg.accumulator == Accumulator::Shadow16;
+            if let Some(x) = (c.acc.iter()).find(|x| shadow && i64::from(**x).abs() >= lim) {
+                return Err(bad(format!(
+                    "register {x} outside the 16-bit shadow weight's −65535..=65535"
+                )));
+            }
             acc.push((c.matrix, c.count, c.acc.clone()));
         }
-        (self.rng, self.acc) = (rng, acc);
+        let lfsr = self.lfsr.restore(&s.lfsr, w, WHAT)?;
+        (self.rng, self.acc, self.lfsr) = (rng, acc, lfsr);
         Ok(())
     }
 
@@ -376,6 +387,12 @@ impl Bss2 {
         let cols = pre.len();
         let rounding = self.cfg.rounding;
         let (every, carry) = (self.cfg.write_back_every, self.cfg.carry);
+        let reg = Register {
+            accumulator: self.cfg.accumulator,
+            frac: self.cfg.shadow_frac_bits,
+            carry,
+            rounding,
+        };
         // With a write-back interval or carry, u accumulates per synapse; every
         // `every`-th update writes the sum back with the configured rounding and
         // clears it, or with carry subtracts only what was written.
@@ -397,7 +414,12 @@ impl Bss2 {
         } else {
             None
         };
-        let rng = &mut self.rng;
+        let mut draws = match self.cfg.rng {
+            RngModel::Pcg => Draws::Pcg(&mut self.rng),
+            RngModel::Lfsr => Draws::Lfsr(self.lfsr.get(m, e.len())),
+        };
+        // Row i of `w` is postsynaptic neuron i: a synapse column of the chip, whose
+        // LFSR draws once per rounding, presynaptic inputs in order.
         for (i, &e_i) in e.iter().enumerate() {
             let row = i * cols..(i + 1) * cols;
             let (wr, dr) = (&mut w[row.clone()], &mut delta[row.clone()]);
@@ -409,26 +431,19 @@ impl Bss2 {
                 let (d_w, d_new) = step(d_old, big_e);
                 *dij = d_new.to_num::<f32>();
                 let u = (big_lambda * i64::from(d_w.to_bits())) >> 15;
-                let dw = match &mut acc {
-                    None => round_shift(u, UPDATE_FRAC_BITS, rounding, rng),
+                let old = i64::from(weight_code(*wij, inv));
+                let code = match &mut acc {
+                    None => {
+                        let dw = draws.round(u, UPDATE_FRAC_BITS, rounding, i);
+                        (old + dw).clamp(-i64::from(W_MAX), i64::from(W_MAX))
+                    }
                     Some((acc, write)) => {
-                        let aij = &mut acc[row.start + j];
-                        *aij = (i64::from(*aij) + u).clamp(i32::MIN.into(), i32::MAX.into()) as i32;
-                        if !*write {
-                            continue;
+                        match reg.step(&mut acc[row.start + j], u, old, *write, &mut draws, i) {
+                            Some(c) => c,
+                            None => continue,
                         }
-                        let dw = round_shift(i64::from(*aij), UPDATE_FRAC_BITS, rounding, rng);
-                        // |a − 2^k dw| < 2^k, so this fits the i32 register.
-                        *aij = if carry {
-                            (i64::from(*aij) - (dw << UPDATE_FRAC_BITS)) as i32
-                        } else {
-                            0
-                        };
-                        dw
                     }
                 };
-                let code = (i64::from(weight_code(*wij, inv)) + dw)
-                    .clamp(-i64::from(W_MAX), i64::from(W_MAX));
                 *wij = code as f32 * s;
             }
         }

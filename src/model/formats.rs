@@ -31,6 +31,82 @@ pub enum Rounding {
     Stochastic,
 }
 
+/// Where stochastic rounding draws its random bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RngModel {
+    /// The run's seeded PCG-64 stream: 32 independent uniform bits per draw (ideal).
+    #[default]
+    Pcg,
+    /// The chip's per-column generators ([`crate::model::lfsr`]): a 16-bit LFSR per
+    /// postsynaptic column, 8-bit output, one new bit per draw, a column's synapses
+    /// drawn in row order, so consecutive draws share 7 of their 8 bits.
+    Lfsr,
+}
+
+/// The register that keeps a synapse's weight change between write-backs (with a
+/// write-back interval or carry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Accumulator {
+    /// A 32-bit register with 15 fractional bits below one weight LSB (ideal: the
+    /// PPU's vector unit has 8- and 16-bit lanes only).
+    #[default]
+    Ideal32,
+    /// A 16-bit saturating shadow weight `h = w 2^F + a` with `F =
+    /// arith.shadow_frac_bits` fractional bits: each update is rounded to `F` bits
+    /// before it is added, and the shadow saturates at the weight's range.
+    Shadow16,
+}
+
+impl std::str::FromStr for RngModel {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "pcg" => Ok(RngModel::Pcg),
+            "lfsr" => Ok(RngModel::Lfsr),
+            _ => Err(Error::param("rng", format!("{s:?}"), "lfsr or pcg")),
+        }
+    }
+}
+
+impl std::str::FromStr for Accumulator {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "ideal32" => Ok(Accumulator::Ideal32),
+            "shadow16" => Ok(Accumulator::Shadow16),
+            _ => Err(Error::param(
+                "accumulator",
+                format!("{s:?}"),
+                "shadow16 or ideal32",
+            )),
+        }
+    }
+}
+
+impl RngModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            RngModel::Pcg => "pcg",
+            RngModel::Lfsr => "lfsr",
+        }
+    }
+}
+
+impl Accumulator {
+    pub fn name(self) -> &'static str {
+        match self {
+            Accumulator::Ideal32 => "ideal32",
+            Accumulator::Shadow16 => "shadow16",
+        }
+    }
+}
+
+/// Largest `arith.shadow_frac_bits`: the shadow weight must hold the 6-bit code's
+/// range ±63 with its fraction in 16 bits, `64 · 2^F ≤ 2^15`.
+pub const SHADOW_FRAC_BITS_MAX: u32 = 9;
+
 impl std::str::FromStr for ArithKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -123,6 +199,29 @@ pub struct ArithConfig {
     /// Q0.15 floor multiply. 1: every step (left out of configs).
     #[serde(skip_serializing_if = "is_one")]
     pub plasticity_every: u32,
+    /// Random bits of stochastic rounding: `pcg` (ideal, left out of configs) or the
+    /// chip's per-column `lfsr`.
+    #[serde(skip_serializing_if = "is_pcg")]
+    pub rng: RngModel,
+    /// The write-back register: `ideal32` (left out of configs) or the chip's
+    /// 16-bit saturating shadow weight `shadow16`.
+    #[serde(skip_serializing_if = "is_ideal32")]
+    pub accumulator: Accumulator,
+    /// Fractional bits `F` of the `shadow16` weight (1..=9; 9 fills 16 bits).
+    #[serde(skip_serializing_if = "is_default_frac")]
+    pub shadow_frac_bits: u32,
+}
+
+fn is_pcg(x: &RngModel) -> bool {
+    *x == RngModel::Pcg
+}
+
+fn is_ideal32(x: &Accumulator) -> bool {
+    *x == Accumulator::Ideal32
+}
+
+fn is_default_frac(x: &u32) -> bool {
+    *x == SHADOW_FRAC_BITS_MAX
 }
 
 fn is_one(x: &u32) -> bool {
@@ -143,6 +242,9 @@ impl Default for ArithConfig {
             write_back_every: 1,
             carry: false,
             plasticity_every: 1,
+            rng: RngModel::Pcg,
+            accumulator: Accumulator::Ideal32,
+            shadow_frac_bits: SHADOW_FRAC_BITS_MAX,
         }
     }
 }
@@ -186,6 +288,16 @@ impl ArithConfig {
                 "an integer with 1 <= plasticity_every <= 100000",
             ));
         }
+        if !(1..=SHADOW_FRAC_BITS_MAX).contains(&self.shadow_frac_bits) {
+            return Err(Error::param(
+                "arith.shadow_frac_bits",
+                self.shadow_frac_bits,
+                format!(
+                    "an integer with 1 <= shadow_frac_bits <= {SHADOW_FRAC_BITS_MAX} \
+                     (the 16-bit shadow weight holds ±63 with F fractional bits)"
+                ),
+            ));
+        }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
             ("error_gain_up", &self.error_gain_up, 32768.0),
@@ -221,9 +333,23 @@ impl ArithConfig {
                 } else {
                     String::new()
                 };
+                let rng = match (self.rounding, self.rng) {
+                    (Rounding::Stochastic, RngModel::Lfsr) => " from per-column LFSRs",
+                    _ => "",
+                };
+                let register = match (self.accumulator, self.carry || self.write_back_every > 1) {
+                    (Accumulator::Shadow16, true) => {
+                        format!(
+                            ", 16-bit shadow weights (Q{}.{})",
+                            15 - self.shadow_frac_bits,
+                            self.shadow_frac_bits
+                        )
+                    }
+                    _ => String::new(),
+                };
                 format!(
                     "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
-                     PPU Q0.7/Q0.15, {} rounding{carry}{period}",
+                     PPU Q0.7/Q0.15, {} rounding{rng}{carry}{register}{period}",
                     self.rounding.name()
                 )
             }

@@ -17,9 +17,11 @@
 pub mod arith;
 pub mod backprop;
 pub mod bss2;
+pub mod budget;
 pub mod engine;
 pub mod formats;
 pub mod kernels;
+pub mod lfsr;
 pub mod network;
 pub mod params;
 pub mod partial;
@@ -29,6 +31,7 @@ pub mod pyralnet;
 pub mod record;
 pub mod steadnet;
 pub mod weights;
+pub mod writeback;
 
 use crate::model::backprop::{Backprop, FeedbackAlignment};
 use crate::model::bss2::Bss2;

@@ -66,7 +66,7 @@ pub(crate) fn matrices(n_layers: usize) -> impl Iterator<Item = MatrixId> {
 }
 
 /// The learning rate of matrix `m`.
-fn eta(p: &Params, m: MatrixId) -> f32 {
+pub(crate) fn eta(p: &Params, m: MatrixId) -> f32 {
     let rates = match m.proj {
         Projection::Up => &p.eta_up,
         Projection::Ip => &p.eta_ip,

@@ -300,7 +300,8 @@ test('the emulated Yin-Yang preset learns on the chip formats, and carry can be 
   const { page, context, errors } = await open('#preset=yin_yang_bss2&seed=5&val_every=1000');
   assert.equal(await page.inputValue('#preset'), 'yin_yang_bss2');
   assert.equal(await page.inputValue('#engine'), 'steadnet', 'emulated presets start with SteadNet');
-  assert.match(await page.textContent('#arith-format'), /BSS-2: .*stochastic rounding with carry, PyraLNet rule every 100 steps\.$/);
+  assert.match(await page.textContent('#arith-format'),
+    /BSS-2: .*stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \(Q6\.9\), PyraLNet rule every 100 steps\.$/);
   assert.ok(await page.isChecked('#carry') && await page.isEnabled('#carry'));
   // Chance is 1/3; natively this seed validates at 70 % after 1000 patterns.
   await page.waitForFunction(() => (window.__app.frame?.curves.points ?? []).some((p) => p.accuracy > 0.6),
