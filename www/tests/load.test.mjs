@@ -12,16 +12,18 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.stop(); });
 
-test('the wasm is at most 1.45 MB (target 1.3) and a Yin-Yang visit fetches no MNIST', { timeout: 90000 }, async () => {
+test('the wasm is at most 1.5 MB, 0.6 MB gzipped (target 1.3 MB) and a Yin-Yang visit fetches no MNIST', { timeout: 90000 }, async () => {
   const bytes = await readFile(new URL('../pkg/microcircuit_bg.wasm', import.meta.url));
   const size = bytes.length;
   const gz = gzipSync(bytes, { level: 9 }).length;
   console.log(`microcircuit_bg.wasm: ${(size / 1e6).toFixed(3)} MB, ${(gz / 1e3).toFixed(0)} kB gzipped (what a host that compresses sends)`);
   // Issue 14's target was 1.3 MB (1.23 MB when it was met); the reference learners,
-  // the alignment diagnostics, the checkpoint's engine state and the comparison,
-  // merged after it, make 1.42 MB. The target is open; this bound keeps it from
-  // growing further.
-  assert.ok(size <= 1.45e6, `${size} bytes`);
+  // the alignment diagnostics, the checkpoint's engine state, the comparison and
+  // the chip's write-back, merged after it, make 1.45 MB (0.54 MB gzipped, which is
+  // what a visitor waits for). The target is open; these bounds keep both from
+  // growing unnoticed.
+  assert.ok(size <= 1.5e6, `${size} bytes`);
+  assert.ok(gz <= 0.6e6, `${gz} bytes gzipped`);
   const context = await env.browser.newContext();
   const page = await context.newPage();
   const fetched = [];
