@@ -97,6 +97,15 @@ impl Panel {
         transform(self.y_scale, y)
     }
 
+    /// A series' finite points after the axis transforms.
+    fn plotted(&self, s: &Series) -> Vec<(f64, f64)> {
+        s.points
+            .iter()
+            .filter(|p| p.1.is_finite())
+            .map(|p| (self.tx(p.0), self.ty(p.1)))
+            .collect()
+    }
+
     /// Data ranges after the axis transforms, padded.
     fn ranges(&self) -> ((f64, f64), (f64, f64)) {
         let xs = self
@@ -163,12 +172,7 @@ impl Panel {
         }
         for s in &self.series {
             let c = s.colour;
-            let pts: Vec<(f64, f64)> = s
-                .points
-                .iter()
-                .filter(|p| p.1.is_finite())
-                .map(|p| (self.tx(p.0), self.ty(p.1)))
-                .collect();
+            let pts = self.plotted(s);
             let style = c.stroke_width(2);
             let anno = if s.dashed {
                 chart
@@ -296,12 +300,7 @@ impl Panel {
             out.extend((0..=40).map(|i| frac(x0 + (x1 - x0) * i as f64 / 40.0, y)));
         }
         for s in &self.series {
-            let pts: Vec<(f64, f64)> = s
-                .points
-                .iter()
-                .filter(|p| p.1.is_finite())
-                .map(|p| (self.tx(p.0), self.ty(p.1)))
-                .collect();
+            let pts = self.plotted(s);
             for p in s.points.iter().filter(|p| p.1.is_finite() && p.2 > 0.0) {
                 out.push(frac(self.tx(p.0), self.ty(p.1 - p.2)));
                 out.push(frac(self.tx(p.0), self.ty(p.1 + p.2)));
