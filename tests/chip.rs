@@ -5,8 +5,9 @@
 //! range. (Worked examples of each piece: the unit tests in `src/model/lfsr.rs`,
 //! `writeback.rs` and `budget.rs`.)
 
-use std::process::Command;
-
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{fails_with, json, run};
 use microcircuit::model;
 use microcircuit::model::bss2::WeightScales;
 use microcircuit::model::engine::EngineKind;
@@ -187,12 +188,6 @@ fn bad_realistic_settings_are_refused_with_field_value_and_range() {
             "{e}"
         );
     }
-    let cli = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_microcircuit"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let base = [
         "train",
         "--preset",
@@ -218,15 +213,10 @@ fn bad_realistic_settings_are_refused_with_field_value_and_range() {
     ] {
         let mut args = base.to_vec();
         args.extend(extra);
-        let out = cli(&args);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            !out.status.success() && err.contains(needle),
-            "{args:?}: {err}"
-        );
+        fails_with(&args, &[needle]);
     }
     // The settings travel with the run's parameters.
-    let out = cli(&[
+    let v = json(&run(&[
         "bench",
         "--engine",
         "steadnet",
@@ -240,13 +230,7 @@ fn bad_realistic_settings_are_refused_with_field_value_and_range() {
         "shadow16",
         "--shadow-frac-bits",
         "8",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    ]));
     // The budget: 2-byte shadow + 2-byte trace per plastic synapse.
     assert_eq!(v["ppu_sram_bytes_packed"], 1326 * 4);
     assert!(v["rule_period_us_at_1000x"].as_f64().unwrap() > 99.0);
