@@ -11,6 +11,7 @@
 
 import init, { Sim } from './pkg/microcircuit.js';
 import { CCmd, CEv } from './protocol.js';
+import { scheduler } from './schedule.js';
 
 const BUDGET_MS = 25;      // longest slice of work between yields
 const CURVES_MS = 250;     // curves at most 4 times a second per learner
@@ -20,18 +21,10 @@ const GRID = 50;           // their grid side (drawn at 150 px)
 let runs = [];             // per learner: {sim, yinYang, progress, phase, tested, ...} or null
 let target = 0;            // the main run's pattern count
 let turn = 0;
-let scheduled = false;
 
 const post = (msg, transfer) => postMessage(msg, transfer || []);
 
-const channel = new MessageChannel();
-channel.port1.onmessage = () => tick();
-function schedule(delay = 0) {
-  if (scheduled) return;
-  scheduled = true;
-  if (delay > 0) setTimeout(() => channel.port2.postMessage(null), delay);
-  else channel.port2.postMessage(null);
-}
+const schedule = scheduler(tick);
 
 function stop(index, err) {
   const fatal = err instanceof WebAssembly.RuntimeError;
@@ -104,7 +97,6 @@ function pending(r) {
 }
 
 function tick() {
-  scheduled = false;
   const live = runs.filter(Boolean);
   if (!live.length) return;
   // Turns: the next learner with something to do.

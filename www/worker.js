@@ -8,6 +8,7 @@
 
 import init, { Sim, presets, triggerPanic, provideMnist } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { scheduler } from './schedule.js';
 import { loadMnist, needsMnist } from './mnist.js';
 
 const BUDGET_MS = 35;        // longest slice of work between yields
@@ -26,7 +27,6 @@ let dataBytes = null;        // the CSV file of points the run trains on, if any
 let running = false;
 let stepsLeft = 0;           // patterns still to train for `step`
 let speed = 0;               // patterns per 16 ms frame; 0 = as fast as possible
-let scheduled = false;
 let frameDue = true, lastFrame = 0;
 let regionsWanted = true, regionsBusy = false, lastRegions = -1e9;
 let lastDigits = -1e9;
@@ -37,16 +37,7 @@ let lastReport = null;
 
 const post = (msg, transfer) => postMessage(msg, transfer || []);
 
-// Zero-delay yield: a message to ourselves is a new task, so messages from the
-// page queued meanwhile are handled first (setTimeout(0) is clamped to 4 ms).
-const channel = new MessageChannel();
-channel.port1.onmessage = () => tick();
-function schedule(delay = 0) {
-  if (scheduled) return;
-  scheduled = true;
-  if (delay > 0) setTimeout(() => channel.port2.postMessage(null), delay);
-  else channel.port2.postMessage(null);
-}
+const schedule = scheduler(tick);
 
 // A wasm trap (a Rust panic) leaves the module unusable: the page restarts us.
 // Other errors carry the model's kind (the binding sets `kind` from the variant).
@@ -262,7 +253,6 @@ function maybeCircuit() {
 }
 
 function tick() {
-  scheduled = false;
   if (!sim) return;
   let training, evaluating;
   try {
