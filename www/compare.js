@@ -17,6 +17,7 @@
 
 import { comparePlan } from './pkg/microcircuit.js';
 import { CCmd, CEv } from './protocol.js';
+import { paintRegions } from './regions.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -176,29 +177,19 @@ function show() {
 /** Refreshes the text when the main run's curves change. */
 export const showCompare = () => state.on && show();
 
-const picture = document.createElement('canvas');
-
 /** A learner's decision regions, small: the picture and the test points. */
 function drawSmall(i, r) {
   const canvas = $(`compare-regions-${i}`);
-  const ctx2 = canvas.getContext('2d');
-  picture.width = r.n;
-  picture.height = r.n;
-  picture.getContext('2d').putImageData(new ImageData(r.rgba, r.n, r.n), 0, 0);
-  const { width: w, height: h } = canvas;
-  ctx2.fillStyle = '#fff';
-  ctx2.fillRect(0, 0, w, h);
-  ctx2.imageSmoothingEnabled = true;
-  ctx2.drawImage(picture, 0, 0, w, h);
+  const { ctx, w, h } = paintRegions(canvas, r);
   for (let k = 0; k < r.labels.length; k++) {
     if (r.labels[k] === r.predicted[k]) continue; // only the mistakes: at this size the rest is clutter
-    ctx2.beginPath();
-    ctx2.arc(r.points[2 * k] * w, (1 - r.points[2 * k + 1]) * h, 1.8, 0, 2 * Math.PI);
-    ctx2.fillStyle = r.palette[r.labels[k]];
-    ctx2.fill();
-    ctx2.lineWidth = 1;
-    ctx2.strokeStyle = '#000';
-    ctx2.stroke();
+    ctx.beginPath();
+    ctx.arc(r.points[2 * k] * w, (1 - r.points[2 * k + 1]) * h, 1.8, 0, 2 * Math.PI);
+    ctx.fillStyle = r.palette[r.labels[k]];
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = '#000';
+    ctx.stroke();
   }
   const l = state.learners[i];
   const text = `${l.label}: test accuracy ${pct(r.accuracy)}`;

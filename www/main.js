@@ -9,6 +9,7 @@ import init, {
   drawCurves, drawAlignment, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
+import { paintRegions } from './regions.js';
 import { saveRun, loadRun, clearRun } from './store.js';
 import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
 import { applyView, embedSnippet, initEmbedChoice, keepShow, SHOW_KEYS } from './views.js';
@@ -837,19 +838,9 @@ function requestDraw() {
   });
 }
 
-const picture = document.createElement('canvas');
-
 function drawRegions(r) {
   const canvas = $('regions');
-  const ctx = canvas.getContext('2d');
-  picture.width = r.n;
-  picture.height = r.n;
-  picture.getContext('2d').putImageData(new ImageData(r.rgba, r.n, r.n), 0, 0);
-  const { width: w, height: h } = canvas;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(picture, 0, 0, w, h);
+  const { ctx, w, h } = paintRegions(canvas, r);
   for (let i = 0; i < r.labels.length; i++) {
     const x = r.points[2 * i] * w;
     const y = (1 - r.points[2 * i + 1]) * h;
