@@ -182,7 +182,7 @@ function showDerived() {
     const f = (x) => x.toFixed(3);
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
       `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.` +
-      sizeWarning(d.synapses);
+      (d.decay ? ` ${d.decay}` : '') + sizeWarning(d.synapses);
     // What keeps these formats from learning, if that is known (Rust: format_hints).
     $('arith-format').textContent = [`Number formats: ${d.arith}.`, ...d.hints].join(' ');
   } catch (e) {

@@ -281,6 +281,8 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
         arith: String,
         /// Why these formats will not learn, if that is known.
         hints: Vec<String>,
+        /// The schedule's learning-rate decay in a sentence; empty: none.
+        decay: String,
     }
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
@@ -298,6 +300,12 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
             p,
             c.engine == crate::model::engine::EngineKind::PyraLNet,
         ),
+        decay: c
+            .schedule()
+            .map_err(js_err)?
+            .eta_decay
+            .map(|d| d.describe(c.epochs))
+            .unwrap_or_default(),
     })
 }
 
