@@ -15,15 +15,17 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::App;
 use crate::app::config::{self, AppConfig};
+use crate::app::evaluate::{EvalSetup, Snapshot};
 use crate::app::url;
+use crate::app::{App, Evaluated, Role};
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
 };
 use crate::error::Error;
 use crate::model::params::Params;
 use crate::model::presets::Preset;
+use crate::train::Which;
 
 /// Installs the panic hook: the message goes to the console (with a stack) and to
 /// `globalThis.__microcircuitPanic`, where the worker reads it after the trap.
@@ -67,6 +69,18 @@ fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
             reason: e.to_string(),
         })
     })
+}
+
+/// `T` from JSON text by way of a `serde_json::Value`, as checkpoints are read:
+/// the same code for the parameters and the engine state, a smaller module.
+fn json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        js_err(Error::Json {
+            what: what.into(),
+            reason: e.to_string(),
+        })
+    })?;
+    crate::json::from_value(&v, what).map_err(js_err)
 }
 
 /// `performance.now()` (in a page or a worker), else `Date.now()`.
@@ -135,6 +149,84 @@ impl Sim {
         Ok(Sim {
             app: App::from_checkpoint(text, embed).map_err(js_err)?,
         })
+    }
+
+    /// The evaluation session of a training session's `setup` (the JSON text of
+    /// its `evaluationSetup()`), on the same CSV file's bytes if any: it evaluates
+    /// the snapshots it is given (`src/app/evaluate.rs`).
+    #[wasm_bindgen(js_name = forEvaluation)]
+    pub fn for_evaluation(setup: &str, csv: Option<Vec<u8>>) -> Result<Sim, JsValue> {
+        let setup: EvalSetup = json("evaluation setup", setup)?;
+        let points = csv
+            .map(|b| crate::data::points::parse(&b))
+            .transpose()
+            .map_err(js_err)?;
+        Ok(Sim {
+            app: App::for_evaluation(setup, points.as_ref()).map_err(js_err)?,
+        })
+    }
+
+    /// From now on evaluations fall due (`advance`'s `due`) for another worker to
+    /// run on a `snapshot()`, whose metrics come back through `record`.
+    #[wasm_bindgen(js_name = evaluateElsewhere)]
+    pub fn evaluate_elsewhere(&mut self) {
+        self.app.set_role(Role::Training);
+    }
+
+    /// What `Sim.forEvaluation` builds the evaluation session from (JSON text).
+    #[wasm_bindgen(js_name = evaluationSetup)]
+    pub fn evaluation_setup(&self) -> String {
+        serde_json::to_string(&self.app.evaluation_setup()).unwrap_or_default()
+    }
+
+    /// `{meta, patterns, weights}`: the snapshot's patterns, parameters and engine state as
+    /// JSON text, its weights as a `Float32Array` copied out of wasm memory (so
+    /// the worker can transfer it). JSON text, as in checkpoints, keeps the
+    /// module small.
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        let s = self.app.snapshot();
+        let meta = serde_json::to_string(&s).map_err(|e| js_msg(&e.to_string()))?;
+        let obj = js_sys::Object::new();
+        let weights = js_sys::Float32Array::from(&s.weights[..]);
+        let patterns = JsValue::from(s.patterns as f64);
+        for (k, v) in [
+            ("meta", JsValue::from(meta)),
+            ("patterns", patterns),
+            ("weights", weights.into()),
+        ] {
+            js_sys::Reflect::set(&obj, &k.into(), &v)
+                .map_err(|_| js_msg("cannot build the snapshot"))?;
+        }
+        Ok(obj.into())
+    }
+
+    /// Loads a training session's `snapshot()` (`meta`, `weights`) and starts
+    /// evaluating `which` (`"val"`, `"test"`, or none: the next decision regions
+    /// only).
+    #[wasm_bindgen(js_name = loadSnapshot)]
+    pub fn load_snapshot(
+        &mut self,
+        meta: &str,
+        weights: Vec<f32>,
+        which: Option<String>,
+    ) -> Result<(), JsValue> {
+        let mut s: Snapshot = json("snapshot", meta)?;
+        s.weights = weights;
+        let which = which
+            .map(|w| match w.as_str() {
+                "val" => Ok(Which::Val),
+                "test" => Ok(Which::Test),
+                _ => Err(js_err(Error::param("snapshot which", w, "val or test"))),
+            })
+            .transpose()?;
+        self.app.load_snapshot(&s, which).map_err(js_err)
+    }
+
+    /// Keeps an evaluation (`{which, metrics}` as JSON text) of one of this run's
+    /// snapshots.
+    pub fn record(&mut self, evaluated: &str) -> Result<(), JsValue> {
+        let e: Evaluated = json("evaluated", evaluated)?;
+        self.app.record(e).map_err(js_err)
     }
 
     /// Trains up to `max_patterns` patterns (validating when due) for at most about
