@@ -31,6 +31,8 @@ pub mod url;
 pub use history::{MAX_HISTORY, thin_history};
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_experiments;
 
 use serde::{Deserialize, Serialize};
 
