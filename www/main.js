@@ -361,6 +361,7 @@ function onEvaluatorError(m) {
     }
     message(`The evaluation crashed (${clean(m.message, 400)}); it was restarted with the next snapshot.`, 'error', 'eval');
     startEvaluator();
+    app.worker.postMessage({ cmd: Cmd.RECORD, evaluated: null, lost: true, run: app.evaluator.run });
     return;
   }
   if (m.kind === 'diverged') {
@@ -373,6 +374,8 @@ function onEvaluatorError(m) {
     return;
   }
   message(`Evaluation failed: ${clean(m.message, 400)}`, 'error', 'eval');
+  // Answered all the same, so that training does not wait for it.
+  app.worker.postMessage({ cmd: Cmd.RECORD, evaluated: null, run: app.evaluator.run });
 }
 
 /** A validation or the test, from the evaluation worker: said, and (the test) shown. */

@@ -35,7 +35,9 @@ export const Cmd = Object.freeze({
   STATS: 'stats',
   /** `{evaluated: {which, metrics}, run}`: an evaluation of one of the
    *  Ev.SNAPSHOTs of run `run` (Ev.READY's; from the evaluation worker), kept in
-   *  its history if that is still the run; the test's ends the run. */
+   *  its history if that is still the run; the test's ends the run. Each answers
+   *  one snapshot (training waits while a few are unanswered); `evaluated: null`
+   *  answers a failed one, `lost: true` all (the evaluation worker was replaced). */
   RECORD: 'record',
 });
 

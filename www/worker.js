@@ -20,6 +20,10 @@ const REGIONS_MS = 1000;     // a snapshot for the decision regions about once a
 const DIGITS_MS = 3000;      // MNIST digits every few seconds
 const AUTOSAVE_MS = 10000;   // checkpoint for crash recovery at most this often
 const CIRCUIT_MS = 100;      // the circuit panel: at most 10 frames a second, on new patterns only
+// Evaluations sent and not yet recorded before training waits for them: a count
+// (the page's round trip takes tens of ms, SteadNet validates hundreds of times a
+// second with a small val_every) and the bytes of their weights (MNIST: 5.6 MB each).
+const OUTSTANDING = 64, OUTSTANDING_BYTES = 8e6;
 
 let sim = null;
 let task = null;
@@ -37,6 +41,7 @@ let lastAutosave = -1e9, autosaveCost = 0;
 let rateSamples = [];        // [time ms, patterns] over the last seconds
 let lastReport = null;
 let runId = 0;               // counts installed runs: a Cmd.RECORD of an earlier one is dropped
+let outstanding = [];        // the weights' bytes of each validation and test snapshot not yet answered (Cmd.RECORD)
 
 const post = (msg, transfer) => postMessage(msg, transfer || []);
 
@@ -82,6 +87,7 @@ function install(newSim, fromCheckpoint) {
   sim = newSim;
   sim.evaluateElsewhere();
   runId += 1;
+  outstanding = [];
   const cfg = sim.config();
   task = presets().find((p) => p.name === cfg.preset)?.task;
   running = false;
@@ -107,6 +113,7 @@ function install(newSim, fromCheckpoint) {
 // validation's snapshot, so that a run diverging early leaves a good checkpoint).
 function sendSnapshot(which) {
   const snapshot = sim.snapshot();
+  if (which !== 'regions') outstanding.push(snapshot.weights.byteLength);
   post({ type: Ev.SNAPSHOT, which, snapshot }, [snapshot.weights.buffer]);
   if (which === 'regions') {
     regionsWanted = false;
@@ -227,6 +234,10 @@ function handle(msg) {
       break;
     case Cmd.RECORD:
       if (!sim || msg.run !== runId) break;
+      // `lost`: the evaluation worker was replaced, its queue with it.
+      if (msg.lost) outstanding = [];
+      else outstanding.shift();
+      if (!msg.evaluated) break;
       try {
         sim.record(JSON.stringify(msg.evaluated));
       } catch (err) { refuse(err, Op.RUN); break; }
@@ -274,8 +285,12 @@ function maybeCircuit() {
 }
 
 // Training only in the training phase: a finished run waits for its test (from
-// the evaluation worker, Cmd.RECORD) without work.
-const trainingNow = () => (running || stepsLeft > 0) && lastReport.phase === 'training';
+// the evaluation worker, Cmd.RECORD) without work. Training also waits while too
+// many evaluations are unanswered, so that evaluations slower than training hold
+// it back, as they did in one worker, instead of queueing snapshots without bound;
+// PyraLNet's are answered long before.
+const waiting = () => outstanding.length >= OUTSTANDING || outstanding.reduce((a, b) => a + b, 0) >= OUTSTANDING_BYTES;
+const trainingNow = () => (running || stepsLeft > 0) && lastReport.phase === 'training' && !waiting();
 
 function tick() {
   if (!sim) return;
