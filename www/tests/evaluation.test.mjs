@@ -7,12 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { start } from '../browser.mjs';
+import { start, cliPath, ROOT } from '../browser.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let env, base, browser;
 
 before(async () => {
@@ -24,17 +20,6 @@ after(async () => {
   await env?.stop();
 });
 
-/** The command-line runner: MICROCIRCUIT_CLI, a built one, or built now. */
-function cliPath() {
-  if (process.env.MICROCIRCUIT_CLI) return process.env.MICROCIRCUIT_CLI;
-  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: ROOT }));
-  for (const p of ['release', 'debug']) {
-    const bin = join(meta.target_directory, p, 'microcircuit');
-    if (existsSync(bin)) return bin;
-  }
-  execFileSync('cargo', ['build', '--release', '--bin', 'microcircuit'], { cwd: ROOT, stdio: 'inherit' });
-  return join(meta.target_directory, 'release', 'microcircuit');
-}
 
 /** A page whose workers' messages are counted by type, per worker script. */
 async function open(hash) {
