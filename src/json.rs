@@ -30,6 +30,15 @@ pub fn from_str<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     Ok(t)
 }
 
+/// JSON text as a value (to read a header before the whole document, or to merge
+/// objects); `what` names the document in the error.
+pub fn parse(text: &str, what: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| Error::Json {
+        what: what.into(),
+        reason: e.to_string(),
+    })
+}
+
 /// `T` from a parsed JSON value.
 pub fn from_value<T: DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T> {
     serde_path_to_error::deserialize(v).map_err(|e| refusal(what, e))

@@ -73,13 +73,8 @@ fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
 
 /// `T` from JSON text by way of a `serde_json::Value`, as checkpoints are read:
 /// the same code for the parameters and the engine state, a smaller module.
-fn json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, JsValue> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        js_err(Error::Json {
-            what: what.into(),
-            reason: e.to_string(),
-        })
-    })?;
+pub(crate) fn json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, JsValue> {
+    let v = crate::json::parse(text, what).map_err(js_err)?;
     crate::json::from_value(&v, what).map_err(js_err)
 }
 

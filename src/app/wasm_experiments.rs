@@ -7,8 +7,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::wasm::{area, js_err, now_ms, to_js};
-use crate::error::Error;
+use crate::app::wasm::{area, js_err, json, now_ms, to_js};
 
 /// The experiments: `[{name, title, width, height, scales: [{name, points, note}]}]`
 /// (the scales it has, points per seed, what the scale runs).
@@ -67,12 +66,7 @@ pub fn experiment_points(name: &str, scale: &str, seeds: u32) -> Result<JsValue,
 #[wasm_bindgen(js_name = runExperimentPoint)]
 pub fn run_experiment_point(point: &str) -> Result<String, JsValue> {
     use crate::experiments::{Point, Record, run_point};
-    let p: Point = serde_json::from_str(point).map_err(|e| {
-        js_err(Error::Json {
-            what: "experiment point".into(),
-            reason: e.to_string(),
-        })
-    })?;
+    let p: Point = json("experiment point", point)?;
     let t0 = now_ms();
     let outcome = run_point(&p).map_err(js_err)?;
     Ok(Record::new(p, outcome, (now_ms() - t0) / 1000.0).to_line())

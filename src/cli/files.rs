@@ -24,10 +24,7 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String> {
 pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
     let text = read_text(path, MAX_CONFIG_BYTES)?;
     let what = path.display().to_string();
-    let over: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Json {
-        what: what.clone(),
-        reason: e.to_string(),
-    })?;
+    let over = microcircuit::json::parse(&text, &what)?;
     base.with_json(&over, &what)
 }
 

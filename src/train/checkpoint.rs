@@ -62,10 +62,7 @@ impl Checkpoint {
         }
         // Read the header first so a wrong format or version is named as such rather
         // than as a missing field.
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {
-            what: "checkpoint".into(),
-            reason: e.to_string(),
-        })?;
+        let v = crate::json::parse(text, "checkpoint")?;
         let format = v.get("format").and_then(|f| f.as_str()).unwrap_or("(none)");
         if format != CHECKPOINT_FORMAT {
             return Err(Error::data(
