@@ -62,13 +62,17 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| js_msg(&format!("cannot encode the result: {e}")))
 }
 
+/// `T` from a JS value by way of a `serde_json::Value`: one deserializer per type
+/// for JS values, JSON text and checkpoints (a smaller module), and errors that
+/// name the field's path.
 fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| {
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| {
         js_err(Error::Json {
             what: what.into(),
             reason: e.to_string(),
         })
-    })
+    })?;
+    crate::json::from_value(&v, what).map_err(js_err)
 }
 
 /// `T` from JSON text by way of a `serde_json::Value`, as checkpoints are read:
