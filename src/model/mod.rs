@@ -14,6 +14,7 @@
 //!   [`pyralnet`] and [`steadnet`], the two engines; [`backprop`], the reference
 //!   learners on the same forward model; [`build`] picks one.
 
+pub mod analog;
 pub mod arith;
 pub mod backprop;
 pub mod bss2;
@@ -26,6 +27,7 @@ pub mod network;
 pub mod params;
 pub mod partial;
 pub mod plasticity;
+pub mod ppu;
 pub mod presets;
 pub mod pyralnet;
 pub mod record;

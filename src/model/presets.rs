@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::formats::{Accumulator, ArithConfig, ArithKind, RngModel, Rounding};
+use crate::model::formats::{
+    Accumulator, AnalogModel, ArithConfig, ArithKind, PhiModel, RngModel, Rounding,
+};
 use crate::model::params::{
     Feedback, Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer, layer,
 };
@@ -174,6 +176,8 @@ impl Params {
             plasticity_every: 100,
             rng: RngModel::Lfsr,
             accumulator: Accumulator::Shadow16,
+            analog: AnalogModel::Mock,
+            phi: PhiModel::Table,
             ..ArithConfig::default()
         };
         p
