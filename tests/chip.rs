@@ -243,8 +243,8 @@ fn the_formats_line_says_which_realistic_pieces_are_on() {
     let mut a = Params::yin_yang_bss2().arith;
     assert_eq!(
         a.describe(),
-        "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002, noise 2 LSB, \
-         int8 per 128 inputs), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
+        "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002 × sends, noise 2 \
+         LSB, int8 per 128 inputs), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
          nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
          (Q6.9), PyraLNet rule every 100 steps"
     );

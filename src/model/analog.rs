@@ -107,6 +107,8 @@ pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
 #[derive(Debug, Clone)]
 pub struct Analog {
     pub sigma: f32,
+    /// Add ½ LSB per block to the code (`arith.analog_center`).
+    pub center: bool,
     offset_sd: f32,
     seed: u64,
     offsets: Vec<(MatrixId, Vec<f32>)>,
@@ -119,11 +121,17 @@ impl Analog {
     pub fn new(sigma: f32, offset_sd: f32, seed: u64) -> Self {
         Analog {
             sigma,
+            center: false,
             offset_sd,
             seed,
             offsets: Vec::new(),
             x: Vec::new(),
         }
+    }
+
+    /// With `center`: ½ LSB per block added to the code.
+    pub fn centred(self, center: bool) -> Self {
+        Analog { center, ..self }
     }
 
     /// The fixed offsets of matrix `m` (`rows × blocks`, LSB): a function of the
@@ -190,7 +198,12 @@ impl Analog {
                 }
                 y += block_code(sum, gain, noise);
             }
-            *o = y.clamp(OUT_MIN, OUT_MAX) as f32 * unit;
+            let y = y.clamp(OUT_MIN, OUT_MAX) as f32;
+            *o = if self.center {
+                (y + 0.5 * blocks as f32) * unit
+            } else {
+                y * unit
+            };
         }
     }
 }
@@ -329,6 +342,13 @@ mod tests {
             .collect();
         let (mean, s) = sd(&xs);
         assert!((mean - 10.0).abs() < 0.04, "mean {mean}");
+        // Centred (analog_center): half an LSB added back, the mean is g Σ itself.
+        a.center = true;
+        let c: Vec<f64> = (0..40_000)
+            .map(|_| run(&mut a, &[24], &[28], 1.0 / 64.0, &mut rng) as f64 / 64.0)
+            .collect();
+        assert!((sd(&c).0 - 10.5).abs() < 0.04, "centred mean {}", sd(&c).0);
+        a.center = false;
         assert!((s - (4.0f64 + 1.0 / 12.0).sqrt()).abs() < 0.04, "sd {s}");
         // Offsets: fixed per seed and matrix, sd as configured, other seeds differ.
         let a = Analog::new(0.0, 3.0, 7);

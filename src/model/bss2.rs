@@ -200,8 +200,10 @@ impl Bss2 {
             pre_q: Vec::new(),
             acc: Vec::new(),
             lfsr: LfsrBank::new(seed),
-            analog: (p.arith.analog == AnalogModel::Mock)
-                .then(|| Analog::new(p.arith.analog_noise, p.arith.analog_offset, seed)),
+            analog: (p.arith.analog == AnalogModel::Mock).then(|| {
+                let a = &p.arith;
+                Analog::new(a.analog_noise, a.analog_offset, seed).centred(a.analog_center)
+            }),
             v_pi: Vec::new(),
             phi: (p.arith.phi == PhiModel::Table)
                 .then(|| PhiTable::logistic(p.arith.potential_range)),

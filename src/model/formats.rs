@@ -351,6 +351,11 @@ pub struct ArithConfig {
     /// the readout's baseline subtraction, drawn once per seed; 0: none.
     #[serde(skip_serializing_if = "is_zero")]
     pub analog_offset: f32,
+    /// Add half an LSB per block when converting a MAC's code back (a digital
+    /// constant on the PPU or host): `floor` biases each block readout by −½ LSB
+    /// on average once the noise dithers it (σ ≳ 1 LSB); false: as hxtorch.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub analog_center: bool,
     /// Sends per input of each MAC; `None`: one each.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analog_sends: Option<AnalogSends>,
@@ -424,6 +429,7 @@ impl Default for ArithConfig {
             analog_gain: ANALOG_GAIN_DEFAULT,
             analog_noise: ANALOG_NOISE_DEFAULT,
             analog_offset: 0.0,
+            analog_center: false,
             analog_sends: None,
             phi: PhiModel::F32,
             gain_rounding: MulRounding::Nearest,
