@@ -16,6 +16,7 @@ fn setup(engine: EngineKind, p: &Params, val_every: usize) -> (Splits, RunConfig
         train_size: 200,
         val_size: 50,
         test_size: 50,
+        eta_decay: None,
     };
     let sets = data::splits_for(Task::YinYang, &schedule, p, None).unwrap();
     let cfg = RunConfig {

@@ -391,6 +391,7 @@ fn small_run(p: Params, engine: EngineKind, seed: u64) -> Trainer {
         train_size: 150,
         val_size: 30,
         test_size: 30,
+        eta_decay: None,
     };
     let sets = data::splits_for(Task::YinYang, &schedule, &p, None).unwrap();
     let cfg = RunConfig {

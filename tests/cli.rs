@@ -114,6 +114,11 @@ fn train_mimic_and_save_a_checkpoint_that_loads() {
         "train", "--preset", "mimic", "--engine", "steadnet", "--load", ck_s,
     ]));
     assert_eq!(v["test_mse"], w["test_mse"]);
+    // The checkpoint keeps its schedule's decay (none): another one is refused.
+    fails_with(
+        &["train", "--load", ck_s, "--eta-decay", "2:0.5"],
+        &["--eta-decay", "2:0.5 with --load", "the checkpoint's"],
+    );
     std::fs::remove_file(ck).ok();
 }
 
@@ -136,6 +141,14 @@ fn bad_input_gives_clear_errors() {
     fails_with(
         &["train", "--preset", "yin_yang", "--seeds", "0"],
         &["--seeds"],
+    );
+    fails_with(
+        &["train", "--eta-decay", "0:0.5"],
+        &["eta_decay.from", "0", "1 or more"],
+    );
+    fails_with(
+        &["train", "--eta-decay", "8"],
+        &["eta_decay", "FROM:FACTOR"],
     );
     let cfg = temp("bad.json", b"{\"g_l\": -1}");
     fails_with(

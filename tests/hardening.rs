@@ -229,6 +229,7 @@ fn generated_data_sets_are_limited() {
         train_size: 10_000_000,
         val_size: 10,
         test_size: 10,
+        eta_decay: None,
     };
     let e = splits_for(Task::Mimic, &s, &p, None)
         .err()

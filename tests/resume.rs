@@ -62,6 +62,7 @@ fn setup(c: Case) -> (Params, Splits, RunConfig) {
         train_size: 40,
         val_size: 12,
         test_size: 12,
+        eta_decay: None,
     };
     let sets = data::splits_for(Task::YinYang, &schedule, &p, None).unwrap();
     let cfg = RunConfig {

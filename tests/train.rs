@@ -18,6 +18,7 @@ fn small_yinyang(
         train_size: 300,
         val_size: 100,
         test_size: 100,
+        eta_decay: None,
     };
     let sets = data::splits_for(Task::YinYang, &schedule, &p, None).unwrap();
     let cfg = RunConfig {

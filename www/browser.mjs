@@ -3,8 +3,27 @@
 // download); without the background-networking flags it keeps trying to reach
 // Google's hosts, which this machine's closed network refuses.
 
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { server } from './serve.mjs';
+
+/** The repository's root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The command-line runner: MICROCIRCUIT_CLI, a built one, or built now. */
+export function cliPath() {
+  if (process.env.MICROCIRCUIT_CLI) return process.env.MICROCIRCUIT_CLI;
+  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: ROOT }));
+  for (const p of ['release', 'debug']) {
+    const bin = join(meta.target_directory, p, 'microcircuit');
+    if (existsSync(bin)) return bin;
+  }
+  execFileSync('cargo', ['build', '--release', '--bin', 'microcircuit'], { cwd: ROOT, stdio: 'inherit' });
+  return join(meta.target_directory, 'release', 'microcircuit');
+}
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',

@@ -1,5 +1,6 @@
-// The page (main thread): controls, URL state and charts. The simulation runs in
-// worker.js; this thread loads the same wasm module to parse and print the URL hash,
+// The page (main thread): controls, URL state and charts. The simulation trains in
+// worker.js and is evaluated, on snapshots of its weights that this thread passes
+// on, in eval-worker.js; this thread loads the same wasm module to parse and print the URL hash,
 // validate parameters (with the model's own messages) and draw the charts with
 // plotters (which needs the page's document to measure text). No model quantity is
 // computed here.
@@ -8,7 +9,7 @@ import init, {
   parseHash, printHash, presets as listPresets, describe, paramKeys, formValues, freshSeed,
   drawCurves, drawAlignment, drawSps, drawPotentials, drawConfusion, drawDigits, drawCodes, limits,
 } from './pkg/microcircuit.js';
-import { Cmd, Ev, Op } from './protocol.js';
+import { Cmd, Ev, Op, ECmd, EEv } from './protocol.js';
 import { paintRegions } from './regions.js';
 import { saveRun, loadRun, clearRun } from './store.js';
 import { initCircuit, updateCircuit, showDemo, resetCircuit } from './circuit.js';
@@ -32,6 +33,9 @@ const app = {
   presets: [],
   live: new Set(),      // parameter keys that change a running simulation
   worker: null,
+  // The evaluation worker: `gen` counts the training worker's runs (Ev.READY), so
+  // that results of an earlier run are not recorded in a later one.
+  evaluator: { worker: null, gen: 0, run: 0, init: null, crashes: [] },
   running: false,
   autoPaused: false,    // paused because the tab was hidden
   lastCheckpoint: null, // {text, patterns}: what a crashed worker restarts from
@@ -182,7 +186,7 @@ function showDerived() {
     const f = (x) => x.toFixed(3);
     $('derived').textContent = `Nudging strengths: λ_out = ${f(d.lambda_out)}, λ_inter = ${f(d.lambda_inter)}, ` +
       `λ_hidden = ${f(d.lambda_hidden)}; somatic τ = ${f(d.tau_ms)} ms; ${d.synapses.toLocaleString('en')} synapses.` +
-      sizeWarning(d.synapses);
+      (d.decay ? ` ${d.decay}` : '') + sizeWarning(d.synapses);
     // What keeps these formats from learning, if that is known (Rust: format_hints).
     $('arith-format').textContent = [`Number formats: ${d.arith}.`, ...d.hints].join(' ');
   } catch (e) {
@@ -302,10 +306,91 @@ function startWorker(init) {
   app.ready = false;
   app.lastHeard = performance.now();
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = (e) => onWorker(e.data);
+  w.onmessage = (e) => onWorker(e.data, w);
   w.onerror = (e) => message(`The simulation worker failed to start: ${e.message || 'error'}`);
   app.worker = w;
   w.postMessage({ cmd: Cmd.INIT, ...init });
+}
+
+// ---------- evaluation worker ----------
+
+/** A new run of the training worker: the evaluation worker starts one too. */
+function initEvaluator(m) {
+  const ev = app.evaluator;
+  ev.gen += 1;
+  ev.run = m.run;
+  ev.init = { cmd: ECmd.INIT, gen: ev.gen, setup: m.setup, data: m.data, mnist: m.mnist };
+  if (ev.worker) ev.worker.postMessage(ev.init);
+  else startEvaluator();
+}
+
+function startEvaluator() {
+  const ev = app.evaluator;
+  ev.worker?.terminate();
+  const w = new Worker(new URL('./eval-worker.js', import.meta.url), { type: 'module' });
+  w.onmessage = (e) => onEvaluator(e.data);
+  w.onerror = (e) => message(`The evaluation worker failed to start: ${e.message || 'error'}`);
+  ev.worker = w;
+  if (ev.init) w.postMessage(ev.init);
+}
+
+function onEvaluator(m) {
+  if (m.gen !== app.evaluator.gen) return;
+  switch (m.type) {
+    case EEv.METRICS:
+      onMetrics(m.evaluated);
+      app.worker.postMessage({ cmd: Cmd.RECORD, evaluated: m.evaluated, run: app.evaluator.run });
+      break;
+    case EEv.REGIONS:
+      drawRegions(m.regions);
+      break;
+    case EEv.ERROR:
+      onEvaluatorError(m);
+      break;
+  }
+}
+
+function onEvaluatorError(m) {
+  if (m.fatal) {
+    const ev = app.evaluator;
+    const now = performance.now();
+    ev.crashes = ev.crashes.filter((t) => now - t < 60000).concat(now);
+    if (ev.crashes.length > 3) {
+      message(`The evaluation crashed again (${clean(m.message, 400)}); not restarting. Reload the page.`, 'error', 'eval');
+      return;
+    }
+    message(`The evaluation crashed (${clean(m.message, 400)}); it was restarted with the next snapshot.`, 'error', 'eval');
+    startEvaluator();
+    app.worker.postMessage({ cmd: Cmd.RECORD, evaluated: null, lost: true, run: app.evaluator.run });
+    return;
+  }
+  if (m.kind === 'diverged') {
+    // Weights that give a non-finite error: the training stops as if it had found
+    // them itself; an autosave of these weights or later is not a good one.
+    app.worker.postMessage({ cmd: Cmd.PAUSE });
+    setRunning(false);
+    if (app.lastCheckpoint && m.patterns != null && app.lastCheckpoint.patterns >= m.patterns) app.lastCheckpoint = null;
+    onWorkerError({ op: Op.RUN, kind: m.kind, message: m.message, fatal: false });
+    return;
+  }
+  message(`Evaluation failed: ${clean(m.message, 400)}`, 'error', 'eval');
+  // Answered all the same, so that training does not wait for it.
+  app.worker.postMessage({ cmd: Cmd.RECORD, evaluated: null, run: app.evaluator.run });
+}
+
+/** A validation or the test, from the evaluation worker: said, and (the test) shown. */
+function onMetrics(m) {
+  if (m.which === 'test') {
+    const acc = m.metrics.accuracy != null ? `, accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %` : '';
+    message(`Test set: MSE ${m.metrics.mse.toExponential(3)}${acc}.`, 'notice', 'test');
+    announce(`Done. Test set: ${acc ? acc.slice(2) + ', ' : ''}MSE ${fmtMse(m.metrics.mse)}.`, true);
+    app.doneSaid = true;
+  } else {
+    const x = m.metrics;
+    const epoch = `Epoch ${Math.max(1, Math.ceil(x.epoch))}, ${x.patterns.toLocaleString('en')} patterns: `;
+    const acc = m.metrics.accuracy != null ? `accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %, ` : '';
+    announce(`${epoch}validation ${acc}MSE ${fmtMse(m.metrics.mse)}.`, false, true);
+  }
 }
 
 function newRun(play = app.running) {
@@ -320,10 +405,12 @@ function newRun(play = app.running) {
   setStatus('Starting…');
 }
 
-function onWorker(m) {
+function onWorker(m, from) {
+  if (from !== app.worker) return; // a replaced worker's last words
   app.lastHeard = performance.now();
   switch (m.type) {
     case Ev.READY: {
+      initEvaluator(m);
       app.diverged = false;
       app.ready = true;
       app.doneSaid = false;
@@ -375,18 +462,10 @@ function onWorker(m) {
       status(m.progress, m.phase, m.perSec, m.eta);
       followCompare(m.progress.patterns);
       break;
-    case Ev.METRICS:
-      if (m.which === 'test') {
-        const acc = m.metrics.accuracy != null ? `, accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %` : '';
-        message(`Test set: MSE ${m.metrics.mse.toExponential(3)}${acc}.`, 'notice', 'test');
-        announce(`Done. Test set: ${acc ? acc.slice(2) + ', ' : ''}MSE ${fmtMse(m.metrics.mse)}.`, true);
-        app.doneSaid = true;
-      } else {
-        const x = m.metrics;
-        const epoch = `Epoch ${Math.max(1, Math.ceil(x.epoch))}, ${x.patterns.toLocaleString('en')} patterns: `;
-        const acc = m.metrics.accuracy != null ? `accuracy ${(100 * m.metrics.accuracy).toFixed(1)} %, ` : '';
-        announce(`${epoch}validation ${acc}MSE ${fmtMse(m.metrics.mse)}.`, false, true);
-      }
+    case Ev.SNAPSHOT:
+      // To the evaluation worker, which belongs to the run of the last Ev.READY.
+      app.evaluator.worker?.postMessage({ cmd: ECmd.SNAPSHOT, which: m.which, snapshot: m.snapshot },
+        [m.snapshot.weights.buffer]);
       break;
     case Ev.FRAME:
       app.frame = m.frame;
@@ -405,9 +484,6 @@ function onWorker(m) {
     case Ev.DIGITS:
       app.digits = m.digits;
       queueCharts();
-      break;
-    case Ev.REGIONS:
-      drawRegions(m.regions);
       break;
     case Ev.PARAMS:
       break;

@@ -6,6 +6,11 @@
 export const needsMnist = (err) => /MNIST subset: not loaded/.test(String((err && err.message) || err));
 
 let loading = null;
+let files = null;
+
+/** The two files once fetched, `{images, labels}` (else null): the training worker
+ *  hands them to the evaluation worker, so a visit fetches them once. */
+export const mnistFiles = () => files;
 
 /** Fetches the files once and passes them to `provide(images, labels)` (provideMnist). */
 export function loadMnist(provide) {
@@ -13,7 +18,10 @@ export function loadMnist(provide) {
     const r = await fetch(new URL(`./pkg/mnist/mnist-subset-${name}-ubyte.gz`, import.meta.url));
     if (!r.ok) throw new Error(`cannot fetch the MNIST subset: ${r.status} ${r.statusText}`);
     return new Uint8Array(await r.arrayBuffer());
-  })).then(([images, labels]) => provide(images, labels)).catch((e) => {
+  })).then(([images, labels]) => {
+    files = { images, labels };
+    return provide(images, labels);
+  }).catch((e) => {
     loading = null;
     throw e;
   });

@@ -1,5 +1,6 @@
 // The page's message protocol, in one place. The page (main.js, experiments.js)
-// and its workers (worker.js, experiment-worker.js) import these names, so a
+// and its workers (worker.js, eval-worker.js, compare-worker.js,
+// experiment-worker.js) import these names, so a
 // message one side sends is one the other side handles. Payloads are plain
 // objects; the model's data in them (configs, progress, metrics, frames) is what
 // the Rust binding (src/app/wasm.rs) returns, passed through unchanged.
@@ -32,28 +33,39 @@ export const Cmd = Object.freeze({
   CRASH: 'crash',
   /** Wasm memory size, for the soak benchmark: answered by Ev.STATS. */
   STATS: 'stats',
+  /** `{evaluated: {which, metrics}, run}`: an evaluation of one of the
+   *  Ev.SNAPSHOTs of run `run` (Ev.READY's; from the evaluation worker), kept in
+   *  its history if that is still the run; the test's ends the run. Each answers
+   *  one snapshot (training waits while a few are unanswered); `evaluated: null`
+   *  answers a failed one, `lost: true` all (the evaluation worker was replaced). */
+  RECORD: 'record',
 });
 
 /** Simulation worker → page: `{type: Ev.X, ...fields}`. */
 export const Ev = Object.freeze({
   /** The wasm module is loaded; commands sent before it waited for it. */
   LOADED: 'loaded',
-  /** A run is installed: `{config, progress, fromCheckpoint}`. */
+  /** A run is installed: `{config, progress, fromCheckpoint, run, setup, data,
+   *  mnist}`; `setup`, `data` (the CSV file's bytes, or null) and `mnist` (the
+   *  subset's two files an MNIST run fetched, `{images, labels}`, or null) build
+   *  the evaluation worker's session (ECmd.INIT); `run` counts this worker's runs. */
   READY: 'ready',
   /** `{running}`. */
   STATE: 'state',
   /** `{progress, phase, perSec, eta, running}` after each slice of work. */
   PROGRESS: 'progress',
-  /** `{which: 'val' | 'test', metrics}` after each evaluation. */
-  METRICS: 'metrics',
+  /** `{which: 'val' | 'test' | 'regions', snapshot: {meta, patterns, weights}}`:
+   *  when a validation or the test falls due, or for the next decision regions,
+   *  the weights (a transferred Float32Array) with the parameters and engine
+   *  state (`meta`, JSON text); the page passes it on to the evaluation worker
+   *  (ECmd.SNAPSHOT). */
+  SNAPSHOT: 'snapshot',
   /** `{frame}`: chart data, at most ~7 times a second. */
   FRAME: 'frame',
   /** `{circuit}`: the circuit panel's payload (src/app/circuit.rs), with each frame. */
   CIRCUIT: 'circuit',
   /** `{demo}`: the answer to Cmd.DEMO. */
   DEMO: 'demo',
-  /** `{regions}`: the decision-region picture (its RGBA buffer transferred). */
-  REGIONS: 'regions',
   /** `{digits}`: MNIST test digits with their predictions. */
   DIGITS: 'digits',
   /** `{params}`: the parameters after Cmd.SET. */
@@ -124,5 +136,29 @@ export const CEv = Object.freeze({
   /** `{regions}`: its decision regions (Yin-Yang; the RGBA buffer transferred). */
   REGIONS: 'regions',
   /** `{message, fatal}`: this learner stopped (fatal: a Rust panic, all stopped). */
+  ERROR: 'error',
+});
+
+/** Page → evaluation worker (eval-worker.js), `{cmd: ECmd.X, ...fields}`: it
+ *  evaluates snapshots of the training worker's weights, so training never waits. */
+export const ECmd = Object.freeze({
+  /** `{gen, setup, data, mnist}`: a new run (the training worker's Ev.READY); what it
+   *  had queued is dropped, and what it sends carries `gen`. */
+  INIT: 'init',
+  /** `{which, snapshot}`: the training worker's Ev.SNAPSHOT. Validations and the
+   *  test are evaluated in order; of the regions' snapshots only the latest. */
+  SNAPSHOT: 'snapshot',
+});
+
+/** Evaluation worker → page: `{type: EEv.X, gen, ...fields}`. */
+export const EEv = Object.freeze({
+  /** `{evaluated: {which, metrics}}`: the page shows it and passes it on to the
+   *  training worker (Cmd.RECORD). */
+  METRICS: 'metrics',
+  /** `{regions}`: the decision-region picture (its RGBA buffer transferred). */
+  REGIONS: 'regions',
+  /** `{kind, message, fatal, patterns}`: an evaluation failed (`diverged`: the
+   *  weights of `patterns` give a non-finite error; fatal: a Rust panic, the
+   *  worker is replaced). */
   ERROR: 'error',
 });

@@ -1,23 +1,29 @@
-// The simulation worker: owns one `Sim` (Rust, wasm) and runs it in slices of at
+// The simulation worker: owns one `Sim` (Rust, wasm) and trains it in slices of at
 // most BUDGET_MS, yielding to the event loop between slices so that pause and
-// parameter changes take effect within ~100 ms. It sends small payloads only:
-// progress, metrics, chart data, the decision-region picture (a transferred
-// buffer), checkpoints on request.
+// parameter changes take effect within ~100 ms. It evaluates nothing: when a
+// validation or the test falls due, and about once a second for the decision
+// regions, it sends a snapshot of the weights (copied out of wasm memory,
+// transferred), which the page passes on to the evaluation worker
+// (eval-worker.js); the metrics come back through the page (Cmd.RECORD). It sends
+// small payloads only: progress, chart data, snapshots, checkpoints.
 //
 // The messages in and out are defined in protocol.js.
 
 import init, { Sim, presets, triggerPanic, provideMnist } from './pkg/microcircuit.js';
 import { Cmd, Ev, Op } from './protocol.js';
 import { scheduler } from './schedule.js';
-import { loadMnist, needsMnist } from './mnist.js';
+import { loadMnist, needsMnist, mnistFiles } from './mnist.js';
 
 const BUDGET_MS = 35;        // longest slice of work between yields
 const FRAME_MS = 150;        // chart data at most ~7 times a second
-const REGIONS_MS = 1000;     // decision regions about once a second while training
+const REGIONS_MS = 1000;     // a snapshot for the decision regions about once a second while training
 const DIGITS_MS = 3000;      // MNIST digits every few seconds
 const AUTOSAVE_MS = 10000;   // checkpoint for crash recovery at most this often
-const GRID = 100;            // decision-region grid side
 const CIRCUIT_MS = 100;      // the circuit panel: at most 10 frames a second, on new patterns only
+// Evaluations sent and not yet recorded before training waits for them: a count
+// (the page's round trip takes tens of ms, SteadNet validates hundreds of times a
+// second with a small val_every) and the bytes of their weights (MNIST: 5.6 MB each).
+const OUTSTANDING = 64, OUTSTANDING_BYTES = 8e6;
 
 let sim = null;
 let task = null;
@@ -28,12 +34,14 @@ let running = false;
 let stepsLeft = 0;           // patterns still to train for `step`
 let speed = 0;               // patterns per 16 ms frame; 0 = as fast as possible
 let frameDue = true, lastFrame = 0;
-let regionsWanted = true, regionsBusy = false, lastRegions = -1e9;
+let regionsWanted = true, lastRegions = -1e9;
 let lastDigits = -1e9;
 let lastCircuit = -1e9, circuitAt = -1;
 let lastAutosave = -1e9, autosaveCost = 0;
 let rateSamples = [];        // [time ms, patterns] over the last seconds
 let lastReport = null;
+let runId = 0;               // counts installed runs: a Cmd.RECORD of an earlier one is dropped
+let outstanding = [];        // the weights' bytes of each validation and test snapshot not yet answered (Cmd.RECORD)
 
 const post = (msg, transfer) => postMessage(msg, transfer || []);
 
@@ -77,6 +85,9 @@ function sendProgress(report) {
 function install(newSim, fromCheckpoint) {
   if (sim) sim.free();
   sim = newSim;
+  sim.evaluateElsewhere();
+  runId += 1;
+  outstanding = [];
   const cfg = sim.config();
   task = presets().find((p) => p.name === cfg.preset)?.task;
   running = false;
@@ -84,15 +95,43 @@ function install(newSim, fromCheckpoint) {
   rateSamples = [];
   frameDue = true;
   regionsWanted = task === 'yin_yang';
-  regionsBusy = false;
+  lastRegions = -1e9;
   lastDigits = -1e9;
   circuitAt = -1;
   // The first autosave follows the first validation, so that a run diverging
   // early still leaves a good checkpoint to export.
   lastAutosave = -1e9;
-  lastReport = { progress: sim.progress(), phase: 'validating', evaluated: [], trained: 0 };
-  post({ type: Ev.READY, config: cfg, progress: lastReport.progress, fromCheckpoint });
+  post({ type: Ev.READY, config: cfg, progress: sim.progress(), fromCheckpoint, run: runId,
+         setup: sim.evaluationSetup(), data: dataBytes, mnist: task === 'mnist' ? mnistFiles() : null });
   post({ type: Ev.STATE, running });
+  // The first validation (or the test of a finished run) is due at once.
+  settle(sim.advance(0, 0));
+}
+
+// The weights as they are, for the evaluation worker (through the page). A
+// validation's weights are autosaved too (the first autosave follows the first
+// validation's snapshot, so that a run diverging early leaves a good checkpoint).
+function sendSnapshot(which) {
+  const snapshot = sim.snapshot();
+  if (which !== 'regions') outstanding.push(snapshot.weights.byteLength);
+  post({ type: Ev.SNAPSHOT, which, snapshot }, [snapshot.weights.buffer]);
+  if (which === 'regions') {
+    regionsWanted = false;
+    lastRegions = performance.now();
+  } else {
+    autosave(false);
+  }
+}
+
+// After a report: a snapshot when an evaluation fell due; the end of the run.
+function settle(report) {
+  lastReport = report;
+  if (report.due) sendSnapshot(report.due);
+  if (report.phase === 'done' && running) {
+    running = false;
+    post({ type: Ev.STATE, running });
+    autosave(true);
+  }
 }
 
 function autosave(force) {
@@ -116,6 +155,7 @@ function handle(msg) {
         if (msg.checkpoint != null) {
           const restored = bytes ? Sim.fromCheckpointWithData(msg.checkpoint, !!msg.embed, bytes)
             : Sim.fromCheckpoint(msg.checkpoint, !!msg.embed);
+          dataBytes = bytes;
           install(restored, true);
           // `restore` (undoing a reset): a later reset goes where this run's went.
           if (!msg.restore) {
@@ -123,11 +163,12 @@ function handle(msg) {
             config = null;
           }
         } else {
-          install(bytes ? Sim.withData(msg.config, bytes) : new Sim(msg.config), false);
+          const fresh = bytes ? Sim.withData(msg.config, bytes) : new Sim(msg.config);
+          dataBytes = bytes;
+          install(fresh, false);
           config = msg.config;
           checkpointText = null;
         }
-        dataBytes = bytes;
         if (msg.play) running = true;
         post({ type: Ev.STATE, running });
       } catch (err) {
@@ -191,6 +232,19 @@ function handle(msg) {
     case Cmd.CRASH:
       triggerPanic();
       break;
+    case Cmd.RECORD:
+      if (!sim || msg.run !== runId) break;
+      // `lost`: the evaluation worker was replaced, its queue with it.
+      if (msg.lost) outstanding = [];
+      else outstanding.shift();
+      if (!msg.evaluated) break;
+      try {
+        sim.record(JSON.stringify(msg.evaluated));
+      } catch (err) { refuse(err, Op.RUN); break; }
+      frameDue = true;
+      settle(sim.advance(0, 0));
+      sendProgress(lastReport);
+      break;
     case Cmd.STATS:
       // For the soak benchmark (www/soak.mjs): the wasm memory only grows.
       post({ type: Ev.STATS, wasmBytes: wasm ? wasm.memory.buffer.byteLength : null });
@@ -198,34 +252,12 @@ function handle(msg) {
   }
 }
 
-function regionsSlice() {
-  // One slice of the decision-region grid (it keeps the weights it started with).
-  regionsBusy = true;
-  const r = sim.regions(GRID, BUDGET_MS);
-  if (r) {
-    regionsBusy = false;
-    regionsWanted = false;
-    lastRegions = performance.now();
-    post({ type: Ev.REGIONS, regions: r }, [r.rgba.buffer]);
-  }
-}
-
-function advanceSlice(training) {
-  // Paused runs still finish a pending validation or test (max 0 patterns). A
-  // pending evaluation is finished on its own first, so that its report (and the
-  // autosave after it) gets out before more training can diverge.
-  const pending = lastReport.phase === 'validating' || lastReport.phase === 'testing';
-  const max = !training || pending ? 0 : stepsLeft > 0 ? stepsLeft : (speed > 0 ? speed : 0xffffffff);
+function advanceSlice() {
+  // Stops early when an evaluation falls due: its snapshot goes out at once.
+  const max = stepsLeft > 0 ? stepsLeft : (speed > 0 ? speed : 0xffffffff);
   const report = sim.advance(max, BUDGET_MS);
-  lastReport = report;
   if (stepsLeft > 0) stepsLeft = Math.max(0, stepsLeft - report.trained);
-  for (const e of report.evaluated) post({ type: Ev.METRICS, which: e.which, metrics: e.metrics });
-  if (report.evaluated.length) autosave(false);
-  if (report.phase === 'done' && running) {
-    running = false;
-    post({ type: Ev.STATE, running });
-    autosave(true);
-  }
+  settle(report);
   sendProgress(report);
   frameDue = true;
   if (report.trained > 0) regionsWanted = task === 'yin_yang';
@@ -252,27 +284,33 @@ function maybeCircuit() {
   circuitAt = lastReport.progress.patterns;
 }
 
+// Training only in the training phase: a finished run waits for its test (from
+// the evaluation worker, Cmd.RECORD) without work. Training also waits while too
+// many evaluations are unanswered, so that evaluations slower than training hold
+// it back, as they did in one worker, instead of queueing snapshots without bound;
+// PyraLNet's are answered long before.
+const waiting = () => outstanding.length >= OUTSTANDING || outstanding.reduce((a, b) => a + b, 0) >= OUTSTANDING_BYTES;
+const trainingNow = () => (running || stepsLeft > 0) && lastReport.phase === 'training' && !waiting();
+
 function tick() {
   if (!sim) return;
-  let training, evaluating;
+  let training;
   try {
-    const now = performance.now();
-    training = running || stepsLeft > 0;
-    evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
-    const startRegions = task === 'yin_yang' && regionsWanted &&
-      (!(training || evaluating) || now - lastRegions >= REGIONS_MS);
-    if (regionsBusy || startRegions) regionsSlice();
-    else if (training || evaluating) advanceSlice(training);
-    training = running || stepsLeft > 0;
-    evaluating = lastReport.phase === 'validating' || lastReport.phase === 'testing';
+    training = trainingNow();
+    if (task === 'yin_yang' && regionsWanted && (!training || performance.now() - lastRegions >= REGIONS_MS)) {
+      sendSnapshot('regions');
+    }
+    if (training) advanceSlice();
+    training = trainingNow();
     maybeFrame(training);
     maybeCircuit();
   } catch (err) {
     fail(err, Op.RUN);
     return;
   }
-  const work = training || evaluating || regionsBusy || (task === 'yin_yang' && regionsWanted);
-  if (work) schedule(running && speed > 0 && !regionsBusy && !stepsLeft ? 16 : 0);
+  const regionsDue = task === 'yin_yang' && regionsWanted;
+  if (training) schedule(running && speed > 0 && !stepsLeft ? 16 : 0);
+  else if (regionsDue) schedule();
   else if (frameDue) schedule(Math.max(0, FRAME_MS - (performance.now() - lastFrame)));
   else if (lastReport.progress.patterns !== circuitAt) schedule(Math.max(0, CIRCUIT_MS - (performance.now() - lastCircuit)));
 }

@@ -23,6 +23,7 @@
 pub mod circuit;
 pub mod compare;
 pub mod config;
+pub mod evaluate;
 pub mod history;
 mod regions;
 mod trace;
@@ -30,15 +31,14 @@ pub mod url;
 pub use history::{MAX_HISTORY, thin_history};
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_experiments;
 
 use serde::{Deserialize, Serialize};
 
 use crate::charts::alignment::AlignmentChart;
 use crate::charts::codes::WeightCodes;
-use crate::charts::{
-    confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, regions::Regions,
-    sps::SpsTrace,
-};
+use crate::charts::{confusion::Confusion, curves::Curves, potentials::Potentials, sps::SpsTrace};
 use crate::data::Dataset;
 use crate::data::points::{Bounds, Points};
 use crate::error::{Error, Result};
@@ -95,6 +95,22 @@ pub struct Report {
     /// Evaluations finished in this call.
     pub evaluated: Vec<Evaluated>,
     pub phase: Phase,
+    /// [`Role::Training`]: the evaluation now due elsewhere, of the weights as they
+    /// are ([`App::snapshot`]); the call stopped there.
+    pub due: Option<Which>,
+}
+
+/// Where a session's evaluations run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Trains and evaluates (the CLI's tests, the comparison learners).
+    Whole,
+    /// Trains; an evaluation that falls due is reported ([`Report::due`]) for
+    /// another session to run on a snapshot, whose metrics come back through
+    /// [`App::record`].
+    Training,
+    /// Evaluates snapshots ([`App::load_snapshot`]); never trains.
+    Evaluation,
 }
 
 /// The frequently refreshed plots.
@@ -115,6 +131,8 @@ pub struct Frame {
 /// An evaluation split into slices.
 struct EvalJob {
     which: Which,
+    /// Training patterns of the weights evaluated.
+    patterns: u64,
     net: Box<dyn Engine>,
     eval: Evaluator,
     /// Validations: the angles with backprop at the job's weights.
@@ -137,6 +155,13 @@ pub struct App {
     circuit: CircuitTrace,
     /// The bounding box of a CSV file's points (what the regions' square stands for).
     bounds: Option<Bounds>,
+    role: Role,
+    /// [`Role::Training`]: the evaluation due, until [`App::advance`] reports it.
+    due: Option<Which>,
+    /// [`Role::Training`]: the test was asked for.
+    test_asked: bool,
+    /// [`Role::Evaluation`]: training patterns of the loaded snapshot.
+    at: Option<u64>,
 }
 
 impl App {
@@ -154,7 +179,7 @@ impl App {
         let run = config.run_config()?;
         let (val, test) = (sets.val.clone(), sets.test.clone());
         let trainer = Trainer::new(config.params.clone(), sets, run)?;
-        App::around(config, trainer, val, test, Vec::new(), points)
+        App::around(config, trainer, val, test, Vec::new(), points, Role::Whole)
     }
 
     /// Resumes the run of a checkpoint (as exported by [`App::checkpoint_json`] or
@@ -206,7 +231,7 @@ impl App {
         let mut history = ck.history.clone();
         thin_history(&mut history);
         let trainer = Trainer::from_checkpoint(ck, sets)?;
-        App::around(config, trainer, val, test, history, points)
+        App::around(config, trainer, val, test, history, points, Role::Whole)
     }
 
     fn around(
@@ -216,6 +241,7 @@ impl App {
         test: Dataset,
         history: Vec<Metrics>,
         points: Option<&Points>,
+        role: Role,
     ) -> Result<Self> {
         trainer.set_auto_validate(false);
         let trace = PotentialsTrace::new(trainer.engine())?;
@@ -248,9 +274,13 @@ impl App {
             trace,
             circuit,
             bounds: points.map(|p| p.bounds),
+            role,
+            due: None,
+            test_asked: false,
+            at: None,
         };
         let patterns = app.trainer.progress().patterns;
-        if app.history.last().map(|m| m.patterns) != Some(patterns) {
+        if role != Role::Evaluation && app.history.last().map(|m| m.patterns) != Some(patterns) {
             app.start(Which::Val);
         }
         Ok(app)
@@ -277,6 +307,12 @@ impl App {
         match &self.job {
             Some(j) if j.which == Which::Test => Phase::Testing,
             Some(_) => Phase::Validating,
+            None if self.role == Role::Training
+                && self.test_asked
+                && self.test_metrics.is_none() =>
+            {
+                Phase::Testing
+            }
             None if self.trainer.is_done() => Phase::Done,
             None => Phase::Training,
         }
@@ -292,12 +328,17 @@ impl App {
         let mut trained = 0;
         let mut evaluated = Vec::new();
         loop {
-            if self.job.is_some() {
+            if self.due.is_some() {
+                break;
+            } else if self.job.is_some() {
                 if let Some(done) = self.eval_slice()? {
                     evaluated.push(done);
                 }
+            } else if self.role == Role::Evaluation {
+                break;
             } else if self.trainer.is_done() {
-                if self.test_metrics.is_none() {
+                if self.test_metrics.is_none() && !self.test_asked {
+                    self.test_asked = self.role == Role::Training;
                     self.start(Which::Test);
                     continue;
                 }
@@ -317,6 +358,7 @@ impl App {
             progress: self.trainer.progress(),
             evaluated,
             phase: self.phase(),
+            due: self.due.take(),
         })
     }
 
@@ -353,6 +395,11 @@ impl App {
     }
 
     fn start(&mut self, which: Which) {
+        self.since_val = 0;
+        if self.role == Role::Training {
+            self.due = Some(which);
+            return;
+        }
         let eval = Evaluator::new(self.dataset(which));
         // Measured on copies, from the weights the validation sees (a failure only
         // leaves the angles out; the validation reports a divergence itself).
@@ -362,11 +409,11 @@ impl App {
         };
         self.job = Some(EvalJob {
             which,
+            patterns: self.at.unwrap_or(self.trainer.progress().patterns),
             net: self.steady(),
             eval,
             alignment,
         });
-        self.since_val = 0;
     }
 
     fn dataset(&self, which: Which) -> &Dataset {
@@ -392,11 +439,10 @@ impl App {
             self.job = Some(job);
             return Ok(None);
         }
-        let progress = self.trainer.progress();
         let train_len = self.trainer.sets().train.len().max(1);
         let metrics = Metrics {
-            patterns: progress.patterns,
-            epoch: progress.patterns as f64 / train_len as f64,
+            patterns: job.patterns,
+            epoch: job.patterns as f64 / train_len as f64,
             alignment: job.alignment.take(),
             ..job.eval.metrics()
         };
@@ -407,23 +453,28 @@ impl App {
                 layer: self.params().n_layers(),
                 quantity: format!("{:?} MSE of the output u", job.which).to_lowercase(),
                 value: metrics.mse.to_string(),
-                pattern: progress.patterns,
+                pattern: job.patterns,
             });
         }
-        match job.which {
-            Which::Test => self.test_metrics = Some(metrics.clone()),
-            _ => {
-                if self.history.last().map(|h| h.patterns) == Some(metrics.patterns) {
-                    self.history.pop();
-                }
-                self.history.push(metrics.clone());
-                thin_history(&mut self.history);
-            }
-        }
+        self.keep(job.which, metrics.clone());
         Ok(Some(Evaluated {
             which: job.which,
             metrics,
         }))
+    }
+
+    /// Keeps an evaluation's metrics: the test result, or one more validation.
+    fn keep(&mut self, which: Which, metrics: Metrics) {
+        match which {
+            Which::Test => self.test_metrics = Some(metrics),
+            _ => {
+                if self.history.last().map(|h| h.patterns) == Some(metrics.patterns) {
+                    self.history.pop();
+                }
+                self.history.push(metrics);
+                thin_history(&mut self.history);
+            }
+        }
     }
 
     pub fn params(&self) -> &Params {
@@ -535,63 +586,6 @@ impl App {
                 .map(|i| i.to_string())
                 .collect(),
         }
-    }
-
-    /// Works on the decision-region grid (`n × n`, Yin-Yang only) until
-    /// `out_of_time()`; returns the picture when it is complete. A grid in progress
-    /// keeps the weights it started with; the next call after completion starts a
-    /// new one with the current weights.
-    pub fn regions(
-        &mut self,
-        n: usize,
-        out_of_time: &mut dyn FnMut() -> bool,
-    ) -> Result<Option<Regions>> {
-        if self.config.task()? != Task::YinYang {
-            return Err(Error::param(
-                "regions",
-                format!("{:?}", self.config.task()?),
-                "the Yin-Yang task",
-            ));
-        }
-        if !(2..=1000).contains(&n) {
-            return Err(Error::param("regions.n", n, "2..=1000"));
-        }
-        if self.regions.as_ref().map(|r| r.n()) != Some(n) {
-            self.regions = Some(RegionsJob::new(self.steady(), n));
-        }
-        if !self.regions.as_mut().expect("just set").work(out_of_time)? {
-            return Ok(None);
-        }
-        let job = self.regions.take().expect("present");
-        let circle = self.config.data.is_none();
-        let mut r = job.finish(&self.test, self.class_names(), circle)?;
-        r.bounds = self.bounds.map(|b| [b.x_min, b.x_max, b.y_min, b.y_max]);
-        Ok(Some(r))
-    }
-
-    /// The first [`N_DIGITS`] test digits with the current predictions (MNIST).
-    pub fn digits(&self) -> Result<Digits> {
-        if self.config.task()? != Task::Mnist {
-            return Err(Error::param(
-                "digits",
-                format!("{:?}", self.config.task()?),
-                "the MNIST task",
-            ));
-        }
-        let mut net = self.steady();
-        let k = N_DIGITS.min(self.test.len());
-        let mut predicted = Vec::with_capacity(k);
-        for i in 0..k {
-            predicted.push(crate::train::argmax(net.evaluate(self.test.input(i))?) as u8);
-        }
-        Ok(Digits {
-            side: 28,
-            images: (0..k).map(|i| self.test.input(i).to_vec()).collect(),
-            labels: (0..k)
-                .map(|i| self.test.label(i).unwrap_or(0) as u8)
-                .collect(),
-            predicted,
-        })
     }
 }
 

@@ -15,15 +15,17 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use crate::app::App;
 use crate::app::config::{self, AppConfig};
+use crate::app::evaluate::{EvalSetup, Snapshot};
 use crate::app::url;
+use crate::app::{App, Evaluated, Role};
 use crate::charts::{
     confusion::Confusion, curves::Curves, digits::Digits, potentials::Potentials, sps::SpsTrace,
 };
 use crate::error::Error;
 use crate::model::params::Params;
 use crate::model::presets::Preset;
+use crate::train::Which;
 
 /// Installs the panic hook: the message goes to the console (with a stack) and to
 /// `globalThis.__microcircuitPanic`, where the worker reads it after the trap.
@@ -41,7 +43,7 @@ fn start() {
 
 /// The error as a JS `Error` whose `kind` is the variant ([`Error::kind`]), so
 /// the page acts on the kind (e.g. `diverged`) without reading the message.
-fn js_err(e: Error) -> JsValue {
+pub(crate) fn js_err(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     let _ = js_sys::Reflect::set(&err, &"kind".into(), &e.kind().into());
     err.into()
@@ -54,7 +56,7 @@ fn js_msg(message: &str) -> JsValue {
     err.into()
 }
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let s = serde_wasm_bindgen::Serializer::json_compatible();
     v.serialize(&s)
         .map_err(|e| js_msg(&format!("cannot encode the result: {e}")))
@@ -69,8 +71,20 @@ fn from_js<T: DeserializeOwned>(what: &str, v: JsValue) -> Result<T, JsValue> {
     })
 }
 
+/// `T` from JSON text by way of a `serde_json::Value`, as checkpoints are read:
+/// the same code for the parameters and the engine state, a smaller module.
+fn json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, JsValue> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        js_err(Error::Json {
+            what: what.into(),
+            reason: e.to_string(),
+        })
+    })?;
+    crate::json::from_value(&v, what).map_err(js_err)
+}
+
 /// `performance.now()` (in a page or a worker), else `Date.now()`.
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     use wasm_bindgen::JsCast;
     let global = js_sys::global();
     js_sys::Reflect::get(&global, &"performance".into())
@@ -135,6 +149,84 @@ impl Sim {
         Ok(Sim {
             app: App::from_checkpoint(text, embed).map_err(js_err)?,
         })
+    }
+
+    /// The evaluation session of a training session's `setup` (the JSON text of
+    /// its `evaluationSetup()`), on the same CSV file's bytes if any: it evaluates
+    /// the snapshots it is given (`src/app/evaluate.rs`).
+    #[wasm_bindgen(js_name = forEvaluation)]
+    pub fn for_evaluation(setup: &str, csv: Option<Vec<u8>>) -> Result<Sim, JsValue> {
+        let setup: EvalSetup = json("evaluation setup", setup)?;
+        let points = csv
+            .map(|b| crate::data::points::parse(&b))
+            .transpose()
+            .map_err(js_err)?;
+        Ok(Sim {
+            app: App::for_evaluation(setup, points.as_ref()).map_err(js_err)?,
+        })
+    }
+
+    /// From now on evaluations fall due (`advance`'s `due`) for another worker to
+    /// run on a `snapshot()`, whose metrics come back through `record`.
+    #[wasm_bindgen(js_name = evaluateElsewhere)]
+    pub fn evaluate_elsewhere(&mut self) {
+        self.app.set_role(Role::Training);
+    }
+
+    /// What `Sim.forEvaluation` builds the evaluation session from (JSON text).
+    #[wasm_bindgen(js_name = evaluationSetup)]
+    pub fn evaluation_setup(&self) -> String {
+        serde_json::to_string(&self.app.evaluation_setup()).unwrap_or_default()
+    }
+
+    /// `{meta, patterns, weights}`: the snapshot's patterns, parameters and engine state as
+    /// JSON text, its weights as a `Float32Array` copied out of wasm memory (so
+    /// the worker can transfer it). JSON text, as in checkpoints, keeps the
+    /// module small.
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        let s = self.app.snapshot();
+        let meta = serde_json::to_string(&s).map_err(|e| js_msg(&e.to_string()))?;
+        let obj = js_sys::Object::new();
+        let weights = js_sys::Float32Array::from(&s.weights[..]);
+        let patterns = JsValue::from(s.patterns as f64);
+        for (k, v) in [
+            ("meta", JsValue::from(meta)),
+            ("patterns", patterns),
+            ("weights", weights.into()),
+        ] {
+            js_sys::Reflect::set(&obj, &k.into(), &v)
+                .map_err(|_| js_msg("cannot build the snapshot"))?;
+        }
+        Ok(obj.into())
+    }
+
+    /// Loads a training session's `snapshot()` (`meta`, `weights`) and starts
+    /// evaluating `which` (`"val"`, `"test"`, or none: the next decision regions
+    /// only).
+    #[wasm_bindgen(js_name = loadSnapshot)]
+    pub fn load_snapshot(
+        &mut self,
+        meta: &str,
+        weights: Vec<f32>,
+        which: Option<String>,
+    ) -> Result<(), JsValue> {
+        let mut s: Snapshot = json("snapshot", meta)?;
+        s.weights = weights;
+        let which = which
+            .map(|w| match w.as_str() {
+                "val" => Ok(Which::Val),
+                "test" => Ok(Which::Test),
+                _ => Err(js_err(Error::param("snapshot which", w, "val or test"))),
+            })
+            .transpose()?;
+        self.app.load_snapshot(&s, which).map_err(js_err)
+    }
+
+    /// Keeps an evaluation (`{which, metrics}` as JSON text) of one of this run's
+    /// snapshots.
+    pub fn record(&mut self, evaluated: &str) -> Result<(), JsValue> {
+        let e: Evaluated = json("evaluated", evaluated)?;
+        self.app.record(e).map_err(js_err)
     }
 
     /// Trains up to `max_patterns` patterns (validating when due) for at most about
@@ -281,6 +373,8 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
         arith: String,
         /// Why these formats will not learn, if that is known.
         hints: Vec<String>,
+        /// The schedule's learning-rate decay in a sentence; empty: none.
+        decay: String,
     }
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
@@ -298,6 +392,12 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
             p,
             c.engine == crate::model::engine::EngineKind::PyraLNet,
         ),
+        decay: c
+            .schedule()
+            .map_err(js_err)?
+            .eta_decay
+            .map(|d| d.describe(c.epochs))
+            .unwrap_or_default(),
     })
 }
 
@@ -370,7 +470,7 @@ pub fn trigger_panic() {
     panic!("deliberate panic (crash-recovery test)");
 }
 
-fn area(
+pub(crate) fn area(
     canvas: HtmlCanvasElement,
 ) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
@@ -441,93 +541,4 @@ pub fn limits() -> Result<JsValue, JsValue> {
         "data_bytes": crate::data::points::MAX_BYTES,
         "data_rows": crate::data::points::MAX_ROWS,
     }))
-}
-
-// ---- Experiments view (www/experiments.js, www/experiment-worker.js) ----
-//
-// Points travel as JSON text, not as JS objects: a setting like `t_pattern = 100.0`
-// must come back as the same JSON number for its key to stay the same.
-
-/// The experiments: `[{name, title, width, height, scales: [{name, points, note}]}]`
-/// (the scales it has, points per seed, what the scale runs).
-#[wasm_bindgen(js_name = experimentList)]
-pub fn experiment_list() -> Result<JsValue, JsValue> {
-    use crate::experiments::{Experiment, Scale, points};
-    let list = Experiment::ALL
-        .into_iter()
-        .map(|e| {
-            let (w, h) = e.figure_size();
-            Ok(serde_json::json!({
-                "name": e.name(),
-                "title": e.title(),
-                "width": w,
-                "height": h,
-                "scales": Scale::ALL
-                    .into_iter()
-                    .filter(|&s| s != Scale::Short || e.has_short())
-                    .map(|s| {
-                        Ok(serde_json::json!({
-                            "name": s.name(),
-                            "points": points(e, s, 1)?.len(),
-                            "note": crate::experiments::scale_note(e, s),
-                        }))
-                    })
-                    .collect::<crate::error::Result<Vec<_>>>()?,
-            }))
-        })
-        .collect::<crate::error::Result<Vec<_>>>()
-        .map_err(js_err)?;
-    to_js(&list)
-}
-
-/// The points of an experiment with seeds 1..=seeds: `[{key, point}]`, `point` as
-/// JSON text for [`run_experiment_point`].
-#[wasm_bindgen(js_name = experimentPoints)]
-pub fn experiment_points(name: &str, scale: &str, seeds: u32) -> Result<JsValue, JsValue> {
-    use crate::experiments::{Scale, points};
-    let exp = name.parse().map_err(js_err)?;
-    let scale: Scale = scale.parse().map_err(js_err)?;
-    let list: Vec<serde_json::Value> = points(exp, scale, seeds as usize)
-        .map_err(js_err)?
-        .into_iter()
-        .map(|p| {
-            serde_json::json!({
-                "key": p.key(),
-                "point": serde_json::to_string(&p).unwrap_or_default(),
-            })
-        })
-        .collect();
-    to_js(&list)
-}
-
-/// Runs one point (JSON text from [`experiment_points`]) and returns its result
-/// line, the same line `microcircuit sweep` writes (the wall time aside).
-#[wasm_bindgen(js_name = runExperimentPoint)]
-pub fn run_experiment_point(point: &str) -> Result<String, JsValue> {
-    use crate::experiments::{Point, Record, run_point};
-    let p: Point = serde_json::from_str(point).map_err(|e| {
-        js_err(Error::Json {
-            what: "experiment point".into(),
-            reason: e.to_string(),
-        })
-    })?;
-    let t0 = now_ms();
-    let outcome = run_point(&p).map_err(js_err)?;
-    Ok(Record::new(p, outcome, (now_ms() - t0) / 1000.0).to_line())
-}
-
-/// Draws an experiment's figure from result lines (JSON lines text) on a canvas;
-/// returns the summary table `[{group, settings, seeds, measure, mean, sd, ...}]`.
-/// A malformed line is refused with its line number.
-#[wasm_bindgen(js_name = drawExperiment)]
-pub fn draw_experiment(
-    canvas: HtmlCanvasElement,
-    name: &str,
-    lines: &str,
-) -> Result<JsValue, JsValue> {
-    use crate::experiments::{self, Experiment};
-    let exp: Experiment = name.parse().map_err(js_err)?;
-    let parsed = experiments::parse_results(lines, "result lines").map_err(js_err)?;
-    experiments::draw(exp, &parsed.records, &area(canvas)?).map_err(js_err)?;
-    to_js(&experiments::summary(exp, &parsed.records))
 }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod dataset;
+mod files;
 mod png;
 mod progress;
 mod sweep;

@@ -6,15 +6,18 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::json;
 
-use microcircuit::data::{self, mnist};
+use microcircuit::data;
 use microcircuit::experiments::mean_sd;
 use microcircuit::model::engine::EngineKind;
 use microcircuit::model::formats::{
     Accumulator, AnalogModel, ArithKind, MulRounding, PhiModel, RngModel, Rounding,
 };
-use microcircuit::model::params::{MAX_CONFIG_BYTES, Params};
-use microcircuit::model::presets::{Preset, Task, format_hints};
+use microcircuit::model::params::Params;
+use microcircuit::model::presets::{EtaDecay, Preset, Task, format_hints};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
+
+pub use super::files::params_with_overrides;
+use super::files::{data_name, mnist_sets, read_points, read_text};
 use microcircuit::{Error, Result};
 
 #[derive(Args)]
@@ -30,6 +33,10 @@ pub struct TrainArgs {
     /// so a finished run can be extended.
     #[arg(long)]
     epochs: Option<usize>,
+    /// Learning-rate decay: FROM:FACTOR (epoch FROM, counted from 1, and each one
+    /// after it multiply every rate by FACTOR) or none [default: the preset's].
+    #[arg(long, value_name = "FROM:FACTOR|none")]
+    eta_decay: Option<String>,
     /// Training patterns per epoch (default: the preset's).
     #[arg(long)]
     train_size: Option<usize>,
@@ -72,30 +79,6 @@ pub struct TrainArgs {
     /// 2 <= K <= 10) to train a Yin-Yang preset on: 80/10/10 split with the seed.
     #[arg(long, value_name = "FILE.csv")]
     data: Option<PathBuf>,
-}
-
-/// Reads a file of at most `limit` bytes; a larger one is refused before it is
-/// read, with the limit.
-fn read(path: &Path, limit: usize) -> Result<Vec<u8>> {
-    read_limit_check(path, limit)?;
-    std::fs::read(path).map_err(|e| Error::data(path.display().to_string(), e.to_string()))
-}
-
-fn read_text(path: &Path, limit: usize) -> Result<String> {
-    String::from_utf8(read(path, limit)?)
-        .map_err(|_| Error::data(path.display().to_string(), "not UTF-8 text"))
-}
-
-/// The preset's parameters with the fields of the JSON object in `path` replaced
-/// ([`Params::with_json`]: objects merge field by field).
-pub fn params_with_overrides(base: &Params, path: &Path) -> Result<Params> {
-    let text = read_text(path, MAX_CONFIG_BYTES)?;
-    let what = path.display().to_string();
-    let over: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Json {
-        what: what.clone(),
-        reason: e.to_string(),
-    })?;
-    base.with_json(&over, &what)
 }
 
 /// The flags of the chip's formats beyond `--arith`.
@@ -204,32 +187,6 @@ pub fn apply_arith(params: &mut Params, a: &ArithArgs) -> Result<()> {
     params.validate()
 }
 
-fn mnist_sets(dir: &Path) -> Result<(data::Dataset, data::Dataset)> {
-    // An IDX file larger than the largest decompressed size is refused up front.
-    for base in mnist::IDX_FILES {
-        for name in mnist::idx_file_candidates(base) {
-            let path = dir.join(name);
-            if path.is_file() {
-                read_limit_check(&path, mnist::MAX_DECOMPRESSED_BYTES)?;
-            }
-        }
-    }
-    mnist::mnist_from_files(|name| std::fs::read(dir.join(name)).ok())
-}
-
-fn read_limit_check(path: &Path, limit: usize) -> Result<()> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| Error::data(path.display().to_string(), e.to_string()))?
-        .len();
-    if len > limit as u64 {
-        return Err(Error::data(
-            path.display().to_string(),
-            format!("the file is {len} bytes, more than the limit of {limit} bytes"),
-        ));
-    }
-    Ok(())
-}
-
 /// Where and how often a run saves itself.
 struct Saving<'a> {
     path: Option<&'a Path>,
@@ -247,20 +204,6 @@ impl Saving<'_> {
         ck.data = self.data.clone();
         ck.write_atomic(path)
     }
-}
-
-/// The name a checkpoint records for a `--data` file (its file name).
-fn data_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
-/// The points of a `--data` CSV file; a bad file names the line and column.
-fn read_points(path: &Path) -> Result<data::points::Points> {
-    data::points::parse(&read(path, data::points::MAX_BYTES)?)
-        .map_err(|e| Error::data(path.display().to_string(), e.to_string()))
 }
 
 pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
@@ -300,6 +243,9 @@ pub fn run(a: TrainArgs) -> Result<serde_json::Value> {
         eprintln!("warning: {hint}");
     }
     let mut schedule = preset.schedule.clone();
+    if let Some(text) = &a.eta_decay {
+        schedule.eta_decay = parse_decay(text)?;
+    }
     for (field, flag) in [
         (&mut schedule.epochs, a.epochs),
         (&mut schedule.train_size, a.train_size),
@@ -451,6 +397,14 @@ fn mnist_for(
     }
 }
 
+/// `--eta-decay`: `none` or `FROM:FACTOR`.
+fn parse_decay(text: &str) -> Result<Option<EtaDecay>> {
+    if text == "none" {
+        return Ok(None);
+    }
+    text.parse().map(Some)
+}
+
 /// `train --load FILE`: continues the checkpoint's run to the end of its schedule,
 /// or of `--epochs`. A flag that would make it another run is refused, naming it.
 fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
@@ -495,6 +449,15 @@ fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
         a.test_size.map(|x| x.to_string()),
         s.test_size.to_string(),
     )?;
+    if let Some(text) = &a.eta_decay {
+        if parse_decay(text)? != s.eta_decay {
+            return Err(Error::param(
+                "--eta-decay",
+                format!("{text} with --load"),
+                "the checkpoint's (leave the flag out): a checkpoint keeps its run",
+            ));
+        }
+    }
     if a.config.is_some() {
         return Err(Error::param(
             "--config",

@@ -41,12 +41,14 @@ pub fn schedule(scale: Scale) -> Schedule {
             train_size: 1000,
             val_size: 200,
             test_size: 200,
+            eta_decay: None,
         },
         Scale::Quick | Scale::Short => Schedule {
             epochs: 2,
             train_size: 200,
             val_size: 50,
             test_size: 50,
+            eta_decay: None,
         },
     }
 }

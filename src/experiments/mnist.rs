@@ -2,8 +2,9 @@
 //! microcircuit of [`Params::mnist`] on the embedded 10 000-digit subset,
 //! validation accuracy during training and the final test accuracy.
 //!
-//! Full scale: the preset's schedule (10 epochs of 7000 digits, 996 validation
-//! digits, 2004 test digits), validated every half epoch. Quick: one epoch of 200.
+//! Full scale: the preset's schedule ([`Schedule::mnist`]: 20 epochs of 7000
+//! digits with decaying rates, 996 validation digits, 2004 test digits), validated
+//! every half epoch. Quick: one epoch of 200.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -25,21 +26,14 @@ pub fn settings(_scale: Scale) -> Vec<Settings> {
 
 pub fn schedule(scale: Scale) -> (Schedule, usize) {
     match scale {
-        Scale::Full => (
-            Schedule {
-                epochs: 10,
-                train_size: 7000,
-                val_size: 996,
-                test_size: 2004,
-            },
-            3500,
-        ),
+        Scale::Full => (Schedule::mnist(), 3500),
         Scale::Quick | Scale::Short => (
             Schedule {
                 epochs: 1,
                 train_size: 200,
                 val_size: 100,
                 test_size: 100,
+                eta_decay: None,
             },
             50,
         ),

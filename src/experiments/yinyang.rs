@@ -112,6 +112,7 @@ pub fn schedule(scale: Scale, engine: EngineKind) -> Schedule {
         train_size: 6000,
         val_size: 600,
         test_size: 600,
+        eta_decay: None,
     };
     match scale {
         Scale::Full => full,
@@ -126,6 +127,7 @@ pub fn schedule(scale: Scale, engine: EngineKind) -> Schedule {
             train_size: 300,
             val_size: 100,
             test_size: 100,
+            eta_decay: None,
         },
     }
 }

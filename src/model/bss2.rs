@@ -59,7 +59,7 @@ use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, Rng
 use crate::model::kernels::{matvec, matvec_pair, phi};
 use crate::model::lfsr::LfsrBank;
 use crate::model::network::Network;
-use crate::model::params::{InitMode, Params, Range, Transfer, layer};
+use crate::model::params::{Params, Transfer, layer};
 use crate::model::ppu::{PhiTable, factor_code};
 use crate::model::weights::{Mat, Projection, Projections};
 use crate::model::writeback::{Draws, Register};
@@ -107,64 +107,7 @@ pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 
     Draws::Pcg(rng).round(u, k, rounding, 0)
 }
 
-/// The per-projection weight scales `s` (value of one weight LSB), fixed at
-/// initialisation from the parameters alone (so a checkpoint needs no extra field).
-///
-/// Rule: the grid covers `±headroom · max(|lo|, |hi|)` of the projection's initial
-/// range, `s = headroom · max(|lo|, |hi|) / 63` (a zero range counts as 1), so that
-/// learning can grow weights `headroom` times beyond their initial extent before
-/// they saturate. `arith.w_up_max` (layer k) replaces it for W^up_k: `s = w_up_max / 63`.
-/// In the self-predicting mode W^ip_k and W^pi_k mirror W^up_{k+1} and W^down_k, so
-/// their scales are `c_k s(W^up_{k+1})` and `s(W^down_k)`, and the SPS holds code
-/// for code.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeightScales {
-    pub up: Vec<f32>,
-    pub ip: Vec<f32>,
-    pub pi: Vec<f32>,
-    pub down: Vec<f32>,
-}
-
-impl WeightScales {
-    pub fn new(p: &Params) -> Self {
-        let h = p.arith.headroom;
-        let rule = |r: Range| {
-            let m = r.lo.abs().max(r.hi.abs());
-            h * if m > 0.0 { m } else { 1.0 } / W_MAX as f32
-        };
-        let nl = p.n_layers();
-        let mut s = WeightScales {
-            up: vec![0.0; nl + 1],
-            ip: vec![0.0; nl],
-            pi: vec![0.0; nl],
-            down: vec![0.0; nl],
-        };
-        for k in 1..=nl {
-            s.up[k] = match &p.arith.w_up_max {
-                Some(m) => layer(m, k) / W_MAX as f32,
-                None => rule(p.init.up_range(k, nl)),
-            };
-        }
-        for k in 1..nl {
-            s.down[k] = rule(p.init.down_range(k, nl));
-            (s.ip[k], s.pi[k]) = match p.init.mode {
-                InitMode::SelfPredicting => (p.sps_factor(k) * s.up[k + 1], s.down[k]),
-                InitMode::Random => (rule(p.init.w_ip), rule(p.init.w_pi)),
-            };
-        }
-        s
-    }
-
-    /// The scale of matrix `m`.
-    pub fn get(&self, m: MatrixId) -> f32 {
-        match m.proj {
-            Projection::Up => self.up[m.k],
-            Projection::Ip => self.ip[m.k],
-            Projection::Pi => self.pi[m.k],
-            Projection::Down => self.down[m.k],
-        }
-    }
-}
+pub use crate::model::scales::WeightScales;
 
 /// The chip's arithmetic: configuration, weight scales and the hardware stream of
 /// the seeded generator (stochastic rounding, readout noise).

@@ -297,6 +297,19 @@ impl Params {
         self.g_l + self.g_b + self.g_a
     }
 
+    /// Every learning rate times `s` (a schedule's decay, [`crate::model::presets::EtaDecay`]).
+    pub fn scale_rates(&mut self, s: f32) {
+        let lists = [
+            &mut self.eta_up,
+            &mut self.eta_ip,
+            &mut self.eta_pi,
+            &mut self.eta_down,
+        ];
+        for eta in lists.into_iter().chain(self.eta_bp.as_mut()) {
+            eta.iter_mut().for_each(|x| *x *= s);
+        }
+    }
+
     /// λ_out = g_som / (g_l + g_B + g_som): output nudging strength.
     pub fn lambda_out(&self) -> f32 {
         self.g_som / (self.g_l + self.g_b + self.g_som)

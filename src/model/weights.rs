@@ -171,6 +171,45 @@ impl Projections {
         Ok(())
     }
 
+    /// Every entry in one flat buffer: up, ip, pi, down, layer by layer, each matrix
+    /// row-major. The page's training worker sends it to its evaluation worker,
+    /// which reads it back with [`Projections::load_flat`].
+    pub fn to_flat(&self) -> Vec<f32> {
+        let n = self.iter().map(|m| m.data.len()).sum();
+        let mut flat = Vec::with_capacity(n);
+        self.iter().for_each(|m| flat.extend_from_slice(&m.data));
+        flat
+    }
+
+    /// Overwrites every entry from a buffer of [`Projections::to_flat`]'s layout
+    /// (the shapes stay); a buffer of another length is refused, nothing changed.
+    /// Non-finite entries are kept: an evaluation is what reports them.
+    pub fn load_flat(&mut self, flat: &[f32], what: &str) -> Result<()> {
+        let n: usize = self.iter().map(|m| m.data.len()).sum();
+        if flat.len() != n {
+            return Err(Error::Shape {
+                what: format!("{what}: weights"),
+                expected: format!("{n} values"),
+                found: format!("{} values", flat.len()),
+            });
+        }
+        let mut rest = flat;
+        for m in self.iter_mut() {
+            let (head, tail) = rest.split_at(m.data.len());
+            m.data.copy_from_slice(head);
+            rest = tail;
+        }
+        Ok(())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Mat> {
+        self.up
+            .iter()
+            .chain(self.ip.iter())
+            .chain(self.pi.iter())
+            .chain(self.down.iter())
+    }
+
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Mat> {
         self.up
             .iter_mut()

@@ -60,6 +60,9 @@ pub struct Trainer {
     auto_validate: bool,
     /// Training patterns of the alignment probe ([`alignment::probe`]).
     probe: Vec<usize>,
+    /// The run's parameters with undecayed rates; the engine trains with them
+    /// decayed for the current epoch (`cfg.schedule.eta_decay`).
+    base: Params,
 }
 
 impl Trainer {
@@ -80,6 +83,10 @@ impl Trainer {
             ));
         }
         cfg.engine.check(&net.params)?;
+        if let Some(d) = &cfg.schedule.eta_decay {
+            d.check()?;
+        }
+        let base = net.params.clone();
         let n_out = net.params.layers[net.params.n_layers()];
         let engine = model::build(cfg.engine, net, cfg.seed);
         let mut t = Trainer {
@@ -95,9 +102,11 @@ impl Trainer {
             target: vec![0.0; n_out],
             auto_validate: true,
             probe: Vec::new(),
+            base,
         };
         t.probe = alignment::probe(t.sets.train.len());
         t.shuffle();
+        t.decay_rates();
         Ok(t)
     }
 
@@ -124,11 +133,23 @@ impl Trainer {
         t.pos = ck.pos;
         t.patterns = ck.patterns;
         t.history = ck.history;
+        t.decay_rates();
         if let Some(es) = &ck.engine_state {
             t.engine.load_state(es)?;
         }
         t.shuffle();
         Ok(t)
+    }
+
+    /// Gives the engine the rates of the current epoch: the base rates times the
+    /// schedule's decay, a function of the epoch alone (so a resumed run matches).
+    fn decay_rates(&mut self) {
+        let Some(d) = self.cfg.schedule.eta_decay else {
+            return;
+        };
+        let mut p = self.base.clone();
+        p.scale_rates(d.scale(self.epoch));
+        self.engine.network_mut().params = p;
     }
 
     /// The order of epoch `e` depends only on (seed, e), so a resumed run draws the
@@ -191,6 +212,7 @@ impl Trainer {
                 self.epoch += 1;
                 self.pos = 0;
                 self.shuffle();
+                self.decay_rates();
             }
         }
         Ok(StepOutcome {
@@ -274,8 +296,9 @@ impl Trainer {
         self.test.as_ref()
     }
 
+    /// The run's parameters, with the undecayed learning rates.
     pub fn params(&self) -> &Params {
-        &self.engine.network().params
+        &self.base
     }
 
     /// Changes parameters between patterns (learning rates, conductances, timing,
@@ -307,7 +330,9 @@ impl Trainer {
             ));
         }
         let bias_changed = p.bias != old.bias;
-        self.engine.network_mut().params = p;
+        self.engine.network_mut().params = p.clone();
+        self.base = p;
+        self.decay_rates();
         if bias_changed {
             // The bias rate lives in the rate vectors; put the new one there.
             self.engine.reset_state();
@@ -338,7 +363,7 @@ impl Trainer {
             format: CHECKPOINT_FORMAT.into(),
             version: CHECKPOINT_VERSION,
             config: self.cfg.clone(),
-            params: net.params.clone(),
+            params: self.base.clone(),
             weights: net.w.clone(),
             deltas: net.delta.clone(),
             epoch: self.epoch,

@@ -10,12 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { start, openPage, waitInked, progress, waitPatterns } from '../browser.mjs';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { start, openPage, waitInked, progress, waitPatterns, cliPath, ROOT } from '../browser.mjs';
 
 let env, base, browser;
 
@@ -28,17 +23,6 @@ after(async () => {
   await env?.stop();
 });
 
-/** The command-line runner: MICROCIRCUIT_CLI, a built one, or built now. */
-function cliPath() {
-  if (process.env.MICROCIRCUIT_CLI) return process.env.MICROCIRCUIT_CLI;
-  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: ROOT }));
-  for (const p of ['release', 'debug']) {
-    const bin = join(meta.target_directory, p, 'microcircuit');
-    if (existsSync(bin)) return bin;
-  }
-  execFileSync('cargo', ['build', '--release', '--bin', 'microcircuit'], { cwd: ROOT, stdio: 'inherit' });
-  return join(meta.target_directory, 'release', 'microcircuit');
-}
 
 const cli = (args) => JSON.parse(execFileSync(cliPath(), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }));
 

@@ -250,6 +250,8 @@ test('MNIST shows digits with predictions and a confusion matrix', { timeout: 90
   assert.ok(await inked(page, 'digits') > 0.02);
   assert.ok(await inked(page, 'confusion') > 0.05);
   assert.equal(await page.isVisible('#regions-fig'), false);
+  // The preset's learning-rate decay is said (Rust: EtaDecay::describe).
+  assert.match(await page.textContent('#derived'), /Learning rates × 0\.8 per epoch from epoch 6 \(epoch 20: × 0\.035\)/);
   await context.close();
 });
 

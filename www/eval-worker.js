@@ -1,0 +1,140 @@
+// The evaluation worker: the validations, the test and the decision-region grid of
+// the page's run, computed from snapshots of its weights that the training worker
+// (worker.js) sends through the page, so that training never waits for them. It
+// owns one evaluation session (`Sim.forEvaluation`, src/app/evaluate.rs), built
+// anew from the training session's setup on each of its runs, and works in slices
+// of at most BUDGET_MS: validations and the test in the order their snapshots
+// came (each is a point of the curves), then the regions of the latest snapshot
+// (older ones are skipped). It sends metrics (which the page passes back to the
+// training worker) and the regions' picture (copied out of wasm memory,
+// transferred).
+//
+// The messages in and out are defined in protocol.js (ECmd, EEv).
+
+import init, { Sim, provideMnist } from './pkg/microcircuit.js';
+import { ECmd, EEv } from './protocol.js';
+import { scheduler } from './schedule.js';
+import { loadMnist, needsMnist } from './mnist.js';
+
+const BUDGET_MS = 35;   // longest slice of work between yields
+const GRID = 100;       // decision-region grid side
+
+let sim = null;
+let gen = 0;            // the run (ECmd.INIT) what is sent belongs to
+let queue = [];         // [{which, snapshot}]: validations and the test, in order
+let latest = null;      // the newest regions snapshot not yet started
+let evaluating = null;  // the patterns of the snapshot being evaluated, or null
+let regionsBusy = false;
+let mnistGiven = false;  // the MNIST subset's files, from the training worker
+
+const post = (msg, transfer) => postMessage({ ...msg, gen }, transfer || []);
+
+const schedule = scheduler(tick);
+
+// A refused or failed evaluation is reported and the next one goes on; a wasm
+// trap (a Rust panic) leaves the module unusable: the page replaces this worker.
+function fail(err) {
+  const fatal = err instanceof WebAssembly.RuntimeError;
+  const message = (fatal && globalThis.__microcircuitPanic) || String(err && err.message || err);
+  post({ type: EEv.ERROR, kind: fatal ? 'panic' : (err && err.kind) || 'error', message, fatal, patterns: evaluating });
+  evaluating = null;
+  regionsBusy = false;
+  if (fatal) {
+    sim = null;
+    queue = [];
+    latest = null;
+  }
+}
+
+function regionsSlice() {
+  regionsBusy = true;
+  const r = sim.regions(GRID, BUDGET_MS);
+  if (r) {
+    regionsBusy = false;
+    post({ type: EEv.REGIONS, regions: r }, [r.rgba.buffer]);
+  }
+}
+
+function tick() {
+  if (!sim) return;
+  try {
+    if (evaluating != null) {
+      const report = sim.advance(0, BUDGET_MS);
+      for (const e of report.evaluated) post({ type: EEv.METRICS, evaluated: e });
+      if (report.phase !== 'validating' && report.phase !== 'testing') evaluating = null;
+    } else if (regionsBusy) {
+      regionsSlice();
+    } else if (queue.length) {
+      const { which, snapshot } = queue.shift();
+      evaluating = snapshot.patterns;
+      sim.loadSnapshot(snapshot.meta, snapshot.weights, which);
+    } else if (latest) {
+      const snapshot = latest;
+      latest = null;
+      sim.loadSnapshot(snapshot.meta, snapshot.weights, null);
+      regionsSlice();
+    }
+  } catch (err) {
+    fail(err);
+  }
+  if (sim && (evaluating != null || regionsBusy || queue.length || latest)) schedule();
+}
+
+function start(msg) {
+  if (sim) sim.free();
+  sim = null;
+  queue = [];
+  latest = null;
+  evaluating = null;
+  regionsBusy = false;
+  gen = msg.gen;
+  try {
+    if (msg.mnist && !mnistGiven) {
+      provideMnist(msg.mnist.images, msg.mnist.labels);
+      mnistGiven = true;
+    }
+    sim = Sim.forEvaluation(msg.setup, msg.data ? new Uint8Array(msg.data) : null);
+  } catch (err) {
+    if (needsMnist(err)) return fetchMnistThen(msg);
+    fail(err);
+  }
+}
+
+function handle(msg) {
+  switch (msg.cmd) {
+    case ECmd.INIT:
+      start(msg);
+      break;
+    case ECmd.SNAPSHOT:
+      if (msg.which === 'regions') latest = msg.snapshot;
+      else queue.push(msg);
+      break;
+  }
+  schedule();
+}
+
+// A run of MNIST needs the subset, fetched the first time (mnist.js); messages
+// that arrive meanwhile wait, then `msg` is handled again.
+function fetchMnistThen(msg) {
+  loaded = false;
+  loadMnist(provideMnist).then(() => {
+    loaded = true;
+    handle(msg);
+  }, (err) => {
+    loaded = true;
+    fail(err);
+  }).finally(() => early.splice(0).forEach(handle));
+}
+
+// Messages that arrive while the wasm module loads wait for it.
+let loaded = false;
+const early = [];
+onmessage = (e) => (loaded ? handle(e.data) : early.push(e.data));
+
+try {
+  await init();
+  loaded = true;
+  early.splice(0).forEach(handle);
+} catch (err) {
+  post({ type: EEv.ERROR, kind: 'load', message: `cannot load the evaluator: ${err.message || err}`, fatal: false, patterns: null });
+}
