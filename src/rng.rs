@@ -23,6 +23,8 @@ pub enum Stream {
     Hardware = 5,
     /// Seeds of the chip's per-column LFSRs ([`crate::model::lfsr`]).
     Lfsr = 6,
+    /// Fixed per-channel offsets of the analog MAC ([`crate::model::analog`]).
+    Analog = 7,
 }
 
 /// Seeded generator of uniform and normal deviates.

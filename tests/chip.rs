@@ -11,7 +11,9 @@ use cli::{fails_with, json, run};
 use microcircuit::model;
 use microcircuit::model::bss2::WeightScales;
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::{Accumulator, ArithKind, RngModel, Rounding};
+use microcircuit::model::formats::{
+    Accumulator, AnalogModel, ArithKind, PhiModel, RngModel, Rounding,
+};
 use microcircuit::model::network::Network;
 use microcircuit::model::params::Params;
 
@@ -239,6 +241,14 @@ fn bad_realistic_settings_are_refused_with_field_value_and_range() {
 #[test]
 fn the_formats_line_says_which_realistic_pieces_are_on() {
     let mut a = Params::yin_yang_bss2().arith;
+    assert_eq!(
+        a.describe(),
+        "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002 × sends, noise 2 \
+         LSB, int8 per 128 inputs), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
+         nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
+         (Q6.9), PyraLNet rule every 100 steps"
+    );
+    (a.analog, a.phi) = (AnalogModel::Ideal, PhiModel::F32);
     assert_eq!(
         a.describe(),
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0.7/Q0.15, \

@@ -9,7 +9,9 @@ use serde_json::json;
 use microcircuit::data;
 use microcircuit::experiments::mean_sd;
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::{Accumulator, ArithKind, RngModel, Rounding};
+use microcircuit::model::formats::{
+    Accumulator, AnalogModel, ArithKind, MulRounding, PhiModel, RngModel, Rounding,
+};
 use microcircuit::model::params::Params;
 use microcircuit::model::presets::{EtaDecay, Preset, Task, format_hints};
 use microcircuit::train::{Checkpoint, MAX_CHECKPOINT_BYTES, RunConfig, Trainer};
@@ -79,6 +81,11 @@ pub struct TrainArgs {
     data: Option<PathBuf>,
 }
 
+/// The flags of the chip's formats beyond `--arith`.
+const CHIP_FLAGS: &str = "--rounding/--readout-noise/--carry/--rng/--accumulator/\
+                          --shadow-frac-bits/--analog/--analog-gain/--analog-noise/\
+                          --analog-offset/--phi/--gain-rounding";
+
 /// The number-format flags of `train` and `bench`.
 #[derive(Args, Debug, Default, Clone)]
 pub struct ArithArgs {
@@ -106,6 +113,27 @@ pub struct ArithArgs {
     /// Fractional bits of the shadow16 weight with --arith bss2 (1..=9).
     #[arg(long, value_name = "F")]
     pub shadow_frac_bits: Option<u32>,
+    /// Dendritic sums with --arith bss2: mock (hxtorch's analog MAC: gain, noise,
+    /// int8 per 128 inputs) or ideal (exact sums of the codes).
+    #[arg(long)]
+    pub analog: Option<AnalogModel>,
+    /// Gain of one send of the mock MAC, LSB per unit of Σ x w (> 0; 0.002).
+    #[arg(long, value_name = "G")]
+    pub analog_gain: Option<f32>,
+    /// Noise of the mock MAC's readouts, in LSB (>= 0; 2).
+    #[arg(long, value_name = "SIGMA")]
+    pub analog_noise: Option<f32>,
+    /// Sd of the mock MAC's fixed per-channel offsets, in LSB (>= 0; 0).
+    #[arg(long, value_name = "SIGMA")]
+    pub analog_offset: Option<f32>,
+    /// φ of the error factors with --arith bss2: table (Q0.15 lookup, integer
+    /// gain) or f32.
+    #[arg(long)]
+    pub phi: Option<PhiModel>,
+    /// Rounding of the error gain's multiply with --phi table: floor, zero or
+    /// nearest.
+    #[arg(long)]
+    pub gain_rounding: Option<MulRounding>,
 }
 
 impl ArithArgs {
@@ -117,6 +145,12 @@ impl ArithArgs {
             || self.rng.is_some()
             || self.accumulator.is_some()
             || self.shadow_frac_bits.is_some()
+            || self.analog.is_some()
+            || self.analog_gain.is_some()
+            || self.analog_noise.is_some()
+            || self.analog_offset.is_some()
+            || self.phi.is_some()
+            || self.gain_rounding.is_some()
     }
 
     fn any(&self) -> bool {
@@ -132,7 +166,7 @@ pub fn apply_arith(params: &mut Params, a: &ArithArgs) -> Result<()> {
     }
     if params.arith.kind == ArithKind::Float && a.chip_flags() {
         return Err(Error::param(
-            "--rounding/--readout-noise/--carry/--rng/--accumulator/--shadow-frac-bits",
+            CHIP_FLAGS,
             "with float arithmetic",
             "only with --arith bss2",
         ));
@@ -144,6 +178,12 @@ pub fn apply_arith(params: &mut Params, a: &ArithArgs) -> Result<()> {
     c.rng = a.rng.unwrap_or(c.rng);
     c.accumulator = a.accumulator.unwrap_or(c.accumulator);
     c.shadow_frac_bits = a.shadow_frac_bits.unwrap_or(c.shadow_frac_bits);
+    c.analog = a.analog.unwrap_or(c.analog);
+    c.analog_gain = a.analog_gain.unwrap_or(c.analog_gain);
+    c.analog_noise = a.analog_noise.unwrap_or(c.analog_noise);
+    c.analog_offset = a.analog_offset.unwrap_or(c.analog_offset);
+    c.phi = a.phi.unwrap_or(c.phi);
+    c.gain_rounding = a.gain_rounding.unwrap_or(c.gain_rounding);
     params.validate()
 }
 
@@ -427,7 +467,7 @@ fn resume(a: TrainArgs, path: &Path) -> Result<serde_json::Value> {
     }
     if a.arith.any() {
         return Err(Error::param(
-            "--arith/--rounding/--readout-noise/--carry/--rng/--accumulator/--shadow-frac-bits",
+            format!("--arith/{CHIP_FLAGS}"),
             "with --load",
             "none: a checkpoint keeps the number formats of its run",
         ));

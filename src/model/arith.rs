@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::kernels;
+use crate::model::kernels::{matvec, matvec_pair};
 use crate::model::params::Transfer;
-use crate::model::weights::{Projection, Projections};
+use crate::model::weights::{Mat, Projection, Projections};
 use crate::rng::RngState;
 
 /// Identifies a plastic matrix: projection and layer k.
@@ -104,6 +105,26 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
 
     /// Presynaptic rates as the synapses receive them, in place.
     fn synaptic_rates(&self, r: &mut [f32]);
+
+    /// A dendritic sum `out = W r` of matrix `m` (basal: W^up, interneuron: W^ip).
+    fn dendrite(&mut self, _m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
+        matvec(&w.data, w.rows, w.cols, r, out);
+    }
+
+    /// The apical sum of layer k, `out = W^down r_{k+1} + W^pi r^I_k` (two
+    /// matrices of the same shape).
+    fn apical_sum(
+        &mut self,
+        _k: usize,
+        down: &Mat,
+        r: &[f32],
+        pi: &Mat,
+        r_i: &[f32],
+        out: &mut [f32],
+    ) {
+        debug_assert!(down.has_shape(pi.rows, pi.cols));
+        matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
+    }
 
     /// The low-pass input of PyraLNet, `lp += a (x − lp)`, and the rates `r_0` the
     /// synapses see. (Float keeps the low pass in `r_0` itself.)

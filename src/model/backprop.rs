@@ -190,11 +190,11 @@ pub fn forward(net: &Network, s: &mut State, x: &[f32]) {
     let nl = net.params.n_layers();
     s.r[0][..x.len()].copy_from_slice(x);
     for k in 1..nl {
-        net.basal(s, k);
+        net.basal(s, k, &mut Float);
         net.soma_hidden(s, k, Solve::Steady, false);
         net.rates(s, k, &Float);
     }
-    net.basal(s, nl);
+    net.basal(s, nl, &mut Float);
     net.soma_out(s, Solve::Steady, false);
     net.rates(s, nl, &Float);
 }

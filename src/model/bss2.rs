@@ -52,19 +52,19 @@
 use fixed::types::{I1F7, I1F15};
 
 use crate::error::{Error, Result};
+use crate::model::analog::{Analog, gain, round_i32};
+pub use crate::model::analog::{RATE_MAX, rate_code, weight_code};
 use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
-use crate::model::formats::{Accumulator, ArithConfig, RngModel, Rounding};
-use crate::model::kernels::phi;
+use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, RngModel, Rounding};
+use crate::model::kernels::{matvec, matvec_pair, phi};
 use crate::model::lfsr::LfsrBank;
 use crate::model::network::Network;
-use crate::model::params::{InitMode, Params, Range, Transfer, layer};
-use crate::model::weights::{Projection, Projections};
+use crate::model::params::{Params, Transfer, layer};
+use crate::model::ppu::{PhiTable, factor_code};
+use crate::model::weights::{Mat, Projection, Projections};
 use crate::model::writeback::{Draws, Register};
 pub use crate::model::writeback::{UPDATE_FRAC_BITS, W_MAX};
 use crate::rng::{SimRng, Stream};
-
-/// Largest synaptic input code (5 bits).
-pub const RATE_MAX: i32 = 31;
 
 /// The PPU multiply in Q0.7: `floor(a · b / 2^7)`, saturating only for (−1)·(−1).
 #[inline]
@@ -100,27 +100,6 @@ pub fn q15(x: f32) -> I1F15 {
     }
 }
 
-/// `round(x)` (half away from zero) as an integer, saturating, NaN → 0. Exact for
-/// |x| < 2^22 (adding ½ is exact there); beyond, callers clamp anyway. Not
-/// `f32::round`, which is a library call on the baseline x86-64 target and took a
-/// third of the emulation's time.
-#[inline(always)]
-fn round_i32(x: f32) -> i32 {
-    (x + 0.5f32.copysign(x)) as i32
-}
-
-/// 5-bit input code of rate `r`: `clamp(round(31 r / r_max), 0, 31)` (NaN → 0).
-#[inline]
-pub fn rate_code(r: f32, r_max: f32) -> i32 {
-    round_i32(r * (RATE_MAX as f32 / r_max)).clamp(0, RATE_MAX)
-}
-
-/// 6-bit weight code of `w` with scale `s`: `clamp(round(w / s), −63, 63)`.
-#[inline]
-pub fn weight_code(w: f32, inv_scale: f32) -> i32 {
-    round_i32(w * inv_scale).clamp(-W_MAX, W_MAX)
-}
-
 /// `floor(u / 2^k)` (floor) or `floor((u + U) / 2^k)`, U uniform in `[0, 2^k)`
 /// (stochastic), for `k` in 1..=31.
 #[inline]
@@ -128,64 +107,7 @@ pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 
     Draws::Pcg(rng).round(u, k, rounding, 0)
 }
 
-/// The per-projection weight scales `s` (value of one weight LSB), fixed at
-/// initialisation from the parameters alone (so a checkpoint needs no extra field).
-///
-/// Rule: the grid covers `±headroom · max(|lo|, |hi|)` of the projection's initial
-/// range, `s = headroom · max(|lo|, |hi|) / 63` (a zero range counts as 1), so that
-/// learning can grow weights `headroom` times beyond their initial extent before
-/// they saturate. `arith.w_up_max` (layer k) replaces it for W^up_k: `s = w_up_max / 63`.
-/// In the self-predicting mode W^ip_k and W^pi_k mirror W^up_{k+1} and W^down_k, so
-/// their scales are `c_k s(W^up_{k+1})` and `s(W^down_k)`, and the SPS holds code
-/// for code.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeightScales {
-    pub up: Vec<f32>,
-    pub ip: Vec<f32>,
-    pub pi: Vec<f32>,
-    pub down: Vec<f32>,
-}
-
-impl WeightScales {
-    pub fn new(p: &Params) -> Self {
-        let h = p.arith.headroom;
-        let rule = |r: Range| {
-            let m = r.lo.abs().max(r.hi.abs());
-            h * if m > 0.0 { m } else { 1.0 } / W_MAX as f32
-        };
-        let nl = p.n_layers();
-        let mut s = WeightScales {
-            up: vec![0.0; nl + 1],
-            ip: vec![0.0; nl],
-            pi: vec![0.0; nl],
-            down: vec![0.0; nl],
-        };
-        for k in 1..=nl {
-            s.up[k] = match &p.arith.w_up_max {
-                Some(m) => layer(m, k) / W_MAX as f32,
-                None => rule(p.init.up_range(k, nl)),
-            };
-        }
-        for k in 1..nl {
-            s.down[k] = rule(p.init.down_range(k, nl));
-            (s.ip[k], s.pi[k]) = match p.init.mode {
-                InitMode::SelfPredicting => (p.sps_factor(k) * s.up[k + 1], s.down[k]),
-                InitMode::Random => (rule(p.init.w_ip), rule(p.init.w_pi)),
-            };
-        }
-        s
-    }
-
-    /// The scale of matrix `m`.
-    pub fn get(&self, m: MatrixId) -> f32 {
-        match m.proj {
-            Projection::Up => self.up[m.k],
-            Projection::Ip => self.ip[m.k],
-            Projection::Pi => self.pi[m.k],
-            Projection::Down => self.down[m.k],
-        }
-    }
-}
+pub use crate::model::scales::WeightScales;
 
 /// The chip's arithmetic: configuration, weight scales and the hardware stream of
 /// the seeded generator (stochastic rounding, readout noise).
@@ -202,6 +124,12 @@ pub struct Bss2 {
     acc: Vec<(MatrixId, u32, Vec<i32>)>,
     // With `rng = lfsr`: the per-column registers of stochastic rounding.
     lfsr: LfsrBank,
+    // With `analog = mock`: the MAC's noise and offsets (noise draws from `rng`).
+    analog: Option<Analog>,
+    // Scratch for the apical sum's second MAC.
+    v_pi: Vec<f32>,
+    // With `phi = table`: φ of every readout code.
+    phi: Option<PhiTable>,
 }
 
 impl Bss2 {
@@ -215,6 +143,47 @@ impl Bss2 {
             pre_q: Vec::new(),
             acc: Vec::new(),
             lfsr: LfsrBank::new(seed),
+            analog: (p.arith.analog == AnalogModel::Mock).then(|| {
+                let a = &p.arith;
+                Analog::new(a.analog_noise, a.analog_offset, seed).centred(a.analog_center)
+            }),
+            v_pi: Vec::new(),
+            phi: (p.arith.phi == PhiModel::Table)
+                .then(|| PhiTable::logistic(p.arith.potential_range)),
+        }
+    }
+
+    /// `out = W r` of matrix `m` through the mock MAC ([`crate::model::analog`]).
+    fn mac(&mut self, m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
+        let (gain, scale, r_max) = (gain(&self.cfg, m), self.scales.get(m), self.cfg.rate_max);
+        let a = self.analog.as_mut().expect("analog = mock");
+        a.mac(
+            m,
+            &w.data,
+            (w.rows, w.cols),
+            scale,
+            r,
+            r_max,
+            gain,
+            &mut self.rng,
+            out,
+        );
+    }
+
+    /// The error factor of `φ(u) − φ(v)` from readout codes `cu`, `cv`: in f32
+    /// (`phi = f32`) or from the Q0.15 table with the integer gain (`table`).
+    #[inline]
+    fn phi_error(&self, m: MatrixId, f: Transfer, cu: i32, cv: i32) -> f32 {
+        match &self.phi {
+            None => {
+                let e = phi(f, self.potential(cu)) - phi(f, self.potential(cv));
+                self.factor(m, e)
+            }
+            Some(t) => {
+                let unit = self.post_unit(m);
+                let code = factor_code(t.get(cu) - t.get(cv), unit, self.cfg.gain_rounding);
+                code as f32 * (unit / 128.0)
+            }
         }
     }
 
@@ -470,6 +439,46 @@ impl Arith for Bss2 {
         u64::from(self.cfg.plasticity_every)
     }
 
+    fn dendrite(&mut self, m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
+        match self.analog {
+            None => matvec(&w.data, w.rows, w.cols, r, out),
+            Some(_) => self.mac(m, w, r, out),
+        }
+    }
+
+    fn apical_sum(
+        &mut self,
+        k: usize,
+        down: &Mat,
+        r: &[f32],
+        pi: &Mat,
+        r_i: &[f32],
+        out: &mut [f32],
+    ) {
+        if self.analog.is_none() {
+            return matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
+        }
+        // Two MACs (own scales and inputs), added digitally.
+        let (md, mp) = (
+            MatrixId {
+                proj: Projection::Down,
+                k,
+            },
+            MatrixId {
+                proj: Projection::Pi,
+                k,
+            },
+        );
+        let mut v_pi = std::mem::take(&mut self.v_pi);
+        v_pi.resize(pi.rows, 0.0);
+        self.mac(md, down, r, out);
+        self.mac(mp, pi, r_i, &mut v_pi);
+        for (o, p) in out.iter_mut().zip(&v_pi) {
+            *o += p;
+        }
+        self.v_pi = v_pi;
+    }
+
     fn synaptic_rates(&self, r: &mut [f32]) {
         let r_max = self.cfg.rate_max;
         for x in r.iter_mut() {
@@ -499,8 +508,7 @@ impl Arith for Bss2 {
             // The prediction v̂ = c v is read, not c times a read of v: a clamped
             // readout then clamps soma and prediction alike.
             let (cu, cv) = (self.read(ui), self.read(c * vi));
-            let e = phi(f, self.potential(cu)) - phi(f, self.potential(cv));
-            *o = self.factor(m, e);
+            *o = self.phi_error(m, f, cu, cv);
         }
     }
 
@@ -515,8 +523,7 @@ impl Arith for Bss2 {
     fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], _r: &[f32], out: &mut [f32]) {
         for (o, &ui) in out.iter_mut().zip(u) {
             let (cu, cv) = (self.read(ui), self.read(*o));
-            let e = phi(f, self.potential(cu)) - phi(f, self.potential(cv));
-            *o = self.factor(m, e);
+            *o = self.phi_error(m, f, cu, cv);
         }
     }
 

@@ -6,6 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::model::chip_options::{
+    ANALOG_GAIN_DEFAULT, ANALOG_NOISE_DEFAULT, ANALOG_SENDS_MAX, AnalogModel, AnalogSends,
+    MulRounding, PhiModel,
+};
 
 /// Which arithmetic a run uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -210,6 +214,59 @@ pub struct ArithConfig {
     /// Fractional bits `F` of the `shadow16` weight (1..=9; 9 fills 16 bits).
     #[serde(skip_serializing_if = "is_default_frac")]
     pub shadow_frac_bits: u32,
+    /// The synapse array's dendritic sums: `ideal` (left out of configs) or
+    /// hxtorch's `mock` of the analog multiply-accumulate.
+    #[serde(skip_serializing_if = "is_ideal_analog")]
+    pub analog: AnalogModel,
+    /// Gain of one send of the mock MAC: output LSB per unit of `Σ x w` (codes).
+    #[serde(skip_serializing_if = "is_default_gain")]
+    pub analog_gain: f32,
+    /// Standard deviation of the mock MAC's noise per block readout, in LSB.
+    #[serde(skip_serializing_if = "is_default_noise")]
+    pub analog_noise: f32,
+    /// Standard deviation of the fixed per-channel offsets (LSB) that remain after
+    /// the readout's baseline subtraction, drawn once per seed; 0: none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub analog_offset: f32,
+    /// Add half an LSB per block when converting a MAC's code back (a digital
+    /// constant on the PPU or host): `floor` biases each block readout by −½ LSB
+    /// on average once the noise dithers it (σ ≳ 1 LSB); false: as hxtorch.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub analog_center: bool,
+    /// Sends per input of each MAC; `None`: one each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analog_sends: Option<AnalogSends>,
+    /// φ of the error factors: `f32` (left out of configs) or a Q0.15 `table`.
+    #[serde(skip_serializing_if = "is_f32_phi")]
+    pub phi: PhiModel,
+    /// Rounding of the error gain's multiply with `phi = table` (`nearest` is
+    /// left out of configs).
+    #[serde(skip_serializing_if = "is_nearest")]
+    pub gain_rounding: MulRounding,
+}
+
+fn is_ideal_analog(x: &AnalogModel) -> bool {
+    *x == AnalogModel::Ideal
+}
+
+fn is_default_gain(x: &f32) -> bool {
+    *x == ANALOG_GAIN_DEFAULT
+}
+
+fn is_default_noise(x: &f32) -> bool {
+    *x == ANALOG_NOISE_DEFAULT
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
+}
+
+fn is_f32_phi(x: &PhiModel) -> bool {
+    *x == PhiModel::F32
+}
+
+fn is_nearest(x: &MulRounding) -> bool {
+    *x == MulRounding::Nearest
 }
 
 fn is_pcg(x: &RngModel) -> bool {
@@ -245,6 +302,14 @@ impl Default for ArithConfig {
             rng: RngModel::Pcg,
             accumulator: Accumulator::Ideal32,
             shadow_frac_bits: SHADOW_FRAC_BITS_MAX,
+            analog: AnalogModel::Ideal,
+            analog_gain: ANALOG_GAIN_DEFAULT,
+            analog_noise: ANALOG_NOISE_DEFAULT,
+            analog_offset: 0.0,
+            analog_center: false,
+            analog_sends: None,
+            phi: PhiModel::F32,
+            gain_rounding: MulRounding::Nearest,
         }
     }
 }
@@ -298,6 +363,35 @@ impl ArithConfig {
                 ),
             ));
         }
+        in_range("analog_gain", self.analog_gain, 0.0, 1e3, true)?;
+        in_range("analog_noise", self.analog_noise, 0.0, 128.0, false)?;
+        in_range("analog_offset", self.analog_offset, 0.0, 128.0, false)?;
+        if let Some(s) = &self.analog_sends {
+            let hidden = n_layers.saturating_sub(1);
+            for (name, list, len) in [
+                ("up", &s.up, n_layers),
+                ("ip", &s.ip, hidden),
+                ("pi", &s.pi, hidden),
+                ("down", &s.down, hidden),
+            ] {
+                if list.len() != len {
+                    return Err(Error::param(
+                        format!("arith.analog_sends.{name}"),
+                        format!("{list:?}"),
+                        format!("{len} value(s), one per W^{name} matrix"),
+                    ));
+                }
+                if let Some((i, x)) =
+                    (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
+                {
+                    return Err(Error::param(
+                        format!("arith.analog_sends.{name}[{i}]"),
+                        x,
+                        format!("an integer with 1 <= sends <= {ANALOG_SENDS_MAX}"),
+                    ));
+                }
+            }
+        }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
             ("error_gain_up", &self.error_gain_up, 32768.0),
@@ -347,9 +441,35 @@ impl ArithConfig {
                     }
                     _ => String::new(),
                 };
+                let analog = match self.analog {
+                    AnalogModel::Ideal => String::new(),
+                    AnalogModel::Mock => {
+                        let sends = if self.analog_sends.is_some() {
+                            " × sends"
+                        } else {
+                            ""
+                        };
+                        let offset = if self.analog_offset > 0.0 {
+                            format!(", offsets σ {} LSB", self.analog_offset)
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 inputs)",
+                            self.analog_gain, self.analog_noise
+                        )
+                    }
+                };
+                let phi = match self.phi {
+                    PhiModel::F32 => String::new(),
+                    PhiModel::Table => format!(
+                        ", φ Q0.15 table (gain rounded {})",
+                        self.gain_rounding.name()
+                    ),
+                };
                 format!(
-                    "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8{noise}, \
-                     PPU Q0.7/Q0.15, {} rounding{rng}{carry}{register}{period}",
+                    "BSS-2: weights 6-bit ±63 × scale, rates 5-bit{analog}, readouts int8{noise}, \
+                     PPU Q0.7/Q0.15{phi}, {} rounding{rng}{carry}{register}{period}",
                     self.rounding.name()
                 )
             }

@@ -1,12 +1,14 @@
 //! The model: the microcircuit and the two engines that run it, read top-down.
 //!
 //! - [`params`], [`presets`]: the parameters and the published presets;
-//!   [`formats`]: the configuration of the number formats.
+//!   [`formats`]: the configuration of the number formats ([`chip_options`]: the
+//!   analog MAC's and the PPU's options).
 //! - [`kernels`]: the transfer functions and vector operations, bit-identical on
 //!   every platform.
 //! - [`weights`]: the weight matrices and the one list of projection kinds.
 //! - [`arith`]: the arithmetic the engines compute with ([`arith::Float`]), and
-//!   [`bss2`], the BrainScaleS-2 formats ([`bss2::Bss2`]).
+//!   [`bss2`], the BrainScaleS-2 formats ([`bss2::Bss2`]; [`scales`]: the weight
+//!   codes' scales).
 //! - [`network`]: the network, its state and the compartment terms both engines
 //!   share (SPEC §1); [`plasticity`]: the learning rules (SPEC §2).
 //! - [`record`]: the recorder the engines tick.
@@ -14,10 +16,12 @@
 //!   [`pyralnet`] and [`steadnet`], the two engines; [`backprop`], the reference
 //!   learners on the same forward model; [`build`] picks one.
 
+pub mod analog;
 pub mod arith;
 pub mod backprop;
 pub mod bss2;
 pub mod budget;
+pub mod chip_options;
 pub mod engine;
 pub mod formats;
 pub mod kernels;
@@ -26,9 +30,11 @@ pub mod network;
 pub mod params;
 pub mod partial;
 pub mod plasticity;
+pub mod ppu;
 pub mod presets;
 pub mod pyralnet;
 pub mod record;
+pub mod scales;
 pub mod steadnet;
 pub mod weights;
 pub mod writeback;

@@ -25,10 +25,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::arith::{Arith, Float};
-use crate::model::kernels::{self, matvec, matvec_pair};
+use crate::model::arith::{Arith, Float, MatrixId};
+use crate::model::kernels;
 use crate::model::params::{Feedback, InitMode, Params, layer};
-use crate::model::weights::{Mat, Projections};
+use crate::model::weights::{Mat, Projection, Projections};
 use crate::rng::{SimRng, Stream};
 
 /// Weights, plasticity traces Δ and parameters: everything a checkpoint holds.
@@ -374,32 +374,28 @@ impl Network {
     }
 
     /// Basal potential `v_B,k = W^up_k r_{k-1}`.
-    pub(crate) fn basal(&self, s: &mut State, k: usize) {
-        let w = &self.w.up[k];
-        matvec(&w.data, w.rows, w.cols, &s.r[k - 1], &mut s.v_b[k]);
+    pub(crate) fn basal<A: Arith>(&self, s: &mut State, k: usize, a: &mut A) {
+        let m = MatrixId {
+            proj: Projection::Up,
+            k,
+        };
+        a.dendrite(m, &self.w.up[k], &s.r[k - 1], &mut s.v_b[k]);
     }
 
     /// Interneuron dendrite `v^I_k = W^ip_k r_k`.
-    pub(crate) fn inter_dendrite(&self, s: &mut State, k: usize) {
-        let w = &self.w.ip[k];
-        matvec(&w.data, w.rows, w.cols, &s.r[k], &mut s.v_i[k]);
+    pub(crate) fn inter_dendrite<A: Arith>(&self, s: &mut State, k: usize, a: &mut A) {
+        let m = MatrixId {
+            proj: Projection::Ip,
+            k,
+        };
+        a.dendrite(m, &self.w.ip[k], &s.r[k], &mut s.v_i[k]);
     }
 
     /// Apical potential `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`.
-    pub(crate) fn apical(&self, s: &mut State, k: usize) {
+    pub(crate) fn apical<A: Arith>(&self, s: &mut State, k: usize, a: &mut A) {
+        // Both matrices are n_k × n_{k+1}: one pass over the rows (float).
         let (wd, wp) = (&self.w.down[k], &self.w.pi[k]);
-        // Both matrices are n_k × n_{k+1}: one pass over the rows.
-        debug_assert!(wd.has_shape(wp.rows, wp.cols));
-        let (rows, cols) = (wd.rows, wd.cols);
-        matvec_pair(
-            &wd.data,
-            &s.r[k + 1],
-            &wp.data,
-            &s.r_i[k],
-            rows,
-            cols,
-            &mut s.v_a[k],
-        );
+        a.apical_sum(k, wd, &s.r[k + 1], wp, &s.r_i[k], &mut s.v_a[k]);
     }
 
     /// Hidden pyramidal soma of layer k, `D = g_B v_B + g_A v_A` (with `apical`

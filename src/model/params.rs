@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::formats::ArithConfig;
+use crate::model::formats::{ArithConfig, PhiModel};
 
 /// Largest number of synapses (all matrices together) a network may have. Each
 /// synapse costs a weight and a low-pass trace (8 bytes): 20 M synapses are 160 MB,
@@ -475,6 +475,13 @@ impl Params {
         count("n_exposures", self.n_exposures, 1000)?;
         positive("max_potential", self.max_potential)?;
         self.arith.validate(nl)?;
+        if self.arith.phi == PhiModel::Table && self.transfer != Transfer::Logistic {
+            return Err(Error::param(
+                "arith.phi",
+                "table",
+                "f32 with transfer soft_relu (its values exceed a Q0.15 table's range 0..1)",
+            ));
+        }
         Ok(())
     }
 

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::formats::{Accumulator, ArithConfig, ArithKind, RngModel, Rounding};
+use crate::model::formats::{
+    Accumulator, AnalogModel, AnalogSends, ArithConfig, ArithKind, PhiModel, RngModel, Rounding,
+};
 use crate::model::params::{
     Feedback, Init, InitMode, LowpassStart, OutputRanges, Params, Range, Transfer, layer,
 };
@@ -257,7 +259,13 @@ impl Params {
     ///   and carry in a 16-bit saturating shadow weight with 9 fractional bits
     ///   (SteadNet, 10 seeds: 96.1 ± 0.6 %, the same as the ideal PCG draws and
     ///   32-bit register, 96.1 ± 1.1 %; `rng: pcg`, `accumulator: ideal32` select
-    ///   those).
+    ///   those);
+    /// - dendritic sums by hxtorch's mock of the analog MAC (gain 0.002 per send,
+    ///   noise 2 LSB, int8 per 128 inputs) with sends per projection that put one
+    ///   MAC LSB near one readout LSB, V/128 (`up` [525, 10], `ip` [10], `pi` and
+    ///   `down` [328]; one send each stays at chance), and φ from a Q0.15 table
+    ///   (docs/hardware.md has the measurements; `analog: ideal`, `phi: f32` select
+    ///   the exact sums and f32 φ).
     pub fn yin_yang_bss2() -> Self {
         let mut p = Params::yin_yang();
         p.eta_up = vec![0.25, 5e-4];
@@ -273,6 +281,14 @@ impl Params {
             plasticity_every: 100,
             rng: RngModel::Lfsr,
             accumulator: Accumulator::Shadow16,
+            analog: AnalogModel::Mock,
+            analog_sends: Some(AnalogSends {
+                up: vec![525, 10],
+                ip: vec![10],
+                pi: vec![328],
+                down: vec![328],
+            }),
+            phi: PhiModel::Table,
             ..ArithConfig::default()
         };
         p

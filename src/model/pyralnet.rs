@@ -87,11 +87,11 @@ impl<A: Arith> PyraLNet<A> {
             }
         }
         for k in 1..=nl {
-            net.basal(s, k);
+            net.basal(s, k, arith);
         }
         for k in 1..nl {
-            net.inter_dendrite(s, k);
-            net.apical(s, k);
+            net.inter_dendrite(s, k, arith);
+            net.apical(s, k, arith);
         }
         // The rule runs every `every`-th step (1 in float), with a step of `every·dt`.
         let every = arith.plasticity_every();

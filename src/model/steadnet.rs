@@ -67,18 +67,18 @@ impl<A: Arith> SteadNet<A> {
             // fixed too), so they start at layer 2 with the stored v_A.
             let first = if pass == 0 { 1 } else { 2 };
             for k in first..nl {
-                net.basal(s, k);
+                net.basal(s, k, a);
                 net.soma_hidden(s, k, st, pass > 0);
                 net.rates(s, k, a);
             }
-            net.basal(s, nl);
+            net.basal(s, nl, a);
             net.soma_out(s, st, nudged);
             net.rates(s, nl, a);
             for k in (1..nl).rev() {
-                net.inter_dendrite(s, k);
+                net.inter_dendrite(s, k, a);
                 net.soma_inter(s, k, st);
                 net.rates_inter(s, k, a);
-                net.apical(s, k);
+                net.apical(s, k, a);
                 net.soma_hidden(s, k, st, true);
                 net.rates(s, k, a);
             }

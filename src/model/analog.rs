@@ -1,0 +1,381 @@
+//! The codes the synapse array sees (5-bit inputs, 6-bit signed weights) and its
+//! analog multiply-accumulate (`arith.analog = mock`), as hxtorch's mock models it
+//! (`perceptron/detail/mac.cpp`, gain and noise from `constants.h`).
+//!
+//! Which sums are analog: every dendritic sum of the network is one synapse array
+//! multiplying weight codes by input codes, so with `mock` each of them is a MAC:
+//! the basal `v_B,k = W^up_k r_{k−1}`, the interneuron dendrite
+//! `v^I_k = W^ip_k r_k`, and the apical `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`
+//! as two MACs (the projections have their own scales and inputs), added digitally,
+//! so the apical potential carries the noise of two readouts. The somas, the
+//! readouts for plasticity and the rule are unchanged ([`crate::model::bss2`]).
+//!
+//! One MAC of matrix `m` with weight codes `w_ij ∈ −63..63` and input codes
+//! `x_j ∈ 0..31`, per output channel `i` and block `b` of 128 inputs:
+//! ```text
+//! y_ib = clamp(floor(g Σ_{j∈b} x_j w_ij + o_ib + σ ξ), −128, 127)   ξ ~ N(0, 1), one per readout
+//! y_i  = clamp(Σ_b y_ib, −128, 127)                                  digital sum, int8 as hxtorch's
+//! v_i  = y_i · s r_max / (31 g)                                      back to the potential scale
+//! ```
+//! with `g = arith.analog_gain · sends(m)` (hxtorch's `gain · num_sends`), `σ =
+//! arith.analog_noise` LSB, and fixed offsets `o_ib ~ N(0, arith.analog_offset²)`
+//! drawn once per seed and matrix ([`Stream::Analog`]). The conversion is the one
+//! that makes `v` the float sum in expectation (without clamp and floor): the
+//! float path's `W r = (s w)(r_max x / 31)`.
+//!
+//! A signed weight is two synapse rows, one excitatory with `max(w, 0)` and one
+//! inhibitory with `max(−w, 0)`, driven by the same input and both onto the same
+//! neuron (grenade's `compute/mac.cpp`): the membrane integrates their difference
+//! and is read once per block, so the noise enters once per readout and the int8
+//! clamp applies to the net sum `Σ x (w⁺ − w⁻) = Σ x w`, not to each row.
+
+use crate::model::arith::MatrixId;
+use crate::model::formats::ArithConfig;
+use crate::model::params::layer;
+use crate::model::weights::Projection;
+use crate::model::writeback::W_MAX;
+use crate::rng::{SimRng, Stream};
+
+/// Largest synaptic input code (5 bits).
+pub const RATE_MAX: i32 = 31;
+/// Signed inputs per MAC block: 256 synapse rows, two per signed weight.
+pub const BLOCK: usize = 128;
+/// The readout's int8 range.
+pub const OUT_MIN: i32 = -128;
+pub const OUT_MAX: i32 = 127;
+
+/// `round(x)` (half away from zero) as an integer, saturating, NaN → 0. Exact for
+/// |x| < 2^22 (adding ½ is exact there); beyond, callers clamp anyway. Not
+/// `f32::round`, which is a library call on the baseline x86-64 target and took a
+/// third of the emulation's time.
+#[inline(always)]
+pub fn round_i32(x: f32) -> i32 {
+    (x + 0.5f32.copysign(x)) as i32
+}
+
+/// `floor(x)` as an integer, saturating, NaN → 0; exact for |x| < 2^31 (the
+/// truncation is exact, and one below it where it rounded up).
+#[inline(always)]
+pub fn floor_i32(x: f32) -> i32 {
+    let t = x as i32;
+    if (t as f32) > x { t - 1 } else { t }
+}
+
+/// 5-bit input code of rate `r`: `clamp(round(31 r / r_max), 0, 31)` (NaN → 0).
+#[inline]
+pub fn rate_code(r: f32, r_max: f32) -> i32 {
+    round_i32(r * (RATE_MAX as f32 / r_max)).clamp(0, RATE_MAX)
+}
+
+/// 6-bit weight code of `w` with scale `s`: `clamp(round(w / s), −63, 63)`.
+#[inline]
+pub fn weight_code(w: f32, inv_scale: f32) -> i32 {
+    round_i32(w * inv_scale).clamp(-W_MAX, W_MAX)
+}
+
+/// The two rows of a signed weight code: (excitatory, inhibitory) magnitudes.
+#[inline]
+pub fn two_rows(w: i32) -> (i32, i32) {
+    (w.max(0), (-w).max(0))
+}
+
+/// One block readout: `clamp(floor(g · sum + noise), −128, 127)`, `noise` in LSB
+/// (offset plus the draw).
+#[inline]
+pub fn block_code(sum: i32, gain: f32, noise: f32) -> i32 {
+    floor_i32(gain * sum as f32 + noise).clamp(OUT_MIN, OUT_MAX)
+}
+
+/// The gain of matrix `m`'s MAC: `arith.analog_gain · sends(m)`.
+pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
+    let sends = match &cfg.analog_sends {
+        None => 1,
+        Some(s) => {
+            let list = match m.proj {
+                Projection::Up => &s.up,
+                Projection::Ip => &s.ip,
+                Projection::Pi => &s.pi,
+                Projection::Down => &s.down,
+            };
+            layer(list, m.k)
+        }
+    };
+    cfg.analog_gain * sends as f32
+}
+
+/// The mock MAC: its noise, and the offsets of every matrix that has run.
+#[derive(Debug, Clone)]
+pub struct Analog {
+    pub sigma: f32,
+    /// Add ½ LSB per block to the code (`arith.analog_center`).
+    pub center: bool,
+    offset_sd: f32,
+    seed: u64,
+    offsets: Vec<(MatrixId, Vec<f32>)>,
+    // Scratch: the input codes of the current MAC.
+    x: Vec<i32>,
+}
+
+impl Analog {
+    /// With noise `sigma` and offsets of sd `offset_sd` (LSB) for the run `seed`.
+    pub fn new(sigma: f32, offset_sd: f32, seed: u64) -> Self {
+        Analog {
+            sigma,
+            center: false,
+            offset_sd,
+            seed,
+            offsets: Vec::new(),
+            x: Vec::new(),
+        }
+    }
+
+    /// With `center`: ½ LSB per block added to the code.
+    pub fn centred(self, center: bool) -> Self {
+        Analog { center, ..self }
+    }
+
+    /// The fixed offsets of matrix `m` (`rows × blocks`, LSB): a function of the
+    /// seed and the matrix alone, so they need no checkpoint.
+    pub fn fresh_offsets(&self, m: MatrixId, n: usize) -> Vec<f32> {
+        if self.offset_sd == 0.0 {
+            return vec![0.0; n];
+        }
+        let proj = match m.proj {
+            Projection::Up => 0u64,
+            Projection::Ip => 1,
+            Projection::Pi => 2,
+            Projection::Down => 3,
+        };
+        let tag = (proj << 32 | m.k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut rng = SimRng::new(self.seed ^ tag, Stream::Analog);
+        (0..n).map(|_| self.offset_sd * rng.normal()).collect()
+    }
+
+    /// `out = v` of one MAC (module doc) of matrix `m`: weights `w` (row-major
+    /// `rows × cols`, values `s · code`), presynaptic rates `r` (on the 5-bit grid),
+    /// gain `gain`; noise from `rng`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn mac(
+        &mut self,
+        m: MatrixId,
+        w: &[f32],
+        (rows, cols): (usize, usize),
+        scale: f32,
+        r: &[f32],
+        r_max: f32,
+        gain: f32,
+        rng: &mut SimRng,
+        out: &mut [f32],
+    ) {
+        let blocks = cols.div_ceil(BLOCK);
+        let j = match self.offsets.iter().position(|o| o.0 == m) {
+            Some(j) => j,
+            None => {
+                let fresh = self.fresh_offsets(m, rows * blocks);
+                self.offsets.push((m, fresh));
+                self.offsets.len() - 1
+            }
+        };
+        self.x.clear();
+        self.x
+            .extend(r[..cols].iter().map(|&ri| rate_code(ri, r_max)));
+        let inv = 1.0 / scale;
+        let unit = scale * r_max / (RATE_MAX as f32 * gain);
+        let offsets = &self.offsets[j].1;
+        for (i, o) in out[..rows].iter_mut().enumerate() {
+            let row = &w[i * cols..(i + 1) * cols];
+            let mut y = 0i32;
+            for (b, (wb, xb)) in row.chunks(BLOCK).zip(self.x.chunks(BLOCK)).enumerate() {
+                let sum: i32 = (wb.iter().zip(xb))
+                    .map(|(&wij, &xj)| {
+                        let (exc, inh) = two_rows(weight_code(wij, inv));
+                        xj * exc - xj * inh
+                    })
+                    .sum();
+                let mut noise = offsets[i * blocks + b];
+                if self.sigma > 0.0 {
+                    noise += self.sigma * rng.normal();
+                }
+                y += block_code(sum, gain, noise);
+            }
+            let y = y.clamp(OUT_MIN, OUT_MAX) as f32;
+            *o = if self.center {
+                (y + 0.5 * blocks as f32) * unit
+            } else {
+                y * unit
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UP1: MatrixId = MatrixId {
+        proj: Projection::Up,
+        k: 1,
+    };
+
+    fn sd(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn a_block_floors_and_saturates_at_int8() {
+        // g Σ = 0.002 · 1000 = 2 exactly; 2.999 floors to 2; negatives toward −∞.
+        assert_eq!(block_code(1000, 0.002, 0.0), 2);
+        assert_eq!(block_code(1000, 0.002, 0.999), 2);
+        assert_eq!(block_code(-250, 0.002, 0.0), -1); // −0.5 → −1, not 0
+        assert_eq!(block_code(-1000, 0.002, -0.001), -3); // −2.001 → −3
+        assert_eq!(floor_i32(-0.0), 0);
+        assert_eq!(floor_i32(-7.0), -7);
+        // The largest block sum, 128 · 31 · 63 = 249 984, is 499.97 LSB: clamped.
+        let full = 128 * 31 * 63;
+        assert_eq!(block_code(full, 0.002, 0.0), 127);
+        assert_eq!(block_code(-full, 0.002, 0.0), -128);
+        // 64 000 · 0.002 = 128: the first sum that saturates; 63 999 does not.
+        assert_eq!(block_code(64_000, 0.002, 0.0), 127);
+        assert_eq!(block_code(63_999, 0.002, 0.0), 127);
+        assert_eq!(block_code(63_000, 0.002, 0.0), 126);
+        assert_eq!(block_code(-64_000, 0.002, 0.0), -128);
+        assert_eq!(block_code(-64_500, 0.002, 0.0), -128);
+    }
+
+    /// A 1 × n matrix with codes `w` at scale 1, inputs `x` (codes), r_max 31.
+    fn run(a: &mut Analog, w: &[i32], x: &[i32], gain: f32, rng: &mut SimRng) -> f32 {
+        let wf: Vec<f32> = w.iter().map(|&c| c as f32).collect();
+        let rf: Vec<f32> = x.iter().map(|&c| c as f32).collect();
+        let mut out = [0.0f32];
+        a.mac(UP1, &wf, (1, w.len()), 1.0, &rf, 31.0, gain, rng, &mut out);
+        out[0]
+    }
+
+    #[test]
+    fn the_output_is_the_sum_back_on_the_potential_scale() {
+        let mut rng = SimRng::new(1, Stream::Hardware);
+        let mut a = Analog::new(0.0, 0.0, 1);
+        // Σ x w = 31·63 + 10·(−20) = 1753; g = 1/64: 27.39 → 27 LSB; one LSB is
+        // s r_max / (31 g) = 1 · 31 / (31/64) = 64 units of x w.
+        assert_eq!(
+            run(&mut a, &[63, -20], &[31, 10], 1.0 / 64.0, &mut rng),
+            27.0 * 64.0
+        );
+        // Gain scaling: four times the gain, four times finer: 109.56 → 109 LSB of
+        // 16; eight times clamps (219 → 127 LSB of 8).
+        assert_eq!(
+            run(&mut a, &[63, -20], &[31, 10], 1.0 / 16.0, &mut rng),
+            109.0 * 16.0
+        );
+        assert_eq!(
+            run(&mut a, &[63, -20], &[31, 10], 1.0 / 8.0, &mut rng),
+            127.0 * 8.0
+        );
+        // Negative sums floor toward −∞: −1753/64 = −27.39 → −28.
+        assert_eq!(
+            run(&mut a, &[-63, 20], &[31, 10], 1.0 / 64.0, &mut rng),
+            -28.0 * 64.0
+        );
+    }
+
+    #[test]
+    fn two_rows_cancel_on_one_membrane_before_the_clamp() {
+        assert_eq!(two_rows(-17), (0, 17));
+        assert_eq!(two_rows(40), (40, 0));
+        assert_eq!(two_rows(0), (0, 0));
+        let mut rng = SimRng::new(1, Stream::Hardware);
+        let mut a = Analog::new(0.0, 0.0, 1);
+        // 64 inputs at +63 and 64 at −63, all at 31: the excitatory row alone would
+        // be 124 992 · 0.002 = 250 LSB (clamped at 127), but the membrane sees the
+        // difference, 0, and one readout.
+        let w: Vec<i32> = (0..128)
+            .map(|j| if j % 2 == 0 { 63 } else { -63 })
+            .collect();
+        assert_eq!(run(&mut a, &w, &[31; 128], 0.002, &mut rng), 0.0);
+        // With noise, one draw per readout (not one per row): sd σ, plus the
+        // floor's 1/12 LSB², mean −1/2.
+        let mut a = Analog::new(2.0, 0.0, 1);
+        let xs: Vec<f64> = (0..40_000)
+            .map(|_| run(&mut a, &w, &[31; 128], 1.0 / 32.0, &mut rng) as f64 / 32.0)
+            .collect();
+        let (mean, s) = sd(&xs);
+        assert!((mean + 0.5).abs() < 0.04, "mean {mean}");
+        assert!((s - (4.0f64 + 1.0 / 12.0).sqrt()).abs() < 0.04, "sd {s}");
+    }
+
+    #[test]
+    fn blocks_of_128_are_clamped_then_summed_digitally() {
+        let mut rng = SimRng::new(1, Stream::Hardware);
+        let mut a = Analog::new(0.0, 0.0, 1);
+        // 256 inputs, g = 1/512: block 1 sums 128 · 31 · 63 = 249 984 (488.25 LSB,
+        // clamped to 127), block 2 −(64 · 31 · 10) = −19 840 (−38.75 → −39): 88 in
+        // all, where one clamp of the whole sum would give 127.
+        let w: Vec<i32> = (0..256)
+            .map(|j| match j {
+                0..128 => 63,
+                128..192 => -10,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(
+            run(&mut a, &w, &[31; 256], 1.0 / 512.0, &mut rng),
+            88.0 * 512.0
+        );
+        // Two blocks at +127 each: the digital sum saturates at int8 too.
+        assert_eq!(
+            run(&mut a, &[63; 256], &[31; 256], 1.0 / 512.0, &mut rng),
+            127.0 * 512.0
+        );
+    }
+
+    #[test]
+    fn noise_has_mean_zero_and_sd_sigma_and_offsets_repeat_per_seed() {
+        let mut rng = SimRng::new(5, Stream::Hardware);
+        let mut a = Analog::new(2.0, 0.0, 5);
+        // g Σ = 672 / 64 = 10.5 LSB: floor(10.5 + N(0, 4)) has mean 10.5 − ½ = 10
+        // and sd √(4 + 1/12).
+        let xs: Vec<f64> = (0..40_000)
+            .map(|_| run(&mut a, &[24], &[28], 1.0 / 64.0, &mut rng) as f64 / 64.0)
+            .collect();
+        let (mean, s) = sd(&xs);
+        assert!((mean - 10.0).abs() < 0.04, "mean {mean}");
+        // Centred (analog_center): half an LSB added back, the mean is g Σ itself.
+        a.center = true;
+        let c: Vec<f64> = (0..40_000)
+            .map(|_| run(&mut a, &[24], &[28], 1.0 / 64.0, &mut rng) as f64 / 64.0)
+            .collect();
+        assert!((sd(&c).0 - 10.5).abs() < 0.04, "centred mean {}", sd(&c).0);
+        a.center = false;
+        assert!((s - (4.0f64 + 1.0 / 12.0).sqrt()).abs() < 0.04, "sd {s}");
+        // Offsets: fixed per seed and matrix, sd as configured, other seeds differ.
+        let a = Analog::new(0.0, 3.0, 7);
+        let o1 = a.fresh_offsets(UP1, 20_000);
+        assert_eq!(o1, Analog::new(2.0, 3.0, 7).fresh_offsets(UP1, 20_000));
+        assert_ne!(o1, Analog::new(0.0, 3.0, 8).fresh_offsets(UP1, 20_000));
+        let down = MatrixId {
+            proj: Projection::Down,
+            k: 1,
+        };
+        assert_ne!(o1, a.fresh_offsets(down, 20_000));
+        let (m, s) = sd(&o1.iter().map(|&x| x as f64).collect::<Vec<_>>());
+        assert!(m.abs() < 0.1 && (s - 3.0).abs() < 0.1, "{m} {s}");
+        assert!(
+            Analog::new(2.0, 0.0, 7)
+                .fresh_offsets(UP1, 3)
+                .iter()
+                .all(|&x| x == 0.0)
+        );
+        // An offset shifts every readout of its channel by the same amount.
+        let mut a = Analog::new(0.0, 3.0, 7);
+        let mut b = Analog::new(0.0, 0.0, 7);
+        let o = a.fresh_offsets(UP1, 1)[0];
+        let want = floor_i32(672.0 / 64.0 + o) as f32 * 64.0;
+        for _ in 0..3 {
+            assert_eq!(run(&mut a, &[24], &[28], 1.0 / 64.0, &mut rng), want);
+        }
+        assert_eq!(run(&mut b, &[24], &[28], 1.0 / 64.0, &mut rng), 10.0 * 64.0);
+    }
+}

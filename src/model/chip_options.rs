@@ -1,0 +1,134 @@
+//! The options of the chip's analog multiply-accumulate and of its φ and gain
+//! arithmetic ([`crate::model::formats::ArithConfig`]'s `analog*`, `phi`,
+//! `gain_rounding`): plain data, named as the CLI and configs spell them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// How the synapse array computes a dendritic sum `W r` (6-bit weight codes times
+/// 5-bit input codes, [`crate::model::analog`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalogModel {
+    /// The exact sum of the codes' values in f32 (ideal).
+    #[default]
+    Ideal,
+    /// hxtorch's mock of the analog multiply-accumulate: per block of 128 inputs
+    /// `clamp(floor(g Σ x w + offset + N(0, σ²)), −128, 127)`, blocks summed.
+    Mock,
+}
+
+/// How φ is computed for the error factors (what plasticity reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhiModel {
+    /// `φ` of the readout's potential in f32, the gain in f32, rounded to Q0.7
+    /// (ideal: the PPU has no FPU).
+    #[default]
+    F32,
+    /// A Q0.15 table indexed by the 8-bit readout code ([`crate::model::ppu`]), the
+    /// gain an integer multiply with `arith.gain_rounding`.
+    Table,
+}
+
+/// Rounding of a fixed-point multiply's result to fewer bits (the PPU program
+/// chooses: a shift floors, a division truncates, adding half first rounds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MulRounding {
+    /// Toward −∞ (an arithmetic shift).
+    Floor,
+    /// Toward zero (a signed division).
+    Zero,
+    /// To nearest, halves toward +∞ (add half an LSB, then shift).
+    #[default]
+    Nearest,
+}
+
+impl std::str::FromStr for AnalogModel {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "ideal" => Ok(AnalogModel::Ideal),
+            "mock" => Ok(AnalogModel::Mock),
+            _ => Err(Error::param("analog", format!("{s:?}"), "mock or ideal")),
+        }
+    }
+}
+
+impl std::str::FromStr for PhiModel {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "f32" => Ok(PhiModel::F32),
+            "table" => Ok(PhiModel::Table),
+            _ => Err(Error::param("phi", format!("{s:?}"), "table or f32")),
+        }
+    }
+}
+
+impl std::str::FromStr for MulRounding {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "floor" => Ok(MulRounding::Floor),
+            "zero" => Ok(MulRounding::Zero),
+            "nearest" => Ok(MulRounding::Nearest),
+            _ => Err(Error::param(
+                "gain_rounding",
+                format!("{s:?}"),
+                "floor, zero or nearest",
+            )),
+        }
+    }
+}
+
+impl AnalogModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            AnalogModel::Ideal => "ideal",
+            AnalogModel::Mock => "mock",
+        }
+    }
+}
+
+impl PhiModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            PhiModel::F32 => "f32",
+            PhiModel::Table => "table",
+        }
+    }
+}
+
+impl MulRounding {
+    pub fn name(self) -> &'static str {
+        match self {
+            MulRounding::Floor => "floor",
+            MulRounding::Zero => "zero",
+            MulRounding::Nearest => "nearest",
+        }
+    }
+}
+
+/// Sends per input of each analog multiply-accumulate (hxtorch's `num_sends`):
+/// the charge of every input event is deposited that many times, so the MAC's
+/// gain is `sends · arith.analog_gain`. One list per projection, layer k = 1..
+/// (`up`: N values, the others N − 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalogSends {
+    pub up: Vec<u32>,
+    pub ip: Vec<u32>,
+    pub pi: Vec<u32>,
+    pub down: Vec<u32>,
+}
+
+/// Largest `arith.analog_sends` entry.
+pub const ANALOG_SENDS_MAX: u32 = 10_000;
+
+/// hxtorch's default gain of one send (`constants::defaults::gain`).
+pub const ANALOG_GAIN_DEFAULT: f32 = 0.002;
+/// hxtorch's default membrane noise, LSB (`constants::defaults::noise_std`).
+pub const ANALOG_NOISE_DEFAULT: f32 = 2.0;

@@ -1,0 +1,227 @@
+//! The analog multiply-accumulate (`arith.analog = mock`) and φ in PPU formats
+//! (`arith.phi = table`) in both engines: the dendritic sums follow the exact ones
+//! to within the MAC's LSB, the noise and clamp show, runs repeat per seed, the
+//! table's error factors stay within one Q0.7 LSB of f32, and bad settings are
+//! refused with field, value and range. (Worked examples of each piece: the unit
+//! tests in `src/model/analog.rs` and `src/model/ppu.rs`.)
+
+#[path = "common/cli.rs"]
+mod cli;
+use cli::fails_with;
+use microcircuit::model;
+use microcircuit::model::arith::{Arith, MatrixId};
+use microcircuit::model::bss2::{Bss2, WeightScales};
+use microcircuit::model::engine::{Dynamics, EngineKind};
+use microcircuit::model::formats::{AnalogModel, AnalogSends, MulRounding, PhiModel};
+use microcircuit::model::network::Network;
+use microcircuit::model::params::{Params, Transfer};
+use microcircuit::model::steadnet::SteadNet;
+use microcircuit::model::weights::Projection;
+
+const X: [f32; 4] = [0.9, 0.3, 0.1, 0.7];
+
+/// Settles yin_yang_bss2 (analog ideal, or mock with `sends` and noise `sigma`) on
+/// X and returns (v_B,1, v_B,2, v_A,1).
+fn settle(analog: AnalogModel, sends: u32, sigma: f32, seed: u64) -> [Vec<f32>; 3] {
+    let mut p = Params::yin_yang_bss2();
+    p.arith.analog = analog;
+    p.arith.analog_noise = sigma;
+    p.arith.analog_sends = Some(AnalogSends {
+        up: vec![sends; 2],
+        ip: vec![sends],
+        pi: vec![sends],
+        down: vec![sends],
+    });
+    let mut net = Network::new(p.clone(), 3).unwrap();
+    let hw = Bss2::new(&p, seed);
+    hw.quantise(&mut net);
+    let mut sim = SteadNet::with_arith(net, hw);
+    sim.run(&X, None, false);
+    let s = &sim.state;
+    [s.v_b[1].clone(), s.v_b[2].clone(), s.v_a[1].clone()]
+}
+
+/// One MAC LSB of W^up_k (potential units) at `sends` sends.
+fn lsb(k: usize, sends: u32) -> f32 {
+    let p = Params::yin_yang_bss2();
+    WeightScales::new(&p).up[k] / (31.0 * p.arith.analog_gain * sends as f32)
+}
+
+#[test]
+fn noiseless_mock_sums_are_the_exact_sums_floored_to_one_lsb() {
+    // Six sends: an LSB of 1.4 potential units and no clamp (5 inputs: |g Σ| ≤
+    // 0.012 · 5 · 31 · 63 = 117); the hidden layer's basal sums lie within one
+    // LSB below the exact ones (floor), never above.
+    let sends = 6;
+    let exact = settle(AnalogModel::Ideal, sends, 0.0, 1);
+    let mock = settle(AnalogModel::Mock, sends, 0.0, 1);
+    let l = lsb(1, sends);
+    for (e, m) in exact[0].iter().zip(&mock[0]) {
+        assert!(
+            *m <= *e + 1e-3 * l && *m > e - l * 1.001,
+            "v_B,1: mock {m}, exact {e}, LSB {l}"
+        );
+    }
+    // At one send (hxtorch's gain 0.002) the hidden LSB is 8 potential units:
+    // every basal sum of this input is a few codes at most.
+    let coarse = settle(AnalogModel::Mock, 1, 0.0, 1);
+    let l1 = lsb(1, 1);
+    assert!(l1 > 8.0, "{l1}");
+    for v in &coarse[0] {
+        let code = v / l1;
+        assert!(
+            (code - code.round()).abs() < 1e-3 && code.abs() <= 127.0,
+            "{code}"
+        );
+    }
+    // Noise: the same seed repeats, another seed differs, and the sums scatter by
+    // about σ LSB around the noiseless ones.
+    let a = settle(AnalogModel::Mock, sends, 2.0, 1);
+    assert_eq!(a, settle(AnalogModel::Mock, sends, 2.0, 1));
+    assert_ne!(a, settle(AnalogModel::Mock, sends, 2.0, 2));
+    let dev: Vec<f32> = (a[0].iter().zip(&mock[0]))
+        .map(|(x, y)| (x - y) / l)
+        .collect();
+    let rms = (dev.iter().map(|d| d * d).sum::<f32>() / dev.len() as f32).sqrt();
+    assert!(
+        (1.4..2.8).contains(&rms),
+        "rms deviation {rms} LSB at σ = 2"
+    );
+}
+
+#[test]
+fn both_engines_learn_reproducibly_with_the_analog_mock_and_the_phi_table() {
+    for kind in [EngineKind::PyraLNet, EngineKind::SteadNet] {
+        let n = if kind == EngineKind::PyraLNet { 2 } else { 100 };
+        let p = Params::yin_yang_bss2();
+        assert_eq!(
+            (p.arith.analog, p.arith.phi),
+            (AnalogModel::Mock, PhiModel::Table)
+        );
+        let run = |p: &Params, seed: u64| {
+            let net = Network::new(p.clone(), seed).unwrap();
+            let mut eng = model::build(kind, net, seed);
+            let before = eng.network().checksum();
+            for i in 0..n {
+                let t = [[1.0, 0.1, 0.1], [0.1, 1.0, 0.1], [0.1, 0.1, 1.0]][i % 3];
+                let out = eng.train(&X, &t).unwrap();
+                assert!(out.iter().all(|x| x.is_finite()), "{kind:?}: {out:?}");
+            }
+            (before, eng.network().checksum())
+        };
+        let (before, c1) = run(&p, 5);
+        assert_ne!(before, c1, "{kind:?}: nothing learned");
+        assert_eq!(c1, run(&p, 5).1, "{kind:?}: same seed, different weights");
+        assert_ne!(c1, run(&p, 6).1, "{kind:?}");
+        let mut ideal = p.clone();
+        ideal.arith.analog = AnalogModel::Ideal;
+        assert_ne!(c1, run(&ideal, 5).1, "{kind:?}: the mock changed nothing");
+    }
+}
+
+#[test]
+fn table_error_factors_stay_within_one_q7_lsb_of_f32() {
+    let mut p = Params::yin_yang_bss2();
+    p.arith.analog = AnalogModel::Ideal;
+    let m = MatrixId {
+        proj: Projection::Up,
+        k: 1,
+    };
+    let unit = p.arith.rate_max / p.arith.error_gain_up.as_ref().unwrap()[0];
+    let u: Vec<f32> = (0..400).map(|i| -2.2 + i as f32 * 0.011).collect();
+    let v: Vec<f32> = u.iter().map(|x| x * 0.93 + 0.02).collect();
+    let mut f32_out = vec![0.0; u.len()];
+    p.arith.phi = PhiModel::F32;
+    Bss2::new(&p, 1).prediction_error(m, Transfer::Logistic, 1.0, &u, &u, &v, &mut f32_out);
+    let mut worst = 0.0f32;
+    for mode in [MulRounding::Nearest, MulRounding::Floor, MulRounding::Zero] {
+        p.arith.phi = PhiModel::Table;
+        p.arith.gain_rounding = mode;
+        let mut t = vec![0.0; u.len()];
+        Bss2::new(&p, 1).prediction_error(m, Transfer::Logistic, 1.0, &u, &u, &v, &mut t);
+        let lsbs: Vec<f32> = (t.iter().zip(&f32_out))
+            .map(|(a, b)| (a - b) / unit * 128.0)
+            .collect();
+        for d in &lsbs {
+            assert!(d.abs() <= 1.0 + 1e-3, "{mode:?}: {d} LSB");
+        }
+        if mode == MulRounding::Nearest {
+            worst = lsbs.iter().fold(0.0, |w, d| w.max(d.abs()));
+        } else {
+            // Floor never rounds up, toward zero never away from zero.
+            let sum: f32 = lsbs.iter().sum();
+            assert!(sum < 0.0 || mode == MulRounding::Zero, "{mode:?}: {sum}");
+        }
+    }
+    assert!(worst <= 1.0, "{worst}");
+}
+
+#[test]
+fn bad_analog_and_phi_settings_are_refused_with_field_value_and_range() {
+    let bad = |f: &dyn Fn(&mut Params), needles: &[&str]| {
+        let mut p = Params::yin_yang_bss2();
+        f(&mut p);
+        let e = p.validate().unwrap_err().to_string();
+        for n in needles {
+            assert!(e.contains(n), "{n:?} not in {e}");
+        }
+    };
+    bad(
+        &|p| p.arith.analog_gain = 0.0,
+        &["arith.analog_gain", "0", "0 < analog_gain <= 1000"],
+    );
+    bad(
+        &|p| p.arith.analog_gain = f32::NAN,
+        &["arith.analog_gain", "NaN"],
+    );
+    bad(
+        &|p| p.arith.analog_noise = 200.0,
+        &["arith.analog_noise", "200", "0 <= analog_noise <= 128"],
+    );
+    bad(
+        &|p| p.arith.analog_offset = -1.0,
+        &["arith.analog_offset", "-1", "0 <= analog_offset"],
+    );
+    let sends = |up: Vec<u32>, ip: Vec<u32>| AnalogSends {
+        up,
+        ip,
+        pi: vec![1],
+        down: vec![1],
+    };
+    bad(
+        &|p| p.arith.analog_sends = Some(sends(vec![1], vec![1])),
+        &["arith.analog_sends.up", "[1]", "2 value(s)"],
+    );
+    bad(
+        &|p| p.arith.analog_sends = Some(sends(vec![1, 2], vec![0])),
+        &["arith.analog_sends.ip[0]", "0", "1 <= sends <= 10000"],
+    );
+    bad(
+        &|p| p.transfer = Transfer::SoftRelu,
+        &["arith.phi", "table", "soft_relu"],
+    );
+    let base = [
+        "train",
+        "--preset",
+        "yin_yang_bss2",
+        "--epochs",
+        "1",
+        "--train-size",
+        "10",
+    ];
+    for (extra, needle) in [
+        (["--analog", "exact"], "mock or ideal"),
+        (["--phi", "lut"], "table or f32"),
+        (["--gain-rounding", "up"], "floor, zero or nearest"),
+        (["--analog-gain", "0"], "arith.analog_gain"),
+        (["--analog-noise", "inf"], "arith.analog_noise"),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        fails_with(&args, &[needle]);
+    }
+    fails_with(
+        &["train", "--preset", "yin_yang", "--analog", "mock"],
+        &["--analog", "only with --arith bss2"],
+    );
+}
