@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod dataset;
+mod export;
 mod files;
 mod png;
 mod progress;
@@ -51,6 +52,10 @@ enum Cmd {
     Presets,
     /// Trains a network on its task, evaluates the test set, prints the results as JSON.
     Train(train::TrainArgs),
+    /// Writes a trained run's network as chip data (6-bit codes with row signs,
+    /// scales, the PPU rule's constants) from a checkpoint of a run in the chip's
+    /// formats (docs/hardware.md, "Export for a chip run").
+    ExportChip(export::ExportArgs),
     /// Prints a data set (Yin-Yang as CSV) or facts about one (MNIST).
     #[command(subcommand)]
     Dataset(dataset::DatasetCmd),
@@ -77,6 +82,7 @@ pub fn main() -> ExitCode {
         } => bench(engine, &preset, patterns, seed, &arith),
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
+        Cmd::ExportChip(args) => export::run(args),
         Cmd::Sweep(args) => sweep::sweep(args),
         Cmd::Plot(args) => sweep::plot(args),
         Cmd::Merge(args) => sweep::merge(args),

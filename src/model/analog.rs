@@ -88,7 +88,12 @@ pub fn block_code(sum: i32, gain: f32, noise: f32) -> i32 {
 
 /// The gain of matrix `m`'s MAC: `arith.analog_gain · sends(m)`.
 pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
-    let sends = match &cfg.analog_sends {
+    cfg.analog_gain * sends(cfg, m) as f32
+}
+
+/// Sends per input of matrix `m`'s MAC (`arith.analog_sends`, 1 without).
+pub fn sends(cfg: &ArithConfig, m: MatrixId) -> u32 {
+    match &cfg.analog_sends {
         None => 1,
         Some(s) => {
             let list = match m.proj {
@@ -99,8 +104,7 @@ pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
             };
             layer(list, m.k)
         }
-    };
-    cfg.analog_gain * sends as f32
+    }
 }
 
 /// The mock MAC: its noise, and the offsets of every matrix that has run.

@@ -77,6 +77,15 @@ pub enum Consolidation {
     Discrete { c_w: f32, a: f32 },
 }
 
+impl Consolidation {
+    /// The weight step's factor: `W += c_w Δ`.
+    pub fn c_w(self) -> f32 {
+        match self {
+            Consolidation::Euler { c_w, .. } | Consolidation::Discrete { c_w, .. } => c_w,
+        }
+    }
+}
+
 /// The operations whose number format differs between float and the chip. The
 /// error-factor methods write the postsynaptic factor of a dendritic prediction
 /// rule (SPEC §2) into `out`; [`Arith::update`] applies one consolidation step to a

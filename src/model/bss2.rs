@@ -109,6 +109,27 @@ pub fn round_shift(u: i64, k: u32, rounding: Rounding, rng: &mut SimRng) -> i64 
 
 pub use crate::model::scales::WeightScales;
 
+/// The Q0.15 constants of a trace step as the PPU holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceStep {
+    /// PyraLNet: `Δ ← Δ ⊕ mul15(c_d, E ⊖ Δ)`, `c_d = P dt/τ_w`.
+    Euler { c_d: I1F15 },
+    /// SteadNet: `Δ ← mul15(keep, Δ) ⊕ mul15(a, E)`, `keep = 1 − a`.
+    Discrete { keep: I1F15, a: I1F15 },
+}
+
+impl TraceStep {
+    pub fn of(step: Consolidation) -> Self {
+        match step {
+            Consolidation::Euler { c_d, .. } => TraceStep::Euler { c_d: q15(c_d) },
+            Consolidation::Discrete { a, .. } => TraceStep::Discrete {
+                keep: q15(1.0 - a),
+                a: q15(a),
+            },
+        }
+    }
+}
+
 /// The chip's arithmetic: configuration, weight scales and the hardware stream of
 /// the seeded generator (stochastic rounding, readout noise).
 #[derive(Debug, Clone)]
@@ -293,9 +314,14 @@ impl Bss2 {
         q7(e / unit).to_num::<f32>() * unit
     }
 
+    /// The per-projection weight scales.
+    pub fn scales(&self) -> &WeightScales {
+        &self.scales
+    }
+
     /// Unit of the postsynaptic factor of matrix `m` (value of Q0.7 code 128):
     /// `V` for the apical potential, `r_max / gain` for rate errors.
-    fn post_unit(&self, m: MatrixId) -> f32 {
+    pub fn post_unit(&self, m: MatrixId) -> f32 {
         match (m.proj, &self.cfg.error_gain_up) {
             (Projection::Pi, _) => self.cfg.potential_range,
             (Projection::Up, Some(g)) => self.cfg.rate_max / layer(g, m.k),
@@ -307,7 +333,7 @@ impl Bss2 {
 
     /// `Λ = round(2^15 λ)`, `λ = c_w · unit(e) · unit(ρ) / s` (weight LSB per unit of
     /// Q0.15 trace), clamped to 2^40.
-    fn lambda(&self, m: MatrixId, c_w: f32) -> i64 {
+    pub fn lambda(&self, m: MatrixId, c_w: f32) -> i64 {
         let unit_pre = 32.0 * self.cfg.rate_max / RATE_MAX as f32;
         let lambda =
             c_w as f64 * self.post_unit(m) as f64 * unit_pre as f64 / self.scales.get(m) as f64;
@@ -536,16 +562,15 @@ impl Arith for Bss2 {
         pre: &[f32],
         step: Consolidation,
     ) {
-        match step {
-            Consolidation::Euler { c_w, c_d } => {
-                let c_d = q15(c_d);
+        let c_w = step.c_w();
+        match TraceStep::of(step) {
+            TraceStep::Euler { c_d } => {
                 // The weight moves with the old Δ.
                 self.consolidate(m, w, delta, post, pre, c_w, |d, e| {
                     (d, d.saturating_add(mul_q15(c_d, e.saturating_sub(d))))
                 });
             }
-            Consolidation::Discrete { c_w, a } => {
-                let (keep, a) = (q15(1.0 - a), q15(a));
+            TraceStep::Discrete { keep, a } => {
                 // The weight moves with the new Δ.
                 self.consolidate(m, w, delta, post, pre, c_w, |d, e| {
                     let d1 = mul_q15(keep, d).saturating_add(mul_q15(a, e));

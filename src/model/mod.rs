@@ -2,7 +2,8 @@
 //!
 //! - [`params`], [`presets`]: the parameters and the published presets;
 //!   [`formats`]: the configuration of the number formats ([`chip_options`]: the
-//!   analog MAC's and the PPU's options).
+//!   analog MAC's and the PPU's options); [`chip_export`]: a trained network as
+//!   chip data.
 //! - [`kernels`]: the transfer functions and vector operations, bit-identical on
 //!   every platform.
 //! - [`weights`]: the weight matrices and the one list of projection kinds.
@@ -21,6 +22,7 @@ pub mod arith;
 pub mod backprop;
 pub mod bss2;
 pub mod budget;
+pub mod chip_export;
 pub mod chip_options;
 pub mod engine;
 pub mod formats;

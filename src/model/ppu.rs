@@ -61,10 +61,16 @@ impl PhiTable {
     }
 }
 
+/// The gain `1 / unit` as the PPU's integer multiplier `M = round(2^16 / unit)`.
+#[inline]
+pub fn gain_multiplier(unit: f32) -> i64 {
+    (f64::from(1u32 << GAIN_FRAC_BITS) / f64::from(unit)).round() as i64
+}
+
 /// The Q0.7 error factor code of a Q0.15 difference `d`, with gain `1 / unit`.
 #[inline]
 pub fn factor_code(d: i32, unit: f32, mode: MulRounding) -> i32 {
-    let m = (f64::from(1u32 << GAIN_FRAC_BITS) / f64::from(unit)).round() as i64;
+    let m = gain_multiplier(unit);
     mul_round(i64::from(d), m, GAIN_FRAC_BITS + 8, mode).clamp(-128, 127) as i32
 }
 

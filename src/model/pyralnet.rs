@@ -28,8 +28,18 @@ use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Consolidation, Float};
 use crate::model::engine::{Core, Dynamics, EngineKind, EngineState};
 use crate::model::network::{Network, Solve};
-use crate::model::params::LowpassStart;
+use crate::model::params::{LowpassStart, Params};
 use crate::rng::{SimRng, Stream};
+
+/// PyraLNet's consolidation step for a matrix with learning rate η when the rule
+/// runs every `every`-th Euler step, with a step of `h = every · dt`: `W += h η Δ`,
+/// then `Δ += h/τ_w (E − Δ)`. The chip export reads the PPU's constants from it
+/// too.
+pub fn consolidation(p: &Params, every: u64) -> impl Fn(f32) -> Consolidation + Copy + use<> {
+    let h = p.dt * every as f32;
+    let c_d = h / p.tau_w;
+    move |eta| Consolidation::Euler { c_w: h * eta, c_d }
+}
 
 /// The Euler-integrated network, computing with arithmetic `A`. Derefs to its
 /// [`Core`] (`sim.net`, `sim.state`).
@@ -116,17 +126,9 @@ impl<A: Arith> PyraLNet<A> {
             }
         }
         if learn {
-            let h = dt * every as f32;
-            let (c_d, dt) = (h / p.tau_w, h);
+            let step = consolidation(p, every);
             net.plasticity(s, |m, w, d, post, pre, eta| {
-                arith.update(
-                    m,
-                    w,
-                    d,
-                    post,
-                    pre,
-                    Consolidation::Euler { c_w: dt * eta, c_d },
-                )
+                arith.update(m, w, d, post, pre, step(eta))
             });
         }
         for k in 1..=nl {

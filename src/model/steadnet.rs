@@ -26,6 +26,19 @@ use std::ops::{Deref, DerefMut};
 use crate::model::arith::{Arith, Consolidation, Float};
 use crate::model::engine::{Core, Dynamics, EngineKind};
 use crate::model::network::{Network, Solve};
+use crate::model::params::Params;
+
+/// SteadNet's consolidation step for a matrix with learning rate η (the module
+/// doc): `dT = (t_pattern − learning_lag) / n_exposures`, `a = dT / (τ_w + dT)`,
+/// `W += dT η Δ`. The chip export reads the PPU's constants from it too.
+pub fn consolidation(p: &Params) -> impl Fn(f32) -> Consolidation + Copy + use<> {
+    let dt_big = (p.t_pattern - p.learning_lag) / p.n_exposures as f32;
+    let a = dt_big / (p.tau_w + dt_big);
+    move |eta| Consolidation::Discrete {
+        c_w: dt_big * eta,
+        a,
+    }
+}
 
 /// The steady-state network, computing with arithmetic `A`. Derefs to its
 /// [`Core`] (`sim.net`, `sim.state`).
@@ -117,25 +130,14 @@ impl<A: Arith> Dynamics for SteadNet<A> {
                 self.core.net.reset_deltas();
             }
             let p = &self.core.net.params;
-            let dt_big = (p.t_pattern - p.learning_lag) / p.n_exposures as f32;
-            let a = dt_big / (p.tau_w + dt_big);
-            for _ in 0..p.n_exposures {
+            let (step, exposures) = (consolidation(p), p.n_exposures);
+            for _ in 0..exposures {
                 let Core {
                     net, state, arith, ..
                 } = &mut self.core;
                 net.errors(state, arith);
                 net.plasticity(state, |m, w, d, post, pre, eta| {
-                    arith.update(
-                        m,
-                        w,
-                        d,
-                        post,
-                        pre,
-                        Consolidation::Discrete {
-                            c_w: dt_big * eta,
-                            a,
-                        },
-                    )
+                    arith.update(m, w, d, post, pre, step(eta))
                 });
                 self.settle(nudged);
             }
