@@ -20,12 +20,23 @@ use microcircuit::model::weights::Projection;
 
 const X: [f32; 4] = [0.9, 0.3, 0.1, 0.7];
 
-/// Settles yin_yang_bss2 (analog ideal, or mock with `sends` and noise `sigma`) on
-/// X and returns (v_B,1, v_B,2, v_A,1).
+/// Settles yin_yang_bss2 (analog ideal, or mock with `sends` and noise `sigma`,
+/// without the preset's ½ LSB centring) on X and returns (v_B,1, v_B,2, v_A,1).
 fn settle(analog: AnalogModel, sends: u32, sigma: f32, seed: u64) -> [Vec<f32>; 3] {
+    settle_centred(analog, sends, sigma, seed, false)
+}
+
+fn settle_centred(
+    analog: AnalogModel,
+    sends: u32,
+    sigma: f32,
+    seed: u64,
+    center: bool,
+) -> [Vec<f32>; 3] {
     let mut p = Params::yin_yang_bss2();
     p.arith.analog = analog;
     p.arith.analog_noise = sigma;
+    p.arith.analog_center = center;
     p.arith.analog_sends = Some(AnalogSends {
         up: vec![sends; 2],
         ip: vec![sends],
@@ -62,6 +73,15 @@ fn noiseless_mock_sums_are_the_exact_sums_floored_to_one_lsb() {
             "v_B,1: mock {m}, exact {e}, LSB {l}"
         );
     }
+    // Centred (the preset's `analog_center`): ½ LSB added back, so the noiseless
+    // sums round to the nearest LSB, within ½ LSB either side.
+    let centred = settle_centred(AnalogModel::Mock, sends, 0.0, 1, true);
+    let mut above = false;
+    for (e, m) in exact[0].iter().zip(&centred[0]) {
+        assert!((m - e).abs() <= 0.5001 * l, "v_B,1: centred {m}, exact {e}, LSB {l}");
+        above |= *m > *e + 1e-3 * l;
+    }
+    assert!(above, "no centred sum above its exact value: still floored");
     // At one send (hxtorch's gain 0.002) the hidden LSB is 8 potential units:
     // every basal sum of this input is a few codes at most.
     let coarse = settle(AnalogModel::Mock, 1, 0.0, 1);

@@ -262,8 +262,8 @@ fn the_rule_constants_are_those_of_the_documented_equations() {
             "bias 0.5 → 16 of 31"
         );
         let up1 = &ex.matrices[0];
-        assert_eq!((up1.name.as_str(), up1.sends), ("up_1", 525));
-        assert_eq!(up1.mac_gain, a.analog_gain * 525.0);
+        assert_eq!((up1.name.as_str(), up1.sends), ("up_1", 131));
+        assert_eq!(up1.mac_gain, a.analog_gain * 131.0);
     }
 }
 
