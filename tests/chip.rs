@@ -244,7 +244,7 @@ fn the_formats_line_says_which_realistic_pieces_are_on() {
     assert_eq!(
         a.describe(),
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002 × sends, noise 2 \
-         LSB, int8 per 128 inputs), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
+         LSB, int8 per 128 inputs, + ½ LSB), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
          nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
          (Q6.9), PyraLNet rule every 100 steps"
     );

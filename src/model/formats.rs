@@ -454,8 +454,10 @@ impl ArithConfig {
                         } else {
                             String::new()
                         };
+                        let center = if self.analog_center { ", + ½ LSB" } else { "" };
                         format!(
-                            ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 inputs)",
+                            ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 \
+                             inputs{center})",
                             self.analog_gain, self.analog_noise
                         )
                     }
