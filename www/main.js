@@ -189,8 +189,12 @@ function showDerived() {
       (d.decay ? ` ${d.decay}` : '') + sizeWarning(d.synapses);
     // What keeps these formats from learning, if that is known (Rust: format_hints).
     $('arith-format').textContent = [`Number formats: ${d.arith}.`, ...d.hints].join(' ');
+    // What the rule needs of the chip's PPU, flagged where it cannot (Rust: Budget).
+    $('ppu-budget').textContent = d.ppu;
+    $('ppu-budget').hidden = !d.ppu;
   } catch (e) {
     $('derived').textContent = '';
+    $('ppu-budget').hidden = true;
   }
 }
 

@@ -374,6 +374,9 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
         hints: Vec<String>,
         /// The schedule's learning-rate decay in a sentence; empty: none.
         decay: String,
+        /// What the rule needs of one PPU, and what the chip cannot meet (BSS-2
+        /// formats only; empty in float).
+        ppu: String,
     }
     let c: AppConfig = from_js("config", config)?;
     c.validate().map_err(js_err)?;
@@ -397,6 +400,12 @@ pub fn describe(config: JsValue) -> Result<JsValue, JsValue> {
             .eta_decay
             .map(|d| d.describe(c.epochs))
             .unwrap_or_default(),
+        ppu: match p.arith.kind {
+            crate::model::formats::ArithKind::Bss2 => {
+                crate::model::budget::Budget::new(p, c.engine).describe()
+            }
+            _ => String::new(),
+        },
     })
 }
 

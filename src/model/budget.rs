@@ -188,11 +188,57 @@ impl Budget {
             ppu_flags: flags,
         }
     }
+
+    /// The budget in words, for the page: sizes, time per call, and each need the
+    /// chip cannot meet.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "PPU budget: {} plastic synapses; rule state {} bytes in the vector unit's row \
+             layout ({} packed) against {} available ({}); one rule call {} cycles \
+             ({:.1} µs at 250 MHz) every {:.1} µs at the chip's 1000× speed-up.",
+            self.plastic_synapses,
+            self.ppu_sram_bytes,
+            self.ppu_sram_bytes_packed,
+            self.ppu_sram_available_bytes,
+            self.ppu_memory,
+            self.ppu_cycles_per_rule_call,
+            self.ppu_us_per_rule_call,
+            self.rule_period_us_at_1000x,
+        );
+        for f in &self.ppu_flags {
+            s.push_str(&format!(" Flagged: {f}."));
+        }
+        s
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_sentence_names_every_figure_and_flag() {
+        let p = Params::yin_yang_bss2();
+        let steadnet = Budget::new(&p, EngineKind::SteadNet);
+        let text = steadnet.describe();
+        for part in [
+            "1326 plastic synapses",
+            "33536 bytes",
+            "(5304 packed)",
+            "8192 available (external memory)",
+            "7444 cycles (29.8 µs",
+            "every 100.0 µs",
+            "Flagged: state needs 33536 bytes",
+        ] {
+            assert!(text.contains(part), "{part:?} not in {text}");
+        }
+        assert!(!text.contains("cannot meet"), "{text}");
+        let pyralnet = Budget::new(&p, EngineKind::PyraLNet).describe();
+        assert!(
+            pyralnet.contains("every 10.0 µs") && pyralnet.contains("the chip cannot meet it."),
+            "{pyralnet}"
+        );
+    }
 
     #[test]
     fn yin_yang_budget_matches_the_hand_count() {

@@ -305,6 +305,11 @@ test('the emulated Yin-Yang preset learns on the chip formats, and carry can be 
   assert.match(await page.textContent('#arith-format'),
     /BSS-2: .*stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \(Q6\.9\), PyraLNet rule every 100 steps\.$/);
   assert.ok(await page.isChecked('#carry') && await page.isEnabled('#carry'));
+  // Under it, what the rule needs of the chip's PPU: SteadNet's one call per pattern
+  // fits its period; the state needs external memory in row layout (flagged).
+  const budget = await page.textContent('#ppu-budget');
+  assert.match(budget, /^PPU budget: 1326 plastic synapses; .*\(external memory\).* every 100\.0 µs .* Flagged: state needs 33536 bytes/);
+  assert.doesNotMatch(budget, /cannot meet/);
   // Chance is 1/3; natively this seed validates at 70 % after 1000 patterns.
   await page.waitForFunction(() => (window.__app.frame?.curves.points ?? []).some((p) => p.accuracy > 0.6),
     null, { timeout: 60000 });
@@ -313,6 +318,9 @@ test('the emulated Yin-Yang preset learns on the chip formats, and carry can be 
   await page.waitForFunction(() => location.hash.includes('carry=0'));
   assert.doesNotMatch(await page.textContent('#arith-format'), /carry/);
   await page.waitForFunction(() => window.__app.config.params.arith?.carry === undefined || window.__app.config.params.arith.carry === false);
+  // PyraLNet's rule every 100 Euler steps is 10 µs on the chip: flagged, not hidden.
+  await page.selectOption('#engine', 'pyralnet');
+  await page.waitForFunction(() => /every 10\.0 µs.*the chip cannot meet it\./.test(document.getElementById('ppu-budget').textContent));
   assert.deepEqual(errors, []);
   await context.close();
 });
