@@ -144,14 +144,7 @@ impl Analog {
         if self.offset_sd == 0.0 {
             return vec![0.0; n];
         }
-        let proj = match m.proj {
-            Projection::Up => 0u64,
-            Projection::Ip => 1,
-            Projection::Pi => 2,
-            Projection::Down => 3,
-        };
-        let tag = (proj << 32 | m.k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mut rng = SimRng::new(self.seed ^ tag, Stream::Analog);
+        let mut rng = SimRng::new(self.seed ^ m.seed_tag(), Stream::Analog);
         (0..n).map(|_| self.offset_sd * rng.normal()).collect()
     }
 

@@ -33,6 +33,20 @@ pub struct MatrixId {
     pub k: usize,
 }
 
+impl MatrixId {
+    /// A tag to mix into the run's seed for a generator of this matrix alone, so
+    /// its draws do not depend on the order in which matrices first draw.
+    pub fn seed_tag(self) -> u64 {
+        let proj = match self.proj {
+            Projection::Up => 0u64,
+            Projection::Ip => 1,
+            Projection::Pi => 2,
+            Projection::Down => 3,
+        };
+        (proj << 32 | self.k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
 /// What an arithmetic carries from one pattern to the next beyond the network, for
 /// checkpoints: the chip's random stream (stochastic rounding, readout noise) and
 /// its per-synapse carry registers. Float arithmetic has none.

@@ -41,7 +41,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::arith::{LfsrState, MatrixId};
-use crate::model::weights::{Projection, Projections};
+use crate::model::weights::Projections;
 use crate::rng::{SimRng, Stream};
 
 /// Maximal-length feedback masks of the 16-bit registers; column `c` uses
@@ -86,14 +86,7 @@ impl LfsrBank {
     /// states from the run's seed and the matrix (independent of the order in
     /// which matrices first draw).
     pub fn fresh(&self, m: MatrixId, cols: usize) -> Vec<u16> {
-        let proj = match m.proj {
-            Projection::Up => 0u64,
-            Projection::Ip => 1,
-            Projection::Pi => 2,
-            Projection::Down => 3,
-        };
-        let tag = (proj << 32 | m.k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mut rng = SimRng::new(self.seed ^ tag, Stream::Lfsr);
+        let mut rng = SimRng::new(self.seed ^ m.seed_tag(), Stream::Lfsr);
         (0..cols).map(|_| 1 + rng.below(65535) as u16).collect()
     }
 
@@ -144,6 +137,7 @@ impl LfsrBank {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::weights::Projection;
 
     #[test]
     fn draws_match_the_worked_example() {
