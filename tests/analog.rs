@@ -78,7 +78,10 @@ fn noiseless_mock_sums_are_the_exact_sums_floored_to_one_lsb() {
     let centred = settle_centred(AnalogModel::Mock, sends, 0.0, 1, true);
     let mut above = false;
     for (e, m) in exact[0].iter().zip(&centred[0]) {
-        assert!((m - e).abs() <= 0.5001 * l, "v_B,1: centred {m}, exact {e}, LSB {l}");
+        assert!(
+            (m - e).abs() <= 0.5001 * l,
+            "v_B,1: centred {m}, exact {e}, LSB {l}"
+        );
         above |= *m > *e + 1e-3 * l;
     }
     assert!(above, "no centred sum above its exact value: still floored");
