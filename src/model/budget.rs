@@ -195,7 +195,8 @@ impl Budget {
         let mut s = format!(
             "PPU budget: {} plastic synapses; rule state {} bytes in the vector unit's row \
              layout ({} packed) against {} available ({}); one rule call {} cycles \
-             ({:.1} µs at 250 MHz) every {:.1} µs at the chip's 1000× speed-up.",
+             ({:.1} µs at {PPU_CLOCK_MHZ} MHz) every {:.1} µs at the chip's {SPEEDUP}× \
+             speed-up.",
             self.plastic_synapses,
             self.ppu_sram_bytes,
             self.ppu_sram_bytes_packed,
@@ -227,7 +228,7 @@ mod tests {
             "(5304 packed)",
             "8192 available (external memory)",
             "7444 cycles (29.8 µs",
-            "every 100.0 µs",
+            "at 250 MHz) every 100.0 µs at the chip's 1000× speed-up.",
             "Flagged: state needs 33536 bytes",
         ] {
             assert!(text.contains(part), "{part:?} not in {text}");
