@@ -4,6 +4,7 @@
 // the worker's wasm memory (memory.buffer.byteLength, which only grows). Prints the
 // samples and the figures at warm-up and at the end, and checks that memory stays
 // flat after warm-up:
+// Warm-up lasts until the validation history has been thinned once (its largest size).
 //   - wasm memory grows by at most WASM_SLACK (the allocator may take a few more
 //     64 KiB pages for a frame that is momentarily larger; steady growth fails),
 //   - each JS heap grows by at most HEAP_SLACK_FRAC of its warm-up size + HEAP_SLACK.
@@ -101,11 +102,22 @@ console.log(`soak: ${seconds} s of ${hash} (warm-up ${warmup.toFixed(0)} s)`);
 const first = await sample(t0);
 row(first);
 await page.waitForTimeout(Math.max(0, warmup * 1000 - (performance.now() - t0)));
-const warm = await sample(t0);
+let warm = await sample(t0);
 row(warm);
+// The steady state includes the largest validation history: warm-up lasts until the
+// history has passed its cap and been thinned once (it falls by more than a quarter
+// between samples), so that a slower machine's first thinning does not count as
+// growth. At most half the run.
+for (let prev = first; warm.history >= 0.75 * prev.history && warm.t < seconds / 2;) {
+  await page.waitForTimeout(2000);
+  [prev, warm] = [warm, await sample(t0)];
+  row(warm);
+}
+const settled = warm.t;
+console.log(`warm-up ends at ${settled.toFixed(0)} s`);
 const samples = [warm];
 for (let i = 1; i <= SAMPLES; i++) {
-  const at = warmup + ((seconds - warmup) * i) / SAMPLES;
+  const at = settled + ((seconds - settled) * i) / SAMPLES;
   await page.waitForTimeout(Math.max(0, at * 1000 - (performance.now() - t0)));
   const s = await sample(t0);
   row(s);
