@@ -183,11 +183,10 @@ impl Analog {
             let row = &w[i * cols..(i + 1) * cols];
             let mut y = 0i32;
             for (b, (wb, xb)) in row.chunks(BLOCK).zip(self.x.chunks(BLOCK)).enumerate() {
+                // The two rows' charges differ by exactly x·w (integers):
+                // x·max(w, 0) − x·max(−w, 0).
                 let sum: i32 = (wb.iter().zip(xb))
-                    .map(|(&wij, &xj)| {
-                        let (exc, inh) = two_rows(weight_code(wij, inv));
-                        xj * exc - xj * inh
-                    })
+                    .map(|(&wij, &xj)| xj * weight_code(wij, inv))
                     .sum();
                 let mut noise = offsets[i * blocks + b];
                 if self.sigma > 0.0 {
