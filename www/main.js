@@ -49,7 +49,7 @@ const app = {
   task: null,
   progress: null,
   draws: 0,             // redraws of the live potentials chart (refresh-rate check)
-  timing: {},           // first ready / frame / regions, ms since navigation
+  timing: {},           // first init (this thread's wasm) / ready / frame / regions, ms since navigation
   longTasks: [],
   ready: false,         // the worker has installed the run (Ev.READY)
   lastHeard: 0,         // performance.now() of the worker's last message
@@ -305,14 +305,40 @@ function choosePreset(name) {
 
 // ---------- worker ----------
 
+// Both workers start loading the wasm module as soon as this script runs, alongside
+// this thread's copy, rather than one after another (the first decision regions came
+// 0.8 s after the training worker's, issue 14); the first run adopts them. What
+// they say before that waits in `held`.
+const early = { worker: spawn('./worker.js'), evaluator: spawn('./eval-worker.js') };
+
+function spawn(path) {
+  const w = new Worker(new URL(path, import.meta.url), { type: 'module' });
+  w.held = [];
+  w.onmessage = w.onerror = (e) => w.held.push(e);
+  return w;
+}
+
+/** A worker for a new run: the early one if not yet taken. */
+function adopt(which, path) {
+  const w = early[which] ?? new Worker(new URL(path, import.meta.url), { type: 'module' });
+  early[which] = null;
+  return w;
+}
+
+/** Installs the handlers, then hands them what the worker said before. */
+function listen(w, onMessage, onError) {
+  w.onmessage = onMessage;
+  w.onerror = onError;
+  for (const e of w.held?.splice(0) ?? []) (e.type === 'message' ? onMessage : onError)(e);
+}
+
 function startWorker(init) {
   if (app.worker) app.worker.terminate();
   app.ready = false;
   app.lastHeard = performance.now();
-  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = (e) => onWorker(e.data, w);
-  w.onerror = (e) => message(`The simulation worker failed to start: ${e.message || 'error'}`);
+  const w = adopt('worker', './worker.js');
   app.worker = w;
+  listen(w, (e) => onWorker(e.data, w), (e) => message(`The simulation worker failed to start: ${e.message || 'error'}`));
   w.postMessage({ cmd: Cmd.INIT, ...init });
 }
 
@@ -331,11 +357,10 @@ function initEvaluator(m) {
 function startEvaluator() {
   const ev = app.evaluator;
   ev.worker?.terminate();
-  const w = new Worker(new URL('./eval-worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = (e) => onEvaluator(e.data);
-  w.onerror = (e) => message(`The evaluation worker failed to start: ${e.message || 'error'}`);
-  ev.worker = w;
-  if (ev.init) w.postMessage(ev.init);
+  ev.worker = adopt('evaluator', './eval-worker.js');
+  listen(ev.worker, (e) => onEvaluator(e.data),
+    (e) => message(`The evaluation worker failed to start: ${e.message || 'error'}`));
+  if (ev.init) ev.worker.postMessage(ev.init);
 }
 
 function onEvaluator(m) {
@@ -1096,6 +1121,7 @@ function fillTable(wrap, t) {
 
 async function main() {
   await init();
+  app.timing.init ??= performance.now();
   app.presets = listPresets();
   app.limits = limits();
   app.live = new Set(paramKeys().filter(([, live]) => live).map(([k]) => k));

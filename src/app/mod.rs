@@ -137,6 +137,9 @@ struct EvalJob {
     eval: Evaluator,
     /// Validations: the angles with backprop at the job's weights.
     alignment: Option<crate::train::alignment::Alignment>,
+    /// The angles are still to be measured (the job's first slice: a session
+    /// that hands its first validation to another worker never pays for them).
+    measure: bool,
 }
 
 /// A browser session: the run, its evaluations and its plots.
@@ -401,18 +404,13 @@ impl App {
             return;
         }
         let eval = Evaluator::new(self.dataset(which));
-        // Measured on copies, from the weights the validation sees (a failure only
-        // leaves the angles out; the validation reports a divergence itself).
-        let alignment = match which {
-            Which::Test => None,
-            _ => self.trainer.alignment().ok().flatten(),
-        };
         self.job = Some(EvalJob {
             which,
             patterns: self.at.unwrap_or(self.trainer.progress().patterns),
             net: self.steady(),
             eval,
-            alignment,
+            alignment: None,
+            measure: which != Which::Test,
         });
     }
 
@@ -428,6 +426,15 @@ impl App {
         let Some(mut job) = self.job.take() else {
             return Ok(None);
         };
+        if job.measure {
+            // Measured on copies, from the weights the validation sees: nothing
+            // trains while a job is pending (a failure only leaves the angles out;
+            // the validation reports a divergence itself). A slice of its own.
+            job.alignment = self.trainer.alignment().ok().flatten();
+            job.measure = false;
+            self.job = Some(job);
+            return Ok(None);
+        }
         let set = self.dataset(job.which);
         let n = set.len();
         let per = (EVAL_SLICE_WORK / self.params().n_synapses().max(1)).clamp(1, n);
