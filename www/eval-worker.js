@@ -5,10 +5,10 @@
 // anew from the training session's setup on each of its runs, and works in slices
 // of at most BUDGET_MS: validations and the test in the order their snapshots
 // came (each is a point of the curves), then the regions of the latest snapshot
-// (older ones are skipped); a run's first regions go first, so the page shows a
-// picture without waiting for the first validation. It sends metrics (which the page passes back to the
-// training worker) and the regions' picture (copied out of wasm memory,
-// transferred).
+// (older ones are skipped; at most REGIONS_SHARE of the time); a run's first
+// regions go first, so the page shows a picture without waiting for the first
+// validation. It sends metrics (which the page passes back to the training worker)
+// and the regions' picture (copied out of wasm memory, transferred).
 //
 // The messages in and out are defined in protocol.js (ECmd, EEv).
 
@@ -22,6 +22,11 @@ const GRID = 100;       // decision-region grid side
 // A run's first regions: a coarse grid (1/16 of the work: ~40 ms of a PyraLNet
 // run's 0.65 s in a tab), then at once the full one of the same weights.
 const GRID_FIRST = 25;
+// The regions take at most this share of this worker's time: on two cores the
+// page's three threads must leave the training worker one of its own (issue 17).
+// A 100x100 grid of a PyraLNet run takes ~0.5 s in a tab, so it is redrawn about
+// every 2 s instead of every second.
+const REGIONS_SHARE = 0.25;
 
 let sim = null;
 let gen = 0;            // the run (ECmd.INIT) what is sent belongs to
@@ -31,6 +36,9 @@ let evaluating = null;  // the patterns of the snapshot being evaluated, or null
 let regionsBusy = false;
 let pictured = false;   // this run's first regions are drawn (they go before validations)
 let grid = GRID_FIRST;  // the side of the grid in progress
+let regionsSpent = 0;   // ms spent on the grid in progress
+let regionsNext = 0;    // performance.now() before which no new grid starts
+let regionsTimer = null;
 let mnistGiven = false;  // the MNIST subset's files, from the training worker
 
 const post = (msg, transfer) => postMessage({ ...msg, gen }, transfer || []);
@@ -54,8 +62,13 @@ function fail(err) {
 
 function regionsSlice() {
   regionsBusy = true;
+  const t0 = performance.now();
   const r = sim.regions(grid, BUDGET_MS);
+  const t1 = performance.now();
+  regionsSpent += t1 - t0;
   if (r) {
+    regionsNext = t1 + regionsSpent * (1 / REGIONS_SHARE - 1);
+    regionsSpent = 0;
     // The coarse grid's weights are still loaded: the full grid follows at once.
     regionsBusy = grid < GRID;
     grid = GRID;
@@ -77,7 +90,7 @@ function tick() {
       const { which, snapshot } = queue.shift();
       evaluating = snapshot.patterns;
       sim.loadSnapshot(snapshot.meta, snapshot.weights, which);
-    } else if (latest) {
+    } else if (latest && (!pictured || performance.now() >= regionsNext)) {
       const snapshot = latest;
       latest = null;
       sim.loadSnapshot(snapshot.meta, snapshot.weights, null);
@@ -86,7 +99,15 @@ function tick() {
   } catch (err) {
     fail(err);
   }
-  if (sim && (evaluating != null || regionsBusy || queue.length || latest)) schedule();
+  if (!sim) return;
+  const wait = latest ? regionsNext - performance.now() : 0;
+  if (evaluating != null || regionsBusy || queue.length || (latest && wait <= 0)) schedule();
+  else if (latest && !regionsTimer) {
+    regionsTimer = setTimeout(() => {
+      regionsTimer = null;
+      schedule();
+    }, wait);
+  }
 }
 
 function start(msg) {
@@ -98,6 +119,8 @@ function start(msg) {
   regionsBusy = false;
   pictured = false;
   grid = GRID_FIRST;
+  regionsSpent = 0;
+  regionsNext = 0;
   gen = msg.gen;
   try {
     if (msg.mnist && !mnistGiven) {
