@@ -246,19 +246,32 @@ fn the_formats_line_says_which_realistic_pieces_are_on() {
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002 × sends, noise 2 \
          LSB, int8 per 128 inputs, + ½ LSB), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
          nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
-         (Q6.9), PyraLNet rule every 100 steps"
+         (Q6.9), PyraLNet rule every 100 steps; realistic chip model"
     );
     (a.analog, a.phi) = (AnalogModel::Ideal, PhiModel::F32);
     assert_eq!(
         a.describe(),
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0.7/Q0.15, \
          stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights (Q6.9), \
-         PyraLNet rule every 100 steps"
+         PyraLNet rule every 100 steps; idealised: analog ideal, phi f32"
     );
     (a.rng, a.accumulator) = (RngModel::Pcg, Accumulator::Ideal32);
     assert_eq!(
         a.describe(),
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0.7/Q0.15, \
-         stochastic rounding with carry, PyraLNet rule every 100 steps"
+         stochastic rounding with carry, PyraLNet rule every 100 steps; idealised: analog \
+         ideal, rng pcg, accumulator ideal32, phi f32"
+    );
+    // The random bits and the register are named only where they change the run.
+    (a.rounding, a.carry) = (Rounding::Floor, false);
+    assert_eq!(
+        a.idealised(),
+        ["analog ideal", "phi f32"],
+        "floor rounding draws no bits, no carry keeps no register"
+    );
+    a.write_back_every = 4;
+    assert_eq!(
+        a.idealised(),
+        ["analog ideal", "accumulator ideal32", "phi f32"]
     );
 }

@@ -167,6 +167,10 @@ function fillForm() {
   syncCompare();
 }
 
+// The chip model's keys and their controls (selects and number inputs alike).
+const CHIP_FIELDS = [['analog', 'analog'], ['rng', 'rng'], ['accumulator', 'accumulator'], ['phi', 'phi'],
+  ['analog_noise', 'analog-noise'], ['analog_offset', 'analog-offset']];
+
 // The number formats (float, or the BSS-2 chip's), from the form values.
 function fillArith(values) {
   const hw = values.arith === 'bss2';
@@ -177,6 +181,11 @@ function fillArith(values) {
   $('rounding').disabled = !hw;
   $('readout-noise').disabled = !hw;
   $('carry').disabled = !hw;
+  // The chip model: only with the chip; the MAC's noise and offsets only with its mock.
+  for (const [key, id] of CHIP_FIELDS) $(id).value = values[key];
+  $('chip-row').hidden = !hw;
+  $('analog-noise').disabled = values.analog !== 'mock';
+  $('analog-offset').disabled = values.analog !== 'mock';
   $('codes-fig').hidden = !hw;
 }
 
@@ -285,7 +294,7 @@ function edit(key, raw) {
 }
 
 const FIELDS = { seed: 'seed', epochs: 'epochs', engine: 'engine', arith: 'arith', rounding: 'rounding',
-  readout_noise: 'readout-noise', carry: 'carry' };
+  readout_noise: 'readout-noise', carry: 'carry', ...Object.fromEntries(CHIP_FIELDS) };
 
 /** The form control of a configuration key. */
 function fieldOf(key) {
@@ -811,6 +820,7 @@ function wire() {
   $('rounding').onchange = (e) => edit('rounding', e.target.value);
   $('readout-noise').onchange = (e) => edit('readout_noise', e.target.value);
   $('carry').onchange = (e) => edit('carry', e.target.checked ? '1' : '0');
+  for (const [key, id] of CHIP_FIELDS) $(id).onchange = (e) => edit(key, e.target.value);
   $('seed').onchange = (e) => edit('seed', e.target.value);
   $('epochs').onchange = (e) => edit('epochs', e.target.value);
   $('new-seed').onclick = () => edit('seed', String(freshSeed()));

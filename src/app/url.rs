@@ -9,8 +9,11 @@
 //! ```
 //!
 //! The chip's number formats (SPEC §6) add `&arith=bss2&rounding=stochastic
-//! &readout_noise=0.5&carry=1`; a hash without them means float (or the preset's
-//! formats: `yin_yang_bss2` is emulated).
+//! &readout_noise=0.5&carry=1` and the chip model's pieces, each realistic or
+//! idealised (`&analog=mock|ideal&rng=lfsr|pcg&accumulator=shadow16|ideal32
+//! &phi=table|f32&analog_noise=2&analog_offset=0`); a key the hash leaves out keeps
+//! the preset's value (float for most, the chip's formats and realistic pieces for
+//! `yin_yang_bss2`).
 //!
 //! [`parse`] never fails: whatever it cannot use (an unknown key, a value that is not
 //! a number, a value outside the allowed range) is left out and listed in
@@ -149,6 +152,18 @@ pub const PARAM_KEYS: &[ParamKey] = &[
     arith("rounding", &["arith", "rounding"], Kind::Name, "floor"),
     arith("readout_noise", &["arith", "readout_noise"], Kind::Num, "0"),
     arith("carry", &["arith", "carry"], Kind::Bool, "0"),
+    // The chip model: each realistic piece or its idealisation, by name.
+    arith("analog", &["arith", "analog"], Kind::Name, "ideal"),
+    arith("rng", &["arith", "rng"], Kind::Name, "pcg"),
+    arith(
+        "accumulator",
+        &["arith", "accumulator"],
+        Kind::Name,
+        "ideal32",
+    ),
+    arith("phi", &["arith", "phi"], Kind::Name, "f32"),
+    arith("analog_noise", &["arith", "analog_noise"], Kind::Num, "2"),
+    arith("analog_offset", &["arith", "analog_offset"], Kind::Num, "0"),
 ];
 
 impl ParamKey {
@@ -564,6 +579,7 @@ mod tests {
         p.feedback = crate::model::params::Feedback::Transpose;
         p.eta_bp = Some(vec![20.0, 0.5]);
         p.arith.carry = true;
+        (p.arith.analog_noise, p.arith.analog_offset) = (1.5, 0.5);
         let json = serde_json::to_value(&p).unwrap();
         for k in PARAM_KEYS.iter().filter(|k| k.kind != Kind::Hidden) {
             let v = k.path().iter().try_fold(&json, |v, f| v.get(f));
@@ -710,6 +726,128 @@ mod tests {
         let p = parse("#preset=yin_yang_bss2&carry=yes");
         assert_eq!(p.ignored[0].key, "carry");
         assert!(p.config.params.arith.carry);
+    }
+
+    #[test]
+    fn the_chip_model_keys_round_trip_and_are_checked() {
+        use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, RngModel};
+        let preset = Params::yin_yang_bss2().arith;
+        // The preset's realistic pieces are written, after the formats.
+        let h = print(&parse("#preset=yin_yang_bss2").config);
+        assert!(
+            h.contains(
+                "&carry=1&analog=mock&rng=lfsr&accumulator=shadow16&phi=table&analog_noise=2\
+                 &analog_offset=0"
+            ),
+            "{h}"
+        );
+        // Each idealisation by name; the rest of the preset's formats stay.
+        let p = parse(
+            "#preset=yin_yang_bss2&analog=ideal&rng=pcg&accumulator=ideal32&phi=f32\
+             &analog_noise=0.5&analog_offset=1.25",
+        );
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        let a = &p.config.params.arith;
+        assert_eq!(
+            (a.analog, a.rng, a.accumulator, a.phi),
+            (
+                AnalogModel::Ideal,
+                RngModel::Pcg,
+                Accumulator::Ideal32,
+                PhiModel::F32
+            )
+        );
+        assert_eq!((a.analog_noise, a.analog_offset), (0.5, 1.25));
+        assert_eq!(
+            (a.kind, a.rounding, a.carry),
+            (preset.kind, preset.rounding, true)
+        );
+        assert_eq!(a.analog_sends, preset.analog_sends);
+        assert_eq!(parse(&print(&p.config)).config, p.config);
+        // A key left out keeps the preset's choice.
+        let p = parse("#preset=yin_yang_bss2&analog=ideal");
+        let mut want = preset.clone();
+        want.analog = AnalogModel::Ideal;
+        assert_eq!(p.config.params.arith, want);
+        // Bad values are refused with the key, the value and the allowed set; the
+        // preset's values stay.
+        let p = parse(
+            "#preset=yin_yang_bss2&analog=perfect&rng=xorshift&accumulator=int64&phi=exact\
+             &analog_noise=-2&analog_offset=inf",
+        );
+        assert_eq!(p.config.params.arith, preset);
+        let mut keys: Vec<&str> = p.ignored.iter().map(|i| i.key.as_str()).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "accumulator",
+                "analog",
+                "analog_noise",
+                "analog_offset",
+                "phi",
+                "rng"
+            ]
+        );
+        let why = |k: &str| &p.ignored.iter().find(|i| i.key == k).unwrap().reason;
+        for (k, allowed) in [
+            ("analog", ["ideal", "mock"]),
+            ("rng", ["pcg", "lfsr"]),
+            ("accumulator", ["ideal32", "shadow16"]),
+            ("phi", ["f32", "table"]),
+        ] {
+            let r = why(k);
+            assert!(r.contains(&format!("arith.{k}")), "{k}: {r}");
+            assert!(allowed.iter().all(|a| r.contains(a)), "{k}: {r}");
+        }
+        assert!(why("analog_noise").contains("arith.analog_noise"));
+        assert!(why("analog_noise").contains("0 <= analog_noise <= 128"));
+        assert!(why("analog_offset").contains("a finite number"));
+        // The float preset: switching to the chip keeps its pieces, which are the
+        // idealised ones (as its rounding and carry stay the float preset's); a
+        // piece set under float is kept for the way to the chip, as rounding is.
+        let p = parse("#preset=yin_yang&arith=bss2");
+        let a = &p.config.params.arith;
+        assert_eq!(
+            (a.analog, a.rng, a.accumulator, a.phi),
+            (
+                AnalogModel::Ideal,
+                RngModel::Pcg,
+                Accumulator::Ideal32,
+                PhiModel::F32
+            )
+        );
+        let h = print(&p.config);
+        assert!(
+            h.ends_with(
+                "&analog=ideal&rng=pcg&accumulator=ideal32&phi=f32&analog_noise=2&analog_offset=0"
+            ),
+            "{h}"
+        );
+        let p = parse("#preset=yin_yang&rng=lfsr&rounding=stochastic");
+        assert!(p.ignored.is_empty(), "{:?}", p.ignored);
+        let a = &p.config.params.arith;
+        assert_eq!((a.kind, a.rng), (ArithKind::Float, RngModel::Lfsr));
+        assert!(print(&p.config).contains("&arith=float&rounding=stochastic"));
+        assert_eq!(parse(&print(&p.config)).config, p.config);
+        // A run's formats are fixed: a change starts a new run.
+        for k in [
+            "analog",
+            "rng",
+            "accumulator",
+            "phi",
+            "analog_noise",
+            "analog_offset",
+        ] {
+            assert!(!is_live(k), "{k}");
+        }
+        // Each key's default is what a configuration that leaves the field out means.
+        for k in PARAM_KEYS.iter().filter(|k| k.is_arith()) {
+            let field = k.path().last().unwrap().to_string();
+            let one = serde_json::json!({ field: k.json(k.default).unwrap() });
+            let back: ArithConfig = serde_json::from_value(one).unwrap();
+            assert_eq!(back, ArithConfig::default(), "default of {}", k.key);
+        }
     }
 
     #[test]

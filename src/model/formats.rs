@@ -411,6 +411,29 @@ impl ArithConfig {
         Ok(())
     }
 
+    /// The chip model's pieces that are idealised in a way that changes the run, by
+    /// the names the CLI, configs and links select them with (`analog ideal`, `rng
+    /// pcg`, ...): the random bits only matter to stochastic rounding, the register
+    /// only with carry or a write-back interval. Empty: the realistic chip model.
+    pub fn idealised(&self) -> Vec<&'static str> {
+        let keeps = self.carry || self.write_back_every > 1;
+        [
+            (self.analog == AnalogModel::Ideal, "analog ideal"),
+            (
+                self.rounding == Rounding::Stochastic && self.rng == RngModel::Pcg,
+                "rng pcg",
+            ),
+            (
+                keeps && self.accumulator == Accumulator::Ideal32,
+                "accumulator ideal32",
+            ),
+            (self.phi == PhiModel::F32, "phi f32"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
     /// One line describing the formats, for the page and the CLI.
     pub fn describe(&self) -> String {
         match self.kind {
@@ -469,9 +492,15 @@ impl ArithConfig {
                         self.gain_rounding.name()
                     ),
                 };
+                let ideal = self.idealised();
+                let model = if ideal.is_empty() {
+                    "realistic chip model".to_string()
+                } else {
+                    format!("idealised: {}", ideal.join(", "))
+                };
                 format!(
                     "BSS-2: weights 6-bit ±63 × scale, rates 5-bit{analog}, readouts int8{noise}, \
-                     PPU Q0.7/Q0.15{phi}, {} rounding{rng}{carry}{register}{period}",
+                     PPU Q0.7/Q0.15{phi}, {} rounding{rng}{carry}{register}{period}; {model}",
                     self.rounding.name()
                 )
             }

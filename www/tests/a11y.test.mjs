@@ -46,7 +46,7 @@ async function axe(page) {
   return JSON.parse(r.result.value);
 }
 
-test('axe-core: no WCAG 2.1 A/AA violation on the page, the embed, single views, the Experiments view and a 390 px phone', { timeout: 180000 }, async () => {
+test('axe-core: no WCAG 2.1 A/AA violation on the page, the embed, single views, the Experiments view and a 390 px phone (also with the chip model)', { timeout: 180000 }, async () => {
   const cases = [
     ['default page', '#preset=yin_yang&engine=pyralnet&seed=3', {}],
     ['embed', '#preset=yin_yang&engine=pyralnet&seed=3&embed=1', { viewport: { width: 1000, height: 900 } }],
@@ -55,6 +55,7 @@ test('axe-core: no WCAG 2.1 A/AA violation on the page, the embed, single views,
     ['"Compare with backprop" on', '#preset=yin_yang&engine=steadnet&seed=3&compare=1', {}],
     ['Experiments view', '#preset=mimic&seed=1', {}, true],
     ['390 px phone', '#preset=mnist&seed=3', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+    ['the chip model (BSS-2) on a 390 px phone', '#preset=yin_yang_bss2&seed=3', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
   ];
   for (const [name, hash, options, experiments] of cases) {
     const { page, context, errors } = await open(hash, options);
@@ -216,20 +217,22 @@ test('field errors are tied to their field with aria-invalid and read well', { t
   await context.close();
 });
 
-test('reflow: no horizontal scrolling at 320 px; the scrollable regions take focus', { timeout: 60000 }, async () => {
-  const { page, context } = await open('#preset=yin_yang&seed=36', { viewport: { width: 320, height: 700 } });
-  await waitPatterns(page, 5);
-  await page.waitForFunction(() => window.__app.timing.frame);
-  for (const d of await page.locator('details:visible').all()) {
-    if (!(await d.evaluate((e) => e.open))) await d.locator('summary').first().click();
+test('reflow: no horizontal scrolling at 320 px (float, and the chip model\'s row); the scrollable regions take focus', { timeout: 90000 }, async () => {
+  for (const hash of ['#preset=yin_yang&seed=36', '#preset=yin_yang_bss2&seed=36']) {
+    const { page, context } = await open(hash, { viewport: { width: 320, height: 700 } });
+    await waitPatterns(page, 5);
+    await page.waitForFunction(() => window.__app.timing.frame);
+    for (const d of await page.locator('details:visible').all()) {
+      if (!(await d.evaluate((e) => e.open))) await d.locator('summary').first().click();
+    }
+    await page.waitForFunction(() => document.querySelector('#curves-data table'));
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 320,
+      `${hash}: page is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide`);
+    const unfocusable = await page.evaluate(() => [...document.querySelectorAll('pre, .table-wrap')]
+      .filter((e) => e.offsetParent !== null && e.tabIndex < 0).map((e) => e.id || e.className));
+    assert.deepEqual(unfocusable, [], hash);
+    await context.close();
   }
-  await page.waitForFunction(() => document.querySelector('#curves-data table'));
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 320,
-    `page is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide`);
-  const unfocusable = await page.evaluate(() => [...document.querySelectorAll('pre, .table-wrap')]
-    .filter((e) => e.offsetParent !== null && e.tabIndex < 0).map((e) => e.id || e.className));
-  assert.deepEqual(unfocusable, []);
-  await context.close();
 });
 
 test('untrusted text is isolated, stripped of control characters and cut', { timeout: 60000 }, async () => {

@@ -262,10 +262,14 @@ test('the BSS-2 emulation toggle restarts the run, shows the formats, the region
   assert.ok(await page.isHidden('#codes-fig'), 'no weight codes in float');
   assert.ok(await page.isDisabled('#rounding'), 'rounding only with the chip');
   assert.ok(await page.isDisabled('#carry'), 'carry only with the chip');
+  assert.ok(await page.isHidden('#chip-row'), 'the chip model only with the chip');
   await page.selectOption('#arith', 'bss2');
   await page.waitForFunction(() => location.hash.includes('arith=bss2'));
   assert.match(await page.textContent('#arith-format'),
-    /BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0\.7\/Q0\.15, floor rounding\. .*yin_yang_bss2 learns/);
+    /BSS-2: weights 6-bit ±63 × scale, rates 5-bit, readouts int8, PPU Q0\.7\/Q0\.15, floor rounding; idealised: analog ideal, phi f32\. .*yin_yang_bss2 learns/);
+  // The float preset's chip model is the idealised one, shown with the chip.
+  assert.ok(await page.isVisible('#chip-row'));
+  assert.equal(await page.inputValue('#analog'), 'ideal');
   await page.selectOption('#rounding', 'stochastic');
   await page.fill('#readout-noise', '0.5');
   await page.press('#readout-noise', 'Enter');
@@ -303,7 +307,7 @@ test('the emulated Yin-Yang preset learns on the chip formats, and carry can be 
   assert.equal(await page.inputValue('#preset'), 'yin_yang_bss2');
   assert.equal(await page.inputValue('#engine'), 'steadnet', 'emulated presets start with SteadNet');
   assert.match(await page.textContent('#arith-format'),
-    /BSS-2: .*stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \(Q6\.9\), PyraLNet rule every 100 steps\.$/);
+    /BSS-2: .*stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \(Q6\.9\), PyraLNet rule every 100 steps; realistic chip model\.$/);
   assert.ok(await page.isChecked('#carry') && await page.isEnabled('#carry'));
   // Under it, what the rule needs of the chip's PPU: SteadNet's one call per pattern
   // fits its period; the state needs external memory in row layout (flagged).
