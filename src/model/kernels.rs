@@ -18,7 +18,7 @@
 //! Measured on the Yin-Yang PyraLNet step (4-120-3, baseline x86-64 target, no
 //! `target-cpu`; medians of 5 runs): 1.05 → 0.74 µs per step, 22 100 → 12 700
 //! instructions (callgrind); narrow matrices column-major while PyraLNet steps,
-//! 12 844 → 12 154 instructions and 0.82 → 0.73 µs of task clock. Where the rest
+//! 12 844 → 12 190 instructions and 0.80 → 0.71 µs of task clock. Where the rest
 //! goes (weight and trace updates 37 %, matrix products 25 %, logistic 21 %) is in
 //! docs/design.md, "Kernels".
 
@@ -42,24 +42,6 @@ pub enum Layout {
 /// Whether a matrix with `cols` columns is narrow (the 4-row and column-major kernels).
 pub fn is_narrow(cols: usize) -> bool {
     (1..8).contains(&cols)
-}
-
-/// Rewrites the entries of a `rows × cols` matrix stored in layout `from` in
-/// layout `to` (a transposition when they differ and the matrix is narrow).
-pub fn relayout(data: &mut [f32], rows: usize, cols: usize, from: Layout, to: Layout) {
-    if from == to || !is_narrow(cols) {
-        return;
-    }
-    let src = data.to_vec();
-    for i in 0..rows {
-        for j in 0..cols {
-            let (r, c) = (i * cols + j, j * rows + i);
-            match to {
-                Layout::Columns => data[c] = src[r],
-                Layout::Rows => data[r] = src[c],
-            }
-        }
-    }
 }
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -602,6 +584,24 @@ pub fn lowpass_discrete(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rewrites the entries of a `rows × cols` matrix stored in layout `from` in
+    /// layout `to` (a transposition when they differ and the matrix is narrow).
+    fn relayout(data: &mut [f32], rows: usize, cols: usize, from: Layout, to: Layout) {
+        if from == to || !is_narrow(cols) {
+            return;
+        }
+        let src = data.to_vec();
+        for i in 0..rows {
+            for j in 0..cols {
+                let (r, c) = (i * cols + j, j * rows + i);
+                match to {
+                    Layout::Columns => data[c] = src[r],
+                    Layout::Rows => data[r] = src[c],
+                }
+            }
+        }
+    }
 
     /// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
     fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {

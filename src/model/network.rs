@@ -390,9 +390,21 @@ impl Network {
     /// products and updates, the same bits) and row-major again before anything
     /// else reads them: everything outside the step kernels indexes row-major.
     pub(crate) fn set_narrow_layout(&mut self, layout: Layout) {
-        let from = self.narrow;
+        if layout == self.narrow {
+            return;
+        }
         for m in self.w.iter_mut().chain(self.delta.iter_mut()) {
-            kernels::relayout(&mut m.data, m.rows, m.cols, from, layout);
+            if !kernels::is_narrow(m.cols) {
+                continue;
+            }
+            let (src, (rows, cols)) = (m.data.clone(), (m.rows, m.cols));
+            for (i, j) in (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))) {
+                let (r, c) = (i * cols + j, j * rows + i);
+                match layout {
+                    Layout::Columns => m.data[c] = src[r],
+                    Layout::Rows => m.data[r] = src[c],
+                }
+            }
         }
         self.narrow = layout;
     }

@@ -230,3 +230,44 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::Feedback;
+    use crate::model::record::{Probe, Recorder};
+
+    /// The network after a few training patterns; with a recorder attached, the
+    /// narrow matrices stay row-major while it steps.
+    fn trained(p: &Params, record: bool) -> Network {
+        let mut sim = PyraLNet::new(Network::new(p.clone(), 3).unwrap(), 4);
+        if record {
+            let rec = Recorder::new(&sim.net, vec![Probe::MeanAbsApical], 7, 100).unwrap();
+            sim.core.recorder = Some(rec);
+        }
+        let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
+        for k in 0..3 {
+            let x: Vec<f32> = (0..n_in).map(|i| ((i + k) % 3) as f32 / 2.0).collect();
+            let t: Vec<f32> = (0..n_out)
+                .map(|i| 0.1 + 0.4 * ((i + k) % 2) as f32)
+                .collect();
+            sim.run(&x, Some(&t), true);
+        }
+        sim.core.net.clone()
+    }
+
+    #[test]
+    fn column_major_steps_give_the_row_major_bits() {
+        let mut transposed = Params::mimic();
+        transposed.feedback = Feedback::Transpose;
+        for p in [Params::yin_yang(), Params::mimic(), transposed] {
+            let (cols, rows) = (trained(&p, false), trained(&p, true));
+            assert_ne!(
+                cols.checksum(),
+                Network::new(p.clone(), 3).unwrap().checksum()
+            );
+            assert_eq!(cols.checksum(), rows.checksum(), "{:?}", p.layers);
+            assert_eq!(cols, rows, "{:?}", p.layers);
+        }
+    }
+}
