@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::kernels;
-use crate::model::kernels::{matvec, matvec_pair};
+use crate::model::kernels::{Layout, matvec_in, matvec_pair_in};
 use crate::model::params::Transfer;
 use crate::model::weights::{Mat, Projection, Projections};
 use crate::rng::RngState;
@@ -105,6 +105,11 @@ impl Consolidation {
 /// rule (SPEC §2) into `out`; [`Arith::update`] applies one consolidation step to a
 /// matrix `W` and its trace `Δ`, with `E = post · preᵀ`.
 pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
+    /// Whether [`Arith::dendrite`], [`Arith::apical_sum`] and [`Arith::update`]
+    /// take narrow matrices stored column-major ([`Layout::Columns`]), so that
+    /// PyraLNet may keep them so while it steps.
+    const NARROW_COLUMNS: bool = false;
+
     /// PyraLNet's Euler steps per plasticity update (`arith.plasticity_every`).
     fn plasticity_every(&self) -> u64 {
         1
@@ -129,16 +134,19 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
     /// Presynaptic rates as the synapses receive them, in place.
     fn synaptic_rates(&self, r: &mut [f32]);
 
-    /// A dendritic sum `out = W r` of matrix `m` (basal: W^up, interneuron: W^ip).
-    fn dendrite(&mut self, _m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
-        matvec(&w.data, w.rows, w.cols, r, out);
+    /// A dendritic sum `out = W r` of matrix `m` (basal: W^up, interneuron: W^ip),
+    /// stored in `layout`.
+    fn dendrite(&mut self, _m: MatrixId, w: &Mat, layout: Layout, r: &[f32], out: &mut [f32]) {
+        matvec_in(layout, &w.data, w.rows, w.cols, r, out);
     }
 
     /// The apical sum of layer k, `out = W^down r_{k+1} + W^pi r^I_k` (two
-    /// matrices of the same shape).
+    /// matrices of the same shape, stored in `layout`).
+    #[allow(clippy::too_many_arguments)]
     fn apical_sum(
         &mut self,
         _k: usize,
+        layout: Layout,
         down: &Mat,
         r: &[f32],
         pi: &Mat,
@@ -146,7 +154,8 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
         out: &mut [f32],
     ) {
         debug_assert!(down.has_shape(pi.rows, pi.cols));
-        matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
+        let (rows, cols) = (down.rows, down.cols);
+        matvec_pair_in(layout, &down.data, r, &pi.data, r_i, rows, cols, out);
     }
 
     /// The low-pass input of PyraLNet, `lp += a (x − lp)`, and the rates `r_0` the
@@ -173,10 +182,13 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
     /// `out = φ(u) − φ(out)`, where `out` holds `W^down r_{k+1}` on entry.
     fn down_error(&mut self, m: MatrixId, f: Transfer, u: &[f32], r: &[f32], out: &mut [f32]);
 
-    /// One consolidation step of matrix `m` (see [`Consolidation`]).
+    /// One consolidation step of matrix `m` (see [`Consolidation`]), stored in
+    /// `layout`.
+    #[allow(clippy::too_many_arguments)]
     fn update(
         &mut self,
         m: MatrixId,
+        layout: Layout,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],
@@ -190,6 +202,8 @@ pub trait Arith: std::fmt::Debug + Clone + Send + 'static {
 pub struct Float;
 
 impl Arith for Float {
+    const NARROW_COLUMNS: bool = true;
+
     #[inline(always)]
     fn synaptic_rates(&self, _r: &mut [f32]) {}
 
@@ -234,6 +248,7 @@ impl Arith for Float {
     fn update(
         &mut self,
         _m: MatrixId,
+        layout: Layout,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],
@@ -242,10 +257,10 @@ impl Arith for Float {
     ) {
         match step {
             Consolidation::Euler { c_w, c_d } => {
-                kernels::lowpass_euler(w, delta, post, pre, c_w, c_d)
+                kernels::lowpass_euler(layout, w, delta, post, pre, c_w, c_d)
             }
             Consolidation::Discrete { c_w, a } => {
-                kernels::lowpass_discrete(w, delta, post, pre, c_w, a)
+                kernels::lowpass_discrete(layout, w, delta, post, pre, c_w, a)
             }
         }
     }

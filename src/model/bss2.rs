@@ -56,7 +56,7 @@ use crate::model::analog::{Analog, gain, round_i32};
 pub use crate::model::analog::{RATE_MAX, rate_code, weight_code};
 use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
 use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, RngModel, Rounding};
-use crate::model::kernels::{matvec, matvec_pair, phi};
+use crate::model::kernels::{Layout, matvec, matvec_pair, phi};
 use crate::model::lfsr::LfsrBank;
 use crate::model::network::Network;
 use crate::model::params::{Params, Transfer, layer};
@@ -465,7 +465,8 @@ impl Arith for Bss2 {
         u64::from(self.cfg.plasticity_every)
     }
 
-    fn dendrite(&mut self, m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
+    // Row-major only (`NARROW_COLUMNS` is false): `_layout` is always `Rows`.
+    fn dendrite(&mut self, m: MatrixId, w: &Mat, _layout: Layout, r: &[f32], out: &mut [f32]) {
         match self.analog {
             None => matvec(&w.data, w.rows, w.cols, r, out),
             Some(_) => self.mac(m, w, r, out),
@@ -475,6 +476,7 @@ impl Arith for Bss2 {
     fn apical_sum(
         &mut self,
         k: usize,
+        _layout: Layout,
         down: &Mat,
         r: &[f32],
         pi: &Mat,
@@ -556,6 +558,7 @@ impl Arith for Bss2 {
     fn update(
         &mut self,
         m: MatrixId,
+        _layout: Layout,
         w: &mut [f32],
         delta: &mut [f32],
         post: &[f32],

@@ -11,14 +11,38 @@
 //!   a fixed number of independent accumulators ([`dot`]) for the same reason.
 //!   Matrices with fewer than 8 columns (Yin-Yang's 120 × 5 first layer and 120 × 3
 //!   apical matrices) go four rows at a time, so that whole SIMD vectors hold whole
-//!   rows ([`matvec`], [`lowpass_euler`]); which path runs depends only on the shape.
+//!   rows ([`matvec`], [`lowpass_euler`]), or, stored column-major while PyraLNet
+//!   steps ([`Layout`]), a column at a time; which path runs depends only on the
+//!   shape and the layout, and both give the same bits.
 //!
 //! Measured on the Yin-Yang PyraLNet step (4-120-3, baseline x86-64 target, no
 //! `target-cpu`; medians of 5 runs): 1.05 → 0.74 µs per step, 22 100 → 12 700
-//! instructions (callgrind). Where the rest goes (weight and trace updates 33 %,
-//! matrix products 31 %, logistic 21 %) is in docs/design.md, "Kernels".
+//! instructions (callgrind); narrow matrices column-major while PyraLNet steps,
+//! 12 844 → 12 190 instructions and 0.80 → 0.71 µs of task clock. Where the rest
+//! goes (weight and trace updates 37 %, matrix products 25 %, logistic 21 %) is in
+//! docs/design.md, "Kernels".
 
 use crate::model::params::Transfer;
+
+/// How a narrow matrix (fewer than 8 columns) is stored; wider ones are always
+/// row-major.
+///
+/// Row-major is the layout everywhere outside an engine's steps (checkpoints,
+/// checksums, views). While PyraLNet steps, it keeps its narrow matrices
+/// column-major ([`crate::model::network::Network::set_narrow_layout`]): a column
+/// is then a contiguous vector over the rows, so four rows are one SIMD vector
+/// without lane shuffles, in the products and in the updates alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    #[default]
+    Rows,
+    Columns,
+}
+
+/// Whether a matrix with `cols` columns is narrow (the 4-row and column-major kernels).
+pub fn is_narrow(cols: usize) -> bool {
+    (1..8).contains(&cols)
+}
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 // ln 2 split in two for Cody–Waite range reduction: LN2_HI has trailing zero bits,
@@ -277,6 +301,47 @@ fn matvec_pair_narrow<const C: usize>(
     }
 }
 
+/// The `C` columns of a column-major narrow matrix, each a slice over the rows.
+#[inline(always)]
+fn columns<const C: usize>(w: &[f32], rows: usize) -> [&[f32]; C] {
+    std::array::from_fn(|j| &w[j * rows..][..rows])
+}
+
+/// [`matvec_narrow`] for a column-major matrix: row i's sum is
+/// `((0 + w_i0 x_0) + w_i1 x_1) + …`, left to right from 0 as [`dot_narrow`] sums it,
+/// so the bits are the same; the loop over rows vectorises (four rows per lane
+/// group, `x_j` broadcast), with nothing to shuffle.
+#[inline(always)]
+fn matvec_cols<const C: usize>(w: &[f32], x: &[f32], y: &mut [f32]) {
+    let x: &[f32; C] = x.try_into().expect("input of C entries");
+    let cols = columns::<C>(w, y.len());
+    for (i, yi) in y.iter_mut().enumerate() {
+        let mut s = 0.0f32;
+        for j in 0..C {
+            s += cols[j][i] * x[j];
+        }
+        *yi = s;
+    }
+}
+
+/// [`matvec_pair_narrow`] for two column-major matrices (the same bits).
+#[inline(always)]
+fn matvec_pair_cols<const C: usize>(wa: &[f32], xa: &[f32], wb: &[f32], xb: &[f32], y: &mut [f32]) {
+    let xa: &[f32; C] = xa.try_into().expect("input of C entries");
+    let xb: &[f32; C] = xb.try_into().expect("input of C entries");
+    let (ca, cb) = (columns::<C>(wa, y.len()), columns::<C>(wb, y.len()));
+    for (i, yi) in y.iter_mut().enumerate() {
+        let (mut sa, mut sb) = (0.0f32, 0.0f32);
+        for j in 0..C {
+            sa += ca[j][i] * xa[j];
+        }
+        for j in 0..C {
+            sb += cb[j][i] * xb[j];
+        }
+        *yi = sa + sb;
+    }
+}
+
 /// `y = W x` for a row-major `rows × cols` matrix.
 ///
 /// Wide matrices use [`dot`] per row. Narrow ones (cols < 8, like the 5-column
@@ -317,19 +382,52 @@ pub fn matvec_pair(
     })
 }
 
+/// [`matvec`] for a matrix whose narrow layout is `layout`: the same bits either way.
+pub fn matvec_in(layout: Layout, w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
+    if layout == Layout::Columns && is_narrow(cols) {
+        let (w, x, y) = (&w[..rows * cols], &x[..cols], &mut y[..rows]);
+        by_width!(cols, matvec_cols(w, x, y), unreachable!())
+    } else {
+        matvec(w, rows, cols, x, y)
+    }
+}
+
+/// [`matvec_pair`] for matrices whose narrow layout is `layout`: the same bits
+/// either way.
+#[allow(clippy::too_many_arguments)]
+pub fn matvec_pair_in(
+    layout: Layout,
+    wa: &[f32],
+    xa: &[f32],
+    wb: &[f32],
+    xb: &[f32],
+    rows: usize,
+    cols: usize,
+    y: &mut [f32],
+) {
+    if layout == Layout::Columns && is_narrow(cols) {
+        let (wa, wb) = (&wa[..rows * cols], &wb[..rows * cols]);
+        let (xa, xb, y) = (&xa[..cols], &xb[..cols], &mut y[..rows]);
+        by_width!(cols, matvec_pair_cols(wa, xa, wb, xb, y), unreachable!())
+    } else {
+        matvec_pair(wa, xa, wb, xb, rows, cols, y)
+    }
+}
+
 /// Applies `f(&mut W_ij, &mut Δ_ij, E_ij)` to every entry of a matrix and its trace,
 /// with `E = post · preᵀ` computed on the fly (`E_ij = post_i · pre_j`, never
 /// stored). Each entry is visited exactly once, so the order of the visits cannot
 /// change a result.
 ///
-/// Wide matrices go row by row (the inner loop vectorises). Narrow ones (cols < 8)
-/// go in blocks of four rows, `4·C` contiguous entries, i.e. whole SIMD vectors:
+/// Wide matrices go row by row ([`outer_run`]). Narrow column-major ones go column
+/// by column (the same). Narrow row-major ones go in blocks of four rows, `4·C` contiguous entries, i.e. whole SIMD vectors:
 /// the `pre` pattern of a block, `pre_{i mod C}`, is the same for every block and
 /// built once; `post_{i / C}` is a shuffle of the block's four `post` values. Row by
 /// row, a 5-entry row was one 4-lane vector plus a scalar entry and loop overhead,
 /// and the three updates of the Yin-Yang step took about a third of it.
 #[inline(always)]
 fn outer_update(
+    layout: Layout,
     w: &mut [f32],
     delta: &mut [f32],
     post: &[f32],
@@ -338,14 +436,55 @@ fn outer_update(
 ) {
     let (rows, cols) = (post.len(), pre.len());
     let (w, delta) = (&mut w[..rows * cols], &mut delta[..rows * cols]);
+    if layout == Layout::Columns && is_narrow(cols) {
+        return by_width!(cols, outer_cols(w, delta, post, pre, f), unreachable!());
+    }
     by_width!(cols, outer_narrow(w, delta, post, pre, f), {
         for (i, &e_i) in post.iter().enumerate() {
             let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
-            for ((wij, dij), &r_j) in wr.iter_mut().zip(dr.iter_mut()).zip(pre) {
-                f(wij, dij, e_i * r_j);
-            }
+            outer_run(wr, dr, pre, |r_j| e_i * r_j, f);
         }
     })
+}
+
+/// `f(&mut w_k, &mut d_k, e(v_k))` over one row (v = pre, `e(r_j) = post_i · r_j`)
+/// or one column-major column (v = post, `e(e_i) = e_i · pre_j`): eight entries at
+/// a time as two SIMD vectors, then four, then one by one. Not inlined, so that
+/// LLVM knows the slices do not overlap (inlined, it checked at run time for every
+/// row); the barrier ([`one_block_at_a_time`]) keeps the blocks whole. Left to
+/// LLVM, the loop went 16 entries at a time with a scalar tail of 8 or 9 entries
+/// (120-row columns, 121-entry rows).
+#[inline(never)]
+fn outer_run(
+    w: &mut [f32],
+    d: &mut [f32],
+    v: &[f32],
+    e: impl Fn(f32) -> f32 + Copy,
+    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
+) {
+    let n = v.len();
+    let (mut wc, mut dc) = (w[..n].chunks_exact_mut(8), d[..n].chunks_exact_mut(8));
+    let mut vc = v.chunks_exact(8);
+    for ((w8, d8), v8) in (&mut wc).zip(&mut dc).zip(&mut vc) {
+        one_block_at_a_time();
+        for l in 0..8 {
+            f(&mut w8[l], &mut d8[l], e(v8[l]));
+        }
+    }
+    let (mut wc, mut dc) = (
+        wc.into_remainder().chunks_exact_mut(4),
+        dc.into_remainder().chunks_exact_mut(4),
+    );
+    let mut vc = vc.remainder().chunks_exact(4);
+    if let (Some(w4), Some(d4), Some(v4)) = (wc.next(), dc.next(), vc.next()) {
+        for l in 0..4 {
+            f(&mut w4[l], &mut d4[l], e(v4[l]));
+        }
+    }
+    let (wr, dr) = (wc.into_remainder(), dc.into_remainder());
+    for ((w, d), &v) in wr.iter_mut().zip(dr).zip(vc.remainder()) {
+        f(w, d, e(v));
+    }
 }
 
 #[inline(always)]
@@ -385,11 +524,30 @@ fn outer_narrow<const C: usize>(
     }
 }
 
+/// [`outer_narrow`] for a column-major matrix: column j is a contiguous run over
+/// the rows with `E_ij = post_i · pre_j`, so each column is one plain vector loop.
+#[inline(always)]
+fn outer_cols<const C: usize>(
+    w: &mut [f32],
+    delta: &mut [f32],
+    post: &[f32],
+    pre: &[f32],
+    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
+) {
+    let rows = post.len();
+    let pre: &[f32; C] = pre.try_into().expect("C presynaptic rates");
+    let cols = w.chunks_exact_mut(rows).zip(delta.chunks_exact_mut(rows));
+    for ((wc, dc), &r_j) in cols.zip(pre) {
+        outer_run(wc, dc, post, |e_i| e_i * r_j, f);
+    }
+}
+
 /// One Euler step of the low-pass consolidation for a whole matrix, with
 /// `E = post · preᵀ` (SPEC §2), in the reference order:
 /// `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`, where `c_w = dt η` and
 /// `c_d = dt / τ_w`.
 pub fn lowpass_euler(
+    layout: Layout,
     w: &mut [f32],
     delta: &mut [f32],
     post: &[f32],
@@ -397,7 +555,7 @@ pub fn lowpass_euler(
     c_w: f32,
     c_d: f32,
 ) {
-    outer_update(w, delta, post, pre, |w, d, e| {
+    outer_update(layout, w, delta, post, pre, |w, d, e| {
         let d0 = *d;
         *w += c_w * d0;
         *d = d0 + c_d * (e - d0);
@@ -407,6 +565,7 @@ pub fn lowpass_euler(
 /// One discrete step of the SteadNet consolidation (SPEC §4):
 /// `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` with the new Δ, `c_w = dT η`.
 pub fn lowpass_discrete(
+    layout: Layout,
     w: &mut [f32],
     delta: &mut [f32],
     post: &[f32],
@@ -415,7 +574,7 @@ pub fn lowpass_discrete(
     a: f32,
 ) {
     let keep = 1.0 - a;
-    outer_update(w, delta, post, pre, |w, d, e| {
+    outer_update(layout, w, delta, post, pre, |w, d, e| {
         let d1 = keep * *d + a * e;
         *d = d1;
         *w += c_w * d1;
@@ -425,6 +584,24 @@ pub fn lowpass_discrete(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rewrites the entries of a `rows × cols` matrix stored in layout `from` in
+    /// layout `to` (a transposition when they differ and the matrix is narrow).
+    fn relayout(data: &mut [f32], rows: usize, cols: usize, from: Layout, to: Layout) {
+        if from == to || !is_narrow(cols) {
+            return;
+        }
+        let src = data.to_vec();
+        for i in 0..rows {
+            for j in 0..cols {
+                let (r, c) = (i * cols + j, j * rows + i);
+                match to {
+                    Layout::Columns => data[c] = src[r],
+                    Layout::Rows => data[r] = src[c],
+                }
+            }
+        }
+    }
 
     /// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
     fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {
@@ -516,12 +693,12 @@ mod tests {
     fn lowpass_orders_match_the_spec() {
         // Euler: W uses the old Δ.
         let (mut w, mut d) = (vec![1.0f32], vec![0.5f32]);
-        lowpass_euler(&mut w, &mut d, &[2.0], &[3.0], 0.1, 0.25);
+        lowpass_euler(Layout::Rows, &mut w, &mut d, &[2.0], &[3.0], 0.1, 0.25);
         assert_eq!(w[0], 1.0 + 0.1 * 0.5);
         assert_eq!(d[0], 0.5 + 0.25 * (6.0 - 0.5));
         // Discrete: W uses the new Δ.
         let (mut w, mut d) = (vec![1.0f32], vec![0.5f32]);
-        lowpass_discrete(&mut w, &mut d, &[2.0], &[3.0], 0.1, 0.25);
+        lowpass_discrete(Layout::Rows, &mut w, &mut d, &[2.0], &[3.0], 0.1, 0.25);
         assert_eq!(d[0], 0.75 * 0.5 + 0.25 * 6.0);
         assert_eq!(w[0], 1.0 + 0.1 * d[0]);
     }
@@ -579,6 +756,7 @@ mod tests {
 
     #[test]
     fn optimised_kernels_give_the_reference_bits() {
+        use Layout::{Columns, Rows};
         for cols in (1..=9).chain([12, 15, 16, 17, 121]) {
             for rows in [1usize, 3, 4, 5, 8, 11, 120] {
                 let w = values(rows * cols, 1);
@@ -588,38 +766,61 @@ mod tests {
                     dot(&w[..cols], &x).to_bits(),
                     reference::dot(&w[..cols], &x[..cols]).to_bits()
                 );
-                let (mut y, mut want) = (vec![0.0; rows], vec![0.0; rows]);
-                matvec(&w, rows, cols, &x, &mut y);
+                let mut want = vec![0.0; rows];
                 reference::matvec(&w, cols, &x, &mut want);
-                assert_eq!(bits(&y), bits(&want), "matvec {rows}x{cols}");
-                matvec_pair(&w, &x, &w2, &x2, rows, cols, &mut y);
-                matvec_add(&w2, rows, cols, &x2, &mut want);
-                assert_eq!(bits(&y), bits(&want), "matvec_pair {rows}x{cols}");
+                let mut want_pair = want.clone();
+                matvec_add(&w2, rows, cols, &x2, &mut want_pair);
+                for layout in [Rows, Columns] {
+                    // The same matrices stored in `layout`.
+                    let stored = |m: &[f32]| {
+                        let mut m = m.to_vec();
+                        relayout(&mut m, rows, cols, Rows, layout);
+                        m
+                    };
+                    let (sw, sw2) = (stored(&w), stored(&w2));
+                    let mut y = vec![0.0; rows];
+                    matvec_in(layout, &sw, rows, cols, &x, &mut y);
+                    assert_eq!(bits(&y), bits(&want), "matvec {rows}x{cols} {layout:?}");
+                    matvec_pair_in(layout, &sw, &x, &sw2, &x2, rows, cols, &mut y);
+                    let what = format!("matvec_pair {rows}x{cols} {layout:?}");
+                    assert_eq!(bits(&y), bits(&want_pair), "{what}");
+                    if layout == Rows {
+                        matvec(&w, rows, cols, &x, &mut y);
+                        assert_eq!(bits(&y), bits(&want), "matvec {rows}x{cols}");
+                    }
 
-                let (post, pre) = (values(rows, 5), values(cols, 6));
-                let (c_w, c_d) = (0.37f32, 0.011f32);
-                let (mut wa, mut da) = (w.clone(), w2.clone());
-                let (mut wb, mut db) = (w.clone(), w2.clone());
-                lowpass_euler(&mut wa, &mut da, &post, &pre, c_w, c_d);
-                for (i, &e_i) in post.iter().enumerate() {
-                    for (j, &r_j) in pre.iter().enumerate() {
-                        let (k, d) = (i * cols + j, db[i * cols + j]);
-                        wb[k] += c_w * d;
-                        db[k] = d + c_d * (e_i * r_j - d);
+                    let (post, pre) = (values(rows, 5), values(cols, 6));
+                    let (c_w, c_d) = (0.37f32, 0.011f32);
+                    let (mut wa, mut da) = (sw.clone(), sw2.clone());
+                    let (mut wb, mut db) = (w.clone(), w2.clone());
+                    let back = |m: &[f32]| {
+                        let mut m = m.to_vec();
+                        relayout(&mut m, rows, cols, layout, Rows);
+                        bits(&m)
+                    };
+                    lowpass_euler(layout, &mut wa, &mut da, &post, &pre, c_w, c_d);
+                    for (i, &e_i) in post.iter().enumerate() {
+                        for (j, &r_j) in pre.iter().enumerate() {
+                            let (k, d) = (i * cols + j, db[i * cols + j]);
+                            wb[k] += c_w * d;
+                            db[k] = d + c_d * (e_i * r_j - d);
+                        }
                     }
-                }
-                assert_eq!(bits(&wa), bits(&wb), "lowpass_euler W {rows}x{cols}");
-                assert_eq!(bits(&da), bits(&db), "lowpass_euler Δ {rows}x{cols}");
-                lowpass_discrete(&mut wa, &mut da, &post, &pre, c_w, c_d);
-                for (i, &e_i) in post.iter().enumerate() {
-                    for (j, &r_j) in pre.iter().enumerate() {
-                        let k = i * cols + j;
-                        db[k] = (1.0 - c_d) * db[k] + c_d * (e_i * r_j);
-                        wb[k] += c_w * db[k];
+                    let what = format!("lowpass_euler {rows}x{cols} {layout:?}");
+                    assert_eq!(back(&wa), bits(&wb), "W {what}");
+                    assert_eq!(back(&da), bits(&db), "Δ {what}");
+                    lowpass_discrete(layout, &mut wa, &mut da, &post, &pre, c_w, c_d);
+                    for (i, &e_i) in post.iter().enumerate() {
+                        for (j, &r_j) in pre.iter().enumerate() {
+                            let k = i * cols + j;
+                            db[k] = (1.0 - c_d) * db[k] + c_d * (e_i * r_j);
+                            wb[k] += c_w * db[k];
+                        }
                     }
+                    let what = format!("lowpass_discrete {rows}x{cols} {layout:?}");
+                    assert_eq!(back(&wa), bits(&wb), "W {what}");
+                    assert_eq!(back(&da), bits(&db), "Δ {what}");
                 }
-                assert_eq!(bits(&wa), bits(&wb), "lowpass_discrete W {rows}x{cols}");
-                assert_eq!(bits(&da), bits(&db), "lowpass_discrete Δ {rows}x{cols}");
             }
         }
     }

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Float, MatrixId};
 use crate::model::kernels;
+use crate::model::kernels::Layout;
 use crate::model::params::{Feedback, InitMode, Params, layer};
 use crate::model::weights::{Mat, Projection, Projections};
 use crate::rng::{SimRng, Stream};
@@ -38,6 +39,9 @@ pub struct Network {
     pub w: Projections,
     /// Low-pass traces Δ of the plasticity (SPEC §2), same shapes as `w`.
     pub delta: Projections,
+    /// How the narrow matrices of `w` and `delta` are stored: row-major, except
+    /// while PyraLNet steps ([`Network::set_narrow_layout`]).
+    narrow: Layout,
 }
 
 /// Potentials and rates of every population (the dynamic state). Checkpoints
@@ -283,7 +287,13 @@ impl Network {
             }
         }
         let delta = Projections::zeros(&params);
-        let mut net = Network { params, w, delta };
+        let narrow = Layout::Rows;
+        let mut net = Network {
+            params,
+            w,
+            delta,
+            narrow,
+        };
         // With transposed feedback W^down was still drawn, so the stream (and every
         // other weight) is that of fixed feedback.
         net.sync_feedback();
@@ -308,7 +318,13 @@ impl Network {
             }
             None => Projections::zeros(&params),
         };
-        Ok(Network { params, w, delta })
+        let narrow = Layout::Rows;
+        Ok(Network {
+            params,
+            w,
+            delta,
+            narrow,
+        })
     }
 
     /// Sets the lateral weights to the self-predicting state (SPEC §2):
@@ -336,10 +352,11 @@ impl Network {
             return;
         }
         for k in 1..self.params.n_layers() {
-            let (up, down) = (&self.w.up[k + 1], &mut self.w.down[k]);
-            for i in 0..down.rows {
-                for j in 0..down.cols {
-                    down.data[i * down.cols + j] = up.data[j * up.cols + i];
+            for i in 0..self.w.down[k].rows {
+                for j in 0..self.w.down[k].cols {
+                    let (up, down) = (&self.w.up[k + 1], &self.w.down[k]);
+                    let (to, from) = (self.at(down, i, j), self.at(up, j, i));
+                    self.w.down[k].data[to] = up.data[from];
                 }
             }
             if layer(&self.params.eta_pi, k) == 0.0 {
@@ -368,6 +385,47 @@ impl Network {
         (d_ip.sqrt() as f32, d_pi.sqrt() as f32)
     }
 
+    /// Stores the narrow matrices (fewer than 8 columns) of W and Δ in `layout`.
+    /// PyraLNet keeps them column-major while it steps (no lane shuffles in its
+    /// products and updates, the same bits) and row-major again before anything
+    /// else reads them: everything outside the step kernels indexes row-major.
+    pub(crate) fn set_narrow_layout(&mut self, layout: Layout) {
+        if layout == self.narrow {
+            return;
+        }
+        for m in self.w.iter_mut().chain(self.delta.iter_mut()) {
+            if !kernels::is_narrow(m.cols) {
+                continue;
+            }
+            let (src, (rows, cols)) = (m.data.clone(), (m.rows, m.cols));
+            for (i, j) in (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))) {
+                let (r, c) = (i * cols + j, j * rows + i);
+                match layout {
+                    Layout::Columns => m.data[c] = src[r],
+                    Layout::Rows => m.data[r] = src[c],
+                }
+            }
+        }
+        self.narrow = layout;
+    }
+
+    /// The layout of a matrix with `cols` columns.
+    pub(crate) fn layout(&self, cols: usize) -> Layout {
+        if kernels::is_narrow(cols) {
+            self.narrow
+        } else {
+            Layout::Rows
+        }
+    }
+
+    /// The offset of entry (i, j) of `m` in its data.
+    fn at(&self, m: &Mat, i: usize, j: usize) -> usize {
+        match self.layout(m.cols) {
+            Layout::Rows => i * m.cols + j,
+            Layout::Columns => j * m.rows + i,
+        }
+    }
+
     /// Sets every trace Δ to zero (`reset_deltas`).
     pub fn reset_deltas(&mut self) {
         self.delta.iter_mut().for_each(|m| m.fill(0.0));
@@ -379,7 +437,8 @@ impl Network {
             proj: Projection::Up,
             k,
         };
-        a.dendrite(m, &self.w.up[k], &s.r[k - 1], &mut s.v_b[k]);
+        let (w, layout) = (&self.w.up[k], self.layout(self.w.up[k].cols));
+        a.dendrite(m, w, layout, &s.r[k - 1], &mut s.v_b[k]);
     }
 
     /// Interneuron dendrite `v^I_k = W^ip_k r_k`.
@@ -388,14 +447,16 @@ impl Network {
             proj: Projection::Ip,
             k,
         };
-        a.dendrite(m, &self.w.ip[k], &s.r[k], &mut s.v_i[k]);
+        let (w, layout) = (&self.w.ip[k], self.layout(self.w.ip[k].cols));
+        a.dendrite(m, w, layout, &s.r[k], &mut s.v_i[k]);
     }
 
     /// Apical potential `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`.
     pub(crate) fn apical<A: Arith>(&self, s: &mut State, k: usize, a: &mut A) {
         // Both matrices are n_k × n_{k+1}: one pass over the rows (float).
         let (wd, wp) = (&self.w.down[k], &self.w.pi[k]);
-        a.apical_sum(k, wd, &s.r[k + 1], wp, &s.r_i[k], &mut s.v_a[k]);
+        let layout = self.layout(wd.cols);
+        a.apical_sum(k, layout, wd, &s.r[k + 1], wp, &s.r_i[k], &mut s.v_a[k]);
     }
 
     /// Hidden pyramidal soma of layer k, `D = g_B v_B + g_A v_A` (with `apical`

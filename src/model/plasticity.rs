@@ -25,7 +25,7 @@
 //! update (`Network::sync_feedback`).
 
 use crate::model::arith::{Arith, MatrixId};
-use crate::model::kernels::matvec;
+use crate::model::kernels::{Layout, matvec_in};
 use crate::model::network::{Network, State};
 use crate::model::params::{Params, layer};
 use crate::model::weights::Projection;
@@ -103,7 +103,9 @@ impl Network {
                 Projection::Pi => a.apical_error(m, &s.v_a[k], &mut s.e_pi[k]),
                 Projection::Down => {
                     let w = &self.w.down[k];
-                    matvec(&w.data, w.rows, w.cols, &s.r[k + 1], &mut s.e_down[k]);
+                    let layout = self.layout(w.cols);
+                    let (r, e) = (&s.r[k + 1], &mut s.e_down[k]);
+                    matvec_in(layout, &w.data, w.rows, w.cols, r, e);
                     let n = p.layers[k];
                     a.down_error(m, p.transfer, &s.u[k], &s.r[k][..n], &mut s.e_down[k]);
                 }
@@ -111,14 +113,14 @@ impl Network {
         }
     }
 
-    /// Applies `update(matrix, W, Δ, post, pre, η)` to every plastic matrix with its
-    /// error factor and presynaptic rates: r_{k-1} (up), r_k (ip), r^I_k (pi),
-    /// r_{k+1} (down).
+    /// Applies `update(matrix, layout, W, Δ, post, pre, η)` to every plastic matrix
+    /// with its error factor and presynaptic rates: r_{k-1} (up), r_k (ip), r^I_k
+    /// (pi), r_{k+1} (down).
     #[inline(always)]
     pub(crate) fn plasticity(
         &mut self,
         s: &State,
-        mut update: impl FnMut(MatrixId, &mut [f32], &mut [f32], &[f32], &[f32], f32),
+        mut update: impl FnMut(MatrixId, Layout, &mut [f32], &mut [f32], &[f32], &[f32], f32),
     ) {
         let nl = self.params.n_layers();
         for m in matrices(nl) {
@@ -133,9 +135,10 @@ impl Network {
                 Projection::Pi => (&s.e_pi[k], &s.r_i[k]),
                 Projection::Down => (&s.e_down[k], &s.r[k + 1][..self.params.layers[k + 1]]),
             };
+            let layout = self.layout(pre.len());
             let w = &mut self.w.get_mut(m.proj)[k];
             let d = &mut self.delta.get_mut(m.proj)[k];
-            update(m, &mut w.data, &mut d.data, post, pre, eta);
+            update(m, layout, &mut w.data, &mut d.data, post, pre, eta);
         }
         self.sync_feedback();
     }

@@ -27,6 +27,7 @@ use std::ops::{Deref, DerefMut};
 use crate::error::{Error, Result};
 use crate::model::arith::{Arith, Consolidation, Float};
 use crate::model::engine::{Core, Dynamics, EngineKind, EngineState};
+use crate::model::kernels::Layout;
 use crate::model::network::{Network, Solve};
 use crate::model::params::{LowpassStart, Params};
 use crate::rng::{SimRng, Stream};
@@ -127,8 +128,8 @@ impl<A: Arith> PyraLNet<A> {
         }
         if learn {
             let step = consolidation(p, every);
-            net.plasticity(s, |m, w, d, post, pre, eta| {
-                arith.update(m, w, d, post, pre, step(eta))
+            net.plasticity(s, |m, l, w, d, post, pre, eta| {
+                arith.update(m, l, w, d, post, pre, step(eta))
             });
         }
         for k in 1..=nl {
@@ -180,6 +181,13 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
         self.core.state.x_started = true;
         self.core.state.trgt_started |= target.is_some();
         self.out.iter_mut().for_each(|o| *o = 0.0);
+        // Narrow matrices column-major while the steps run (same bits, fewer
+        // instructions; see `Network::set_narrow_layout`). A recorder reads the
+        // weights at its ticks, row-major.
+        let columns = A::NARROW_COLUMNS && self.core.recorder.is_none();
+        if columns {
+            self.core.net.set_narrow_layout(Layout::Columns);
+        }
         for i in 0..steps {
             self.step(x, target, plastic && i >= lag);
             if i >= out_from {
@@ -197,6 +205,7 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
                 rec.tick(self.steps as f64 * dt, net, state);
             }
         }
+        self.core.net.set_narrow_layout(Layout::Rows);
         let n_avg = (steps - out_from.min(steps - 1)) as f32;
         self.out.iter_mut().for_each(|o| *o /= n_avg);
     }
@@ -219,5 +228,46 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
         self.noise = SimRng::from_state(noise, "checkpoint engine_state.noise")?;
         self.steps = steps;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::Feedback;
+    use crate::model::record::{Probe, Recorder};
+
+    /// The network after a few training patterns; with a recorder attached, the
+    /// narrow matrices stay row-major while it steps.
+    fn trained(p: &Params, record: bool) -> Network {
+        let mut sim = PyraLNet::new(Network::new(p.clone(), 3).unwrap(), 4);
+        if record {
+            let rec = Recorder::new(&sim.net, vec![Probe::MeanAbsApical], 7, 100).unwrap();
+            sim.core.recorder = Some(rec);
+        }
+        let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
+        for k in 0..3 {
+            let x: Vec<f32> = (0..n_in).map(|i| ((i + k) % 3) as f32 / 2.0).collect();
+            let t: Vec<f32> = (0..n_out)
+                .map(|i| 0.1 + 0.4 * ((i + k) % 2) as f32)
+                .collect();
+            sim.run(&x, Some(&t), true);
+        }
+        sim.core.net.clone()
+    }
+
+    #[test]
+    fn column_major_steps_give_the_row_major_bits() {
+        let mut transposed = Params::mimic();
+        transposed.feedback = Feedback::Transpose;
+        for p in [Params::yin_yang(), Params::mimic(), transposed] {
+            let (cols, rows) = (trained(&p, false), trained(&p, true));
+            assert_ne!(
+                cols.checksum(),
+                Network::new(p.clone(), 3).unwrap().checksum()
+            );
+            assert_eq!(cols.checksum(), rows.checksum(), "{:?}", p.layers);
+            assert_eq!(cols, rows, "{:?}", p.layers);
+        }
     }
 }

@@ -136,8 +136,8 @@ impl<A: Arith> Dynamics for SteadNet<A> {
                     net, state, arith, ..
                 } = &mut self.core;
                 net.errors(state, arith);
-                net.plasticity(state, |m, w, d, post, pre, eta| {
-                    arith.update(m, w, d, post, pre, step(eta))
+                net.plasticity(state, |m, l, w, d, post, pre, eta| {
+                    arith.update(m, l, w, d, post, pre, step(eta))
                 });
                 self.settle(nudged);
             }
