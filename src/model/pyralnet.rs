@@ -30,6 +30,7 @@ use crate::model::engine::{Core, Dynamics, EngineKind, EngineState};
 use crate::model::kernels::Layout;
 use crate::model::network::{Network, Solve};
 use crate::model::params::{LowpassStart, Params};
+use crate::model::record::Probe;
 use crate::rng::{SimRng, Stream};
 
 /// PyraLNet's consolidation step for a matrix with learning rate η when the rule
@@ -182,9 +183,12 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
         self.core.state.trgt_started |= target.is_some();
         self.out.iter_mut().for_each(|o| *o = 0.0);
         // Narrow matrices column-major while the steps run (same bits, fewer
-        // instructions; see `Network::set_narrow_layout`). A recorder reads the
-        // weights at its ticks, row-major.
-        let columns = A::NARROW_COLUMNS && self.core.recorder.is_none();
+        // instructions; see `Network::set_narrow_layout`). A recorder that reads
+        // weights at its ticks reads them row-major (the page's potentials trace
+        // reads none).
+        let columns = A::NARROW_COLUMNS
+            && (self.core.recorder.as_ref())
+                .is_none_or(|r| !r.probes().iter().any(Probe::reads_weights));
         if columns {
             self.core.net.set_narrow_layout(Layout::Columns);
         }
@@ -235,14 +239,14 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
 mod tests {
     use super::*;
     use crate::model::params::Feedback;
-    use crate::model::record::{Probe, Recorder};
+    use crate::model::record::Recorder;
 
-    /// The network after a few training patterns; with a recorder attached, the
-    /// narrow matrices stay row-major while it steps.
-    fn trained(p: &Params, record: bool) -> Network {
+    /// The network after a few training patterns, with a recorder of `probe`
+    /// attached: one that reads weights keeps the narrow matrices row-major.
+    fn trained(p: &Params, probe: Option<Probe>) -> Network {
         let mut sim = PyraLNet::new(Network::new(p.clone(), 3).unwrap(), 4);
-        if record {
-            let rec = Recorder::new(&sim.net, vec![Probe::MeanAbsApical], 7, 100).unwrap();
+        if let Some(probe) = probe {
+            let rec = Recorder::new(&sim.net, vec![probe], 7, 100).unwrap();
             sim.core.recorder = Some(rec);
         }
         let (n_in, n_out) = (p.layers[0], p.layers[p.n_layers()]);
@@ -261,13 +265,16 @@ mod tests {
         let mut transposed = Params::mimic();
         transposed.feedback = Feedback::Transpose;
         for p in [Params::yin_yang(), Params::mimic(), transposed] {
-            let (cols, rows) = (trained(&p, false), trained(&p, true));
+            let cols = trained(&p, None);
+            let rows = trained(&p, Some(Probe::SpsDistance));
             assert_ne!(
                 cols.checksum(),
                 Network::new(p.clone(), 3).unwrap().checksum()
             );
             assert_eq!(cols.checksum(), rows.checksum(), "{:?}", p.layers);
             assert_eq!(cols, rows, "{:?}", p.layers);
+            // A recorder of potentials only (the page's) keeps the column steps.
+            assert_eq!(cols, trained(&p, Some(Probe::MeanAbsApical)));
         }
     }
 }

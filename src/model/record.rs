@@ -38,6 +38,11 @@ pub enum Probe {
 }
 
 impl Probe {
+    /// Reads weights (which PyraLNet keeps column-major while it steps, if narrow).
+    pub fn reads_weights(&self) -> bool {
+        matches!(self, Probe::Weights { .. } | Probe::SpsDistance)
+    }
+
     /// Number of values the probe gives for `net`, or an error if it names a layer
     /// the network does not have.
     pub fn width(&self, net: &Network) -> Result<usize> {
