@@ -107,7 +107,7 @@ pub fn sends(cfg: &ArithConfig, m: MatrixId) -> u32 {
     }
 }
 
-/// The mock MAC: its noise, and the offsets of every matrix that has run.
+/// The mock MAC: its noise, and what it keeps of every matrix that has run.
 #[derive(Debug, Clone)]
 pub struct Analog {
     pub sigma: f32,
@@ -115,25 +115,25 @@ pub struct Analog {
     pub center: bool,
     offset_sd: f32,
     seed: u64,
-    offsets: Vec<(MatrixId, Vec<f32>)>,
-    // Each matrix's weights as last seen and their 6-bit codes: PyraLNet reads every
-    // matrix through the MAC at each Euler step, but its weights change only when
-    // the rule writes them back (every `plasticity_every` steps), and comparing the
-    // weights costs a fraction of coding them again (yin_yang_bss2 PyraLNet bench:
-    // 14.8 µs per step before). A cache, so not part of the state.
-    codes: Vec<Codes>,
+    matrices: Vec<Kept>,
     // Scratch: the input codes of the current MAC.
     x: Vec<i32>,
 }
 
+/// One matrix's fixed offsets, and its weights as last seen with their 6-bit
+/// codes: PyraLNet reads every matrix through the MAC at each Euler step, but its
+/// weights change only when the rule writes them back (every `plasticity_every`
+/// steps), and comparing the weights costs a fraction of coding them again
+/// (yin_yang_bss2 PyraLNet bench: 10.6 → 8.4 µs per step). The codes are a cache
+/// and the offsets a function of the seed, so neither is part of the state.
 #[derive(Debug, Clone)]
-struct Codes {
+struct Kept {
     m: MatrixId,
+    offsets: Vec<f32>,
     inv_scale: f32,
     w: Vec<f32>,
     codes: Vec<i32>,
 }
-
 impl Analog {
     /// With noise `sigma` and offsets of sd `offset_sd` (LSB) for the run `seed`.
     pub fn new(sigma: f32, offset_sd: f32, seed: u64) -> Self {
@@ -142,8 +142,7 @@ impl Analog {
             center: false,
             offset_sd,
             seed,
-            offsets: Vec::new(),
-            codes: Vec::new(),
+            matrices: Vec::new(),
             x: Vec::new(),
         }
     }
@@ -180,12 +179,18 @@ impl Analog {
         out: &mut [f32],
     ) {
         let blocks = cols.div_ceil(BLOCK);
-        let j = match self.offsets.iter().position(|o| o.0 == m) {
-            Some(j) => j,
+        let k = match self.matrices.iter().position(|k| k.m == m) {
+            Some(k) => k,
             None => {
-                let fresh = self.fresh_offsets(m, rows * blocks);
-                self.offsets.push((m, fresh));
-                self.offsets.len() - 1
+                let offsets = self.fresh_offsets(m, rows * blocks);
+                self.matrices.push(Kept {
+                    m,
+                    offsets,
+                    inv_scale: f32::NAN,
+                    w: Vec::new(),
+                    codes: Vec::new(),
+                });
+                self.matrices.len() - 1
             }
         };
         self.x.clear();
@@ -193,19 +198,7 @@ impl Analog {
             .extend(r[..cols].iter().map(|&ri| rate_code(ri, r_max)));
         let inv = 1.0 / scale;
         let w = &w[..rows * cols];
-        let c = match self.codes.iter().position(|c| c.m == m) {
-            Some(c) => c,
-            None => {
-                self.codes.push(Codes {
-                    m,
-                    inv_scale: f32::NAN,
-                    w: Vec::new(),
-                    codes: Vec::new(),
-                });
-                self.codes.len() - 1
-            }
-        };
-        let c = &mut self.codes[c];
+        let c = &mut self.matrices[k];
         if c.inv_scale.to_bits() != inv.to_bits() || !same_bits(&c.w, w) {
             c.inv_scale = inv;
             c.w.clear();
@@ -214,7 +207,7 @@ impl Analog {
             c.codes.extend(w.iter().map(|&wij| weight_code(wij, inv)));
         }
         let unit = scale * r_max / (RATE_MAX as f32 * gain);
-        let offsets = &self.offsets[j].1;
+        let offsets = &c.offsets;
         let (x, sigma) = (&self.x, self.sigma);
         // The offset plus a fresh draw, in LSB.
         let mut noise = |off: f32| {
