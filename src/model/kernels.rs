@@ -585,24 +585,6 @@ pub fn lowpass_discrete(
 mod tests {
     use super::*;
 
-    /// Rewrites the entries of a `rows × cols` matrix stored in layout `from` in
-    /// layout `to` (a transposition when they differ and the matrix is narrow).
-    fn relayout(data: &mut [f32], rows: usize, cols: usize, from: Layout, to: Layout) {
-        if from == to || !is_narrow(cols) {
-            return;
-        }
-        let src = data.to_vec();
-        for i in 0..rows {
-            for j in 0..cols {
-                let (r, c) = (i * cols + j, j * rows + i);
-                match to {
-                    Layout::Columns => data[c] = src[r],
-                    Layout::Rows => data[r] = src[c],
-                }
-            }
-        }
-    }
-
     /// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
     fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {
         match f {
@@ -756,6 +738,7 @@ mod tests {
 
     #[test]
     fn optimised_kernels_give_the_reference_bits() {
+        use crate::model::weights::relayout;
         use Layout::{Columns, Rows};
         for cols in (1..=9).chain([12, 15, 16, 17, 121]) {
             for rows in [1usize, 3, 4, 5, 8, 11, 120] {
@@ -774,7 +757,7 @@ mod tests {
                     // The same matrices stored in `layout`.
                     let stored = |m: &[f32]| {
                         let mut m = m.to_vec();
-                        relayout(&mut m, rows, cols, Rows, layout);
+                        relayout(&mut m, (rows, cols), Rows, layout, &mut Vec::new());
                         m
                     };
                     let (sw, sw2) = (stored(&w), stored(&w2));
@@ -795,7 +778,7 @@ mod tests {
                     let (mut wb, mut db) = (w.clone(), w2.clone());
                     let back = |m: &[f32]| {
                         let mut m = m.to_vec();
-                        relayout(&mut m, rows, cols, layout, Rows);
+                        relayout(&mut m, (rows, cols), layout, Rows, &mut Vec::new());
                         bits(&m)
                     };
                     lowpass_euler(layout, &mut wa, &mut da, &post, &pre, c_w, c_d);

@@ -29,7 +29,7 @@ use crate::model::arith::{Arith, Float, MatrixId};
 use crate::model::kernels;
 use crate::model::kernels::Layout;
 use crate::model::params::{Feedback, InitMode, Params, layer};
-use crate::model::weights::{Mat, Projection, Projections};
+use crate::model::weights::{Mat, Projection, Projections, relayout};
 use crate::rng::{SimRng, Stream};
 
 /// Weights, plasticity traces Δ and parameters: everything a checkpoint holds.
@@ -385,26 +385,17 @@ impl Network {
         (d_ip.sqrt() as f32, d_pi.sqrt() as f32)
     }
 
-    /// Stores the narrow matrices (fewer than 8 columns) of W and Δ in `layout`.
-    /// PyraLNet keeps them column-major while it steps (no lane shuffles in its
-    /// products and updates, the same bits) and row-major again before anything
-    /// else reads them: everything outside the step kernels indexes row-major.
-    pub(crate) fn set_narrow_layout(&mut self, layout: Layout) {
+    /// Stores the narrow matrices (fewer than 8 columns) of W and Δ in `layout`,
+    /// through `scratch` (see [`relayout`]). PyraLNet keeps them
+    /// column-major while it steps (no lane shuffles in its products and updates,
+    /// the same bits) and row-major again before anything else reads them:
+    /// everything outside the step kernels indexes row-major.
+    pub(crate) fn set_narrow_layout(&mut self, layout: Layout, scratch: &mut Vec<f32>) {
         if layout == self.narrow {
             return;
         }
         for m in self.w.iter_mut().chain(self.delta.iter_mut()) {
-            if !kernels::is_narrow(m.cols) {
-                continue;
-            }
-            let (src, (rows, cols)) = (m.data.clone(), (m.rows, m.cols));
-            for (i, j) in (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))) {
-                let (r, c) = (i * cols + j, j * rows + i);
-                match layout {
-                    Layout::Columns => m.data[c] = src[r],
-                    Layout::Rows => m.data[r] = src[c],
-                }
-            }
+            relayout(&mut m.data, (m.rows, m.cols), self.narrow, layout, scratch);
         }
         self.narrow = layout;
     }

@@ -51,6 +51,8 @@ pub struct PyraLNet<A: Arith = Float> {
     noise: SimRng,
     out: Vec<f32>,
     steps: u64,
+    /// A matrix's entries while its layout changes (twice per pattern).
+    scratch: Vec<f32>,
 }
 
 impl PyraLNet {
@@ -71,6 +73,7 @@ impl<A: Arith> PyraLNet<A> {
             noise: SimRng::new(seed, Stream::Noise),
             out: vec![0.0; n_out],
             steps: 0,
+            scratch: Vec::new(),
         }
     }
 
@@ -190,7 +193,9 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
             && (self.core.recorder.as_ref())
                 .is_none_or(|r| !r.probes().iter().any(Probe::reads_weights));
         if columns {
-            self.core.net.set_narrow_layout(Layout::Columns);
+            self.core
+                .net
+                .set_narrow_layout(Layout::Columns, &mut self.scratch);
         }
         for i in 0..steps {
             self.step(x, target, plastic && i >= lag);
@@ -209,7 +214,9 @@ impl<A: Arith> Dynamics for PyraLNet<A> {
                 rec.tick(self.steps as f64 * dt, net, state);
             }
         }
-        self.core.net.set_narrow_layout(Layout::Rows);
+        self.core
+            .net
+            .set_narrow_layout(Layout::Rows, &mut self.scratch);
         let n_avg = (steps - out_from.min(steps - 1)) as f32;
         self.out.iter_mut().for_each(|o| *o /= n_avg);
     }

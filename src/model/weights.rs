@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::kernels::{Layout, is_narrow};
 use crate::model::params::{Params, Range};
 use crate::rng::SimRng;
 
@@ -216,5 +217,29 @@ impl Projections {
             .chain(self.ip.iter_mut())
             .chain(self.pi.iter_mut())
             .chain(self.down.iter_mut())
+    }
+}
+/// `data`, a narrow `rows × cols` matrix in layout `from`, rewritten in layout `to`
+/// through `scratch` (which keeps its capacity: one allocation for a run).
+pub fn relayout(
+    data: &mut [f32],
+    shape: (usize, usize),
+    from: Layout,
+    to: Layout,
+    scratch: &mut Vec<f32>,
+) {
+    let (rows, cols) = shape;
+    if from != to && is_narrow(cols) {
+        scratch.clear();
+        scratch.extend_from_slice(&data[..rows * cols]);
+        for (i, j) in (0..rows).flat_map(|i| (0..cols).map(move |j| (i, j))) {
+            let (r, c) = (i * cols + j, j * rows + i);
+            let (dst, src) = if to == Layout::Columns {
+                (c, r)
+            } else {
+                (r, c)
+            };
+            data[dst] = scratch[src];
+        }
     }
 }
