@@ -5,6 +5,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { before, after } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -49,6 +50,15 @@ export async function start() {
       srv.close();
     },
   };
+}
+
+/** One browser and server for a test file: `before` starts them, `after` stops
+ * them; the returned object then has `base` and `browser`. */
+export function useBrowser() {
+  const env = {};
+  before(async () => Object.assign(env, await start()));
+  after(async () => { await env.stop?.(); });
+  return env;
 }
 
 /** Fraction of non-white pixels of a canvas. */

@@ -6,28 +6,19 @@
 // hashes that keep the run; field errors; reflow at 320 px; untrusted text; the
 // charts' Data tables. Needs www/pkg (scripts/serve --build-only).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { start, openPage, progress, waitPatterns } from '../browser.mjs';
+import { useBrowser, openPage, progress, waitPatterns } from '../browser.mjs';
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG21AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 /** A fresh page at `hash`, collecting page errors. */
-const open = (hash = '', options = {}) => openPage(browser, base, hash, options);
+const open = (hash = '', options = {}) => openPage(env.browser, env.base, hash, options);
 
 
 /** axe-core's WCAG 2.1 A/AA violations, run through a DevTools session

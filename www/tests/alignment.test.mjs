@@ -2,25 +2,16 @@
 // alternative, transposed feedback in the address, the reference engines in the
 // engine selector. Needs www/pkg (scripts/serve --build-only).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, openPage, waitInked } from '../browser.mjs';
+import { useBrowser, openPage, waitInked } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 const summary = (page) => page.textContent('#alignment-data-summary');
 
 test('the alignment chart draws the angles and says them in text', { timeout: 90000 }, async () => {
-  const { page, context, errors } = await openPage(browser, base,
+  const { page, context, errors } = await openPage(env.browser, env.base,
     '#preset=yin_yang&engine=steadnet&seed=5&val_every=300&feedback=transpose');
   await page.waitForFunction(() => (window.__app.frame?.alignment?.patterns.length ?? 0) >= 3, null, { timeout: 60000 });
   assert.ok(await waitInked(page, 'alignment', 0.02) > 0.02, 'alignment chart drawn');
@@ -42,7 +33,7 @@ test('the alignment chart draws the angles and says them in text', { timeout: 90
 });
 
 test('the reference engines run in the page; backprop is at 0° with itself', { timeout: 90000 }, async () => {
-  const { page, context, errors } = await openPage(browser, base, '#preset=yin_yang&engine=backprop&seed=5&val_every=300');
+  const { page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang&engine=backprop&seed=5&val_every=300');
   assert.equal(await page.inputValue('#engine'), 'backprop');
   await page.waitForFunction(() => /this run vs backprop 0\.0°/.test(
     document.getElementById('alignment-data-summary').textContent), null, { timeout: 60000 });
@@ -50,7 +41,7 @@ test('the reference engines run in the page; backprop is at 0° with itself', { 
   assert.deepEqual(errors, []);
   await context.close();
   // Feedback alignment on the chip's formats is refused with the field named.
-  const fa = await openPage(browser, base, '#preset=yin_yang&engine=feedback-alignment&arith=bss2');
+  const fa = await openPage(env.browser, env.base, '#preset=yin_yang&engine=feedback-alignment&arith=bss2');
   await fa.page.waitForFunction(() => /arith/.test(document.getElementById('messages').textContent), null, { timeout: 30000 });
   await fa.context.close();
 });

@@ -4,28 +4,19 @@
 // one is the command line's for the same settings (weights checksum). Needs
 // www/pkg and the CLI (built if missing).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { start, openPage, cliPath, ROOT } from '../browser.mjs';
+import { useBrowser, openPage, cliPath, ROOT } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 const cli = (args) => JSON.parse(execFileSync(cliPath(), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }));
 const format = (page) => page.textContent('#arith-format');
 
 test('an idealisation from the address: its control, the formats line, and the command line\'s checksum', { timeout: 120000 }, async () => {
   const seed = 1;
-  const { page, context, errors } = await openPage(browser, base,
+  const { page, context, errors } = await openPage(env.browser, env.base,
     `#preset=yin_yang_bss2&engine=steadnet&seed=${seed}&epochs=1&val_every=6000&analog=ideal&phi=exact`);
   assert.equal(await page.inputValue('#analog'), 'ideal');
   // The preset's other choices stay; a bad one is refused with the allowed set.
@@ -50,7 +41,7 @@ test('an idealisation from the address: its control, the formats line, and the c
 });
 
 test('the chip model from the keyboard: each change starts a new run and is named; a bad noise is refused', { timeout: 60000 }, async () => {
-  const { page, context, errors } = await openPage(browser, base, '#preset=yin_yang_bss2&engine=steadnet&seed=2');
+  const { page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang_bss2&engine=steadnet&seed=2');
   assert.match(await format(page), /; realistic chip model\./);
   assert.ok(await page.isEnabled('#analog-noise'));
   const run = () => page.evaluate(() => window.__app.evaluator.gen);

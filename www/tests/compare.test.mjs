@@ -7,21 +7,12 @@
 // (scripts/serve --build-only) and the CLI (target/{release,debug}/microcircuit, or
 // MICROCIRCUIT_CLI; built with cargo if neither exists).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { start, openPage, waitInked, progress, waitPatterns, cliPath, ROOT } from '../browser.mjs';
+import { useBrowser, openPage, waitInked, progress, waitPatterns, cliPath, ROOT } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 
 const cli = (args) => JSON.parse(execFileSync(cliPath(), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }));
@@ -32,7 +23,7 @@ const learners = (page) => page.evaluate(() => window.__app.compare.learners.map
 
 test('the switch trains backprop and feedback alignment beside the run, with the CLI\'s numbers', { timeout: 240000 }, async () => {
   const seed = 11;
-  const { page, context, errors } = await openPage(browser, base, `#preset=yin_yang&engine=steadnet&seed=${seed}&epochs=1&compare=1`);
+  const { page, context, errors } = await openPage(env.browser, env.base, `#preset=yin_yang&engine=steadnet&seed=${seed}&epochs=1&compare=1`);
   assert.equal(await page.isChecked('#compare'), true);
   // Both learners train to the end of the main run's schedule and test.
   await page.waitForFunction(() => {
@@ -73,7 +64,7 @@ test('the switch trains backprop and feedback alignment beside the run, with the
 });
 
 test('the learners follow the main run\'s pattern count; off ends the worker, on (keyboard) restarts it; a new seed restarts it', { timeout: 120000 }, async () => {
-  const { page, context, errors } = await openPage(browser, base, '#preset=yin_yang&engine=pyralnet&seed=3&compare=1');
+  const { page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang&engine=pyralnet&seed=3&compare=1');
   await waitPatterns(page, 60);
   await page.click('#play'); // pause
   await page.waitForFunction(() => !window.__app.running);
@@ -108,7 +99,7 @@ test('the learners follow the main run\'s pattern count; off ends the worker, on
 
 test('where it does not apply the page says why; a bad value is named; a phone shows it without scrolling sideways', { timeout: 120000 }, async () => {
   // The run is backprop: only feedback alignment beside it.
-  let { page, context, errors } = await openPage(browser, base, '#preset=mimic&engine=backprop&seed=2&compare=1');
+  let { page, context, errors } = await openPage(env.browser, env.base, '#preset=mimic&engine=backprop&seed=2&compare=1');
   await page.waitForFunction(() => window.__app.compare.learners.length === 1 && window.__app.compare.learners[0].curves);
   assert.equal((await learners(page))[0].engine, 'feedback-alignment');
   assert.match(await page.textContent('#compare-note'), /This run is backprop itself: feedback alignment trains beside it/);
@@ -117,19 +108,19 @@ test('where it does not apply the page says why; a bad value is named; a phone s
   assert.equal(await page.isVisible('#compare-regions'), false);
   await context.close();
   // The chip's formats: nothing runs, and the note says why.
-  ({ page, context } = await openPage(browser, base, '#preset=yin_yang_bss2&seed=2&compare=1'));
+  ({ page, context } = await openPage(env.browser, env.base, '#preset=yin_yang_bss2&seed=2&compare=1'));
   await page.waitForFunction(() => /Not offered with the BSS-2 number formats/.test(document.getElementById('compare-note').textContent));
   assert.equal(await page.evaluate(() => window.__app.compare.worker), null);
   await context.close();
   // A bad value: ignored with the key, the value and the allowed values; the run goes on.
-  ({ page, context, errors } = await openPage(browser, base, '#preset=yin_yang&engine=steadnet&seed=2&compare=yes'));
+  ({ page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang&engine=steadnet&seed=2&compare=yes'));
   await page.waitForFunction(() => /compare=yes \(invalid parameter `compare` = "yes": allowed 1 or 0\)/.test(document.getElementById('messages').textContent));
   await waitPatterns(page, 100);
   assert.equal(await page.isChecked('#compare'), false);
   assert.deepEqual(errors, []);
   await context.close();
   // A 320 px phone: the switch, the texts and the small regions fit.
-  ({ page, context, errors } = await openPage(browser, base, '#preset=yin_yang&engine=steadnet&seed=2&compare=1',
+  ({ page, context, errors } = await openPage(env.browser, env.base, '#preset=yin_yang&engine=steadnet&seed=2&compare=1',
     { viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true }));
   await page.waitForFunction(() => window.__app.compare.learners.every((l) => l.regions), null, { timeout: 60000 });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 320,

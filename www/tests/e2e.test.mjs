@@ -3,25 +3,16 @@
 // checkpoints, export and import, crash recovery, divergence, reduced motion, hidden
 // tab, embedding, responsiveness. Needs www/pkg (scripts/serve --build-only).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { start, inked, waitInked, openPage, progress, waitPatterns } from '../browser.mjs';
+import { useBrowser, inked, waitInked, openPage, progress, waitPatterns } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 /** A fresh page at `hash`, collecting page errors. */
-const open = (hash = '', options = {}) => openPage(browser, base, hash, options);
+const open = (hash = '', options = {}) => openPage(env.browser, env.base, hash, options);
 
 const messages = (page) => page.textContent('#messages');
 

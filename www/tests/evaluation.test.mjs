@@ -4,26 +4,17 @@
 // sends no metrics or regions; the page still shows the numbers, and they are the
 // command line's for the same seed. Needs www/pkg and the CLI (built if missing).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { start, cliPath, ROOT } from '../browser.mjs';
+import { useBrowser, cliPath, ROOT } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 
 /** A page whose workers' messages are counted by type, per worker script. */
 async function open(hash) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 } });
+  const context = await env.browser.newContext({ viewport: { width: 1300, height: 1400 } });
   await context.addInitScript(() => {
     const Base = window.Worker;
     window.__messages = {};
@@ -39,7 +30,7 @@ async function open(hash) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + hash);
+  await page.goto(env.base + hash);
   return { page, context, errors };
 }
 

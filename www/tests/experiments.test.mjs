@@ -3,28 +3,19 @@
 // CLI's format); cancelling stops the workers and keeps the finished points.
 // Needs www/pkg (scripts/serve --build-only) and Debian's Chromium.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, inked } from '../browser.mjs';
+import { useBrowser, inked } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 async function openView() {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true });
+  const context = await env.browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(base + '#preset=mimic&seed=1');
+  await page.goto(env.base + '#preset=mimic&seed=1');
   await page.waitForFunction(() => window.__app?.progress);
   await page.click('#exp-details summary');
   await page.waitForFunction(() => document.getElementById('exp-name').options.length >= 6);

@@ -4,26 +4,17 @@
 // its last good checkpoint exportable; a crashed worker is restarted and its last
 // checkpoint can still be exported. Needs www/pkg (scripts/serve --build-only).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { CSP } from '../serve.mjs';
-import { start } from '../browser.mjs';
+import { useBrowser } from '../browser.mjs';
 
-let env, base, browser;
-
-before(async () => {
-  env = await start();
-  ({ base, browser } = env);
-});
-
-after(async () => {
-  await env?.stop();
-});
+const env = useBrowser();
 
 /** A fresh page at `hash` that records CSP violations (page and console). */
 async function open(hash = '') {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true });
+  const context = await env.browser.newContext({ viewport: { width: 1300, height: 1400 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
   const cspConsole = [];
@@ -34,7 +25,7 @@ async function open(hash = '') {
     document.addEventListener('securitypolicyviolation', (e) =>
       window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
   });
-  await page.goto(base + hash);
+  await page.goto(env.base + hash);
   await page.waitForFunction(() => window.__app?.progress);
   return { page, context, errors, cspConsole };
 }
@@ -49,10 +40,10 @@ async function save(page, selector) {
 }
 
 test('the page trains, draws and exports under its CSP without a single violation', { timeout: 90000 }, async () => {
-  const res = await fetch(base);
+  const res = await fetch(env.base);
   assert.equal(res.headers.get('content-security-policy'), `${CSP}; frame-ancestors *`);
   // Every response carries the policy, nosniff and a referrer policy, errors too.
-  for (const url of [base, base + 'main.js', base + 'no-such-file', base + '..%2f..%2fetc%2fpasswd']) {
+  for (const url of [env.base, env.base + 'main.js', env.base + 'no-such-file', env.base + '..%2f..%2fetc%2fpasswd']) {
     const r = await fetch(url);
     assert.match(r.headers.get('content-security-policy'), /default-src 'none'.*; frame-ancestors \*$/, url);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff', url);
