@@ -518,13 +518,18 @@ impl App {
     }
 
     /// The run as checkpoint JSON, with the app's validation history.
-    pub fn checkpoint_json(&self) -> String {
-        let mut ck = self.trainer.checkpoint();
-        ck.history = self.history.clone();
+    /// The history is moved into the checkpoint and back, not copied: a tab
+    /// autosaves every 10 s, and wasm memory keeps its largest size for good.
+    pub fn checkpoint_json(&mut self) -> String {
+        let mut ck = self
+            .trainer
+            .checkpoint_with(std::mem::take(&mut self.history));
         ck.config.val_every = self.config.val_every;
         ck.preset = Some(self.config.preset.clone());
         ck.data = self.config.data.clone();
-        ck.to_json()
+        let json = ck.to_json();
+        self.history = ck.history;
+        json
     }
 
     /// The validation history (and the test result) as CSV.
@@ -738,6 +743,33 @@ mod tests {
         );
         assert!(f.potentials.t_ms.windows(2).all(|w| w[1] > w[0]));
         assert_eq!(f.potentials.targets[0].len(), rows);
+    }
+
+    #[test]
+    fn checkpoint_buffer_is_reserved_at_its_size() {
+        // The page's autosave at the history's cap: the reserved length is at least
+        // the JSON's (no doubling) and not far above it.
+        let mut app = App::new(quick("yin_yang", EngineKind::PyraLNet)).unwrap();
+        app.advance(0, &mut || false).unwrap();
+        let m = app.history[0].clone();
+        assert!(m.confusion.is_some() && m.alignment.is_some());
+        app.history = (0..MAX_HISTORY as u64)
+            .map(|i| Metrics {
+                patterns: i * 1234567,
+                mse: 0.1 / (i + 3) as f64,
+                ..m.clone()
+            })
+            .collect();
+        let json = app.checkpoint_json();
+        assert_eq!(app.history.len(), MAX_HISTORY);
+        let ck: Checkpoint = serde_json::from_str(&json).unwrap();
+        let bound = ck.json_len_bound();
+        let ratio = bound as f64 / json.len() as f64;
+        assert!(
+            (1.0..1.3).contains(&ratio),
+            "{} bytes, bound {bound}",
+            json.len()
+        );
     }
 
     #[test]

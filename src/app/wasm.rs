@@ -302,7 +302,7 @@ impl Sim {
     }
 
     /// The run as checkpoint JSON.
-    pub fn checkpoint(&self) -> String {
+    pub fn checkpoint(&mut self) -> String {
         self.app.checkpoint_json()
     }
 

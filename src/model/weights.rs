@@ -203,7 +203,7 @@ impl Projections {
         Ok(())
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Mat> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Mat> {
         self.up
             .iter()
             .chain(self.ip.iter())

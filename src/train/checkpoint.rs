@@ -191,8 +191,50 @@ impl Checkpoint {
         Ok(())
     }
 
+    /// The checkpoint as JSON. The buffer is reserved from an upper bound of the
+    /// length first: with the page's 2000 validations a checkpoint is ~0.7 MB, and
+    /// a buffer grown by doubling would take up to twice that, which wasm memory
+    /// keeps for good. (Same writer type as `to_string`: no second serializer.)
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = Vec::with_capacity(self.json_len_bound());
+        match serde_json::to_writer(&mut out, self) {
+            Ok(()) => String::from_utf8(out).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// At least the length of [`Checkpoint::to_json`], within ~1.3× of it: numbers
+    /// as serde_json writes them (an f32 at most 15 characters, an f64 24, counts
+    /// exactly, each with a separator), 150 for a validation's names and scalars,
+    /// 8 kB for config, parameters and names.
+    pub(crate) fn json_len_bound(&self) -> usize {
+        const F32: usize = 16;
+        const F64: usize = 25;
+        let weights: usize = (self.weights.iter().chain(self.deltas.iter()))
+            .map(|m| m.data.len() * F32 + 40)
+            .sum();
+        let state = self.engine_state.as_ref().map_or(0, |e| {
+            let s = &e.state;
+            let vecs = [&s.r, &s.u, &s.v_b, &s.v_a, &s.u_i, &s.v_i, &s.r_i];
+            let n: usize = vecs.iter().flat_map(|v| v.iter()).map(Vec::len).sum();
+            (n + s.u_trgt.len() + s.x_lp.len()) * F32 + 4096
+        });
+        let history: usize = (self.history.iter())
+            .map(|m| {
+                let digits = |n: &u32| n.checked_ilog10().unwrap_or(0) as usize + 2;
+                let confusion = m.confusion.as_ref().map_or(0, |c| {
+                    c.iter().flatten().map(digits).sum::<usize>() + 2 * c.len() + 14
+                });
+                let alignment = m.alignment.as_ref().map_or(0, |a| {
+                    a.series()
+                        .iter()
+                        .map(|(k, v)| k.len() + 4 + v.len() * F64)
+                        .sum()
+                });
+                150 + confusion + alignment
+            })
+            .sum();
+        8192 + weights + state + history
     }
 
     /// The file [`Checkpoint::write_atomic`] writes before renaming it to `path`.

@@ -358,6 +358,12 @@ impl Trainer {
 
     /// The run as a checkpoint.
     pub fn checkpoint(&self) -> Checkpoint {
+        self.checkpoint_with(self.history.clone())
+    }
+
+    /// The run as a checkpoint with `history` in place of the trainer's own (the
+    /// page keeps its own, and moves it in rather than copying it).
+    pub fn checkpoint_with(&self, history: Vec<Metrics>) -> Checkpoint {
         let net = self.engine.network();
         Checkpoint {
             format: CHECKPOINT_FORMAT.into(),
@@ -369,7 +375,7 @@ impl Trainer {
             epoch: self.epoch,
             pos: self.pos,
             patterns: self.patterns,
-            history: self.history.clone(),
+            history,
             preset: None,
             data: None,
             engine_state: Some(self.engine.save_state()),
