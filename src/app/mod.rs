@@ -3,9 +3,8 @@
 //!
 //! The page's worker calls [`App::advance`] with a clock and gets control back
 //! within its time budget, so that pause and parameter changes get through. One
-//! slice of work is one training pattern or a few evaluation patterns; a single
-//! PyraLNet pattern (`t_pattern / dt` Euler steps) is the longest step that cannot
-//! be split.
+//! slice is a training pattern (the longest that cannot be split: a PyraLNet
+//! pattern is `t_pattern / dt` Euler steps) or a few evaluation patterns.
 //!
 //! **Validation at the steady state.** The app validates, tests and draws the
 //! decision regions with the network's steady state: SteadNet passes
@@ -517,13 +516,11 @@ impl App {
         Ok(p)
     }
 
-    /// The run as checkpoint JSON, with the app's validation history.
-    /// The history is moved into the checkpoint and back, not copied: a tab
-    /// autosaves every 10 s, and wasm memory keeps its largest size for good.
+    /// The run as checkpoint JSON with the app's history, moved in and back, not
+    /// copied: a tab autosaves every 10 s, and wasm memory keeps its peak for good.
     pub fn checkpoint_json(&mut self) -> String {
-        let mut ck = self
-            .trainer
-            .checkpoint_with(std::mem::take(&mut self.history));
+        let history = std::mem::take(&mut self.history);
+        let mut ck = self.trainer.checkpoint_with(history);
         ck.config.val_every = self.config.val_every;
         ck.preset = Some(self.config.preset.clone());
         ck.data = self.config.data.clone();
