@@ -17,6 +17,7 @@ use serde_json::json;
 use microcircuit::Error;
 use microcircuit::model::engine::EngineKind;
 use microcircuit::model::presets::Preset;
+use microcircuit::model::simd::{self, Simd, set_simd};
 use microcircuit::train::bench::Bench;
 
 #[derive(Parser)]
@@ -43,6 +44,10 @@ enum Cmd {
         patterns: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Kernels: auto (AVX2 where the CPU has it) or baseline (four lanes, the
+        /// width of wasm SIMD, for the browser/native ratio); the results are the same.
+        #[arg(long, default_value = "auto")]
+        simd: SimdArg,
         /// Number formats to time (default: the preset's); with bss2 the PPU's
         /// memory and cycle budget of the rule is printed too.
         #[command(flatten)]
@@ -68,6 +73,12 @@ enum Cmd {
     Merge(sweep::MergeArgs),
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SimdArg {
+    Auto,
+    Baseline,
+}
+
 /// Runs the CLI; the exit code is 0 on success, 1 on a model or input error and 2
 /// on a usage error (from clap).
 pub fn main() -> ExitCode {
@@ -78,8 +89,15 @@ pub fn main() -> ExitCode {
             preset,
             patterns,
             seed,
+            simd,
             arith,
-        } => bench(engine, &preset, patterns, seed, &arith),
+        } => {
+            set_simd(match simd {
+                SimdArg::Auto => Simd::Auto,
+                SimdArg::Baseline => Simd::Baseline,
+            });
+            bench(engine, &preset, patterns, seed, &arith)
+        }
         Cmd::Train(args) => train::run(args),
         Cmd::Dataset(cmd) => dataset::run(cmd),
         Cmd::ExportChip(args) => export::run(args),
@@ -138,6 +156,7 @@ fn bench(
         "us_per_pattern": seconds * 1e6 / n as f64,
         "synapses": preset.params.n_synapses(),
         "arith": arith.arith,
+        "simd": simd::name(),
     });
     if params.arith.kind == microcircuit::model::formats::ArithKind::Bss2 {
         // What the rule would need of one PPU (src/model/budget.rs).

@@ -13,16 +13,12 @@
 //!   apical matrices) go four rows at a time, so that whole SIMD vectors hold whole
 //!   rows ([`matvec`], [`lowpass_euler`]), or, stored column-major while PyraLNet
 //!   steps ([`Layout`]), a column at a time; which path runs depends only on the
-//!   shape and the layout, and both give the same bits.
-//!
-//! Measured on the Yin-Yang PyraLNet step (4-120-3, baseline x86-64 target, no
-//! `target-cpu`; medians of 5 runs): 1.05 → 0.74 µs per step, 22 100 → 12 700
-//! instructions (callgrind); narrow matrices column-major while PyraLNet steps,
-//! 12 844 → 12 190 instructions and 0.80 → 0.71 µs of task clock. Where the rest
-//! goes (weight and trace updates 37 %, matrix products 25 %, logistic 21 %) is in
-//! docs/design.md, "Kernels".
+//!   shape and the layout, and both give the same bits. The hot ones are compiled
+//!   for four lanes and, on x86-64, for AVX2's eight too (src/model/simd.rs).
+//!   Measurements: docs/design.md, "Kernels".
 
 use crate::model::params::Transfer;
+use crate::model::simd::multiversion;
 
 /// How a narrow matrix (fewer than 8 columns) is stored; wider ones are always
 /// row-major.
@@ -92,6 +88,7 @@ pub fn softplus(u: f32) -> f32 {
     m + libm::log1pf(exp(-u.abs()))
 }
 
+multiversion! {
 /// φ applied elementwise: `out[i] = φ(u[i])`.
 pub fn phi_into(f: Transfer, u: &[f32], out: &mut [f32]) {
     match f {
@@ -107,14 +104,18 @@ pub fn phi_into(f: Transfer, u: &[f32], out: &mut [f32]) {
         }
     }
 }
+}
 
+multiversion! {
 /// φ applied in place: `u[i] = φ(u[i])`.
 pub fn phi_in_place(f: Transfer, u: &mut [f32]) {
     for x in u.iter_mut() {
         *x = phi(f, *x);
     }
 }
+}
 
+multiversion! {
 /// The postsynaptic factor of a dendritic prediction rule,
 /// `out[i] = r[i] − φ(c · v[i])`: φ of the scaled prediction and the subtraction in
 /// one pass, so the prediction is never stored.
@@ -132,8 +133,10 @@ pub fn prediction_error_into(f: Transfer, c: f32, v: &[f32], r: &[f32], out: &mu
         }
     }
 }
+}
 
 /// Scalar φ, for tests and single values.
+#[cfg_attr(target_arch = "x86_64", inline(always))]
 pub fn phi(f: Transfer, u: f32) -> f32 {
     match f {
         Transfer::Logistic => logistic(u),
@@ -150,7 +153,8 @@ pub fn phi(f: Transfer, u: f32) -> f32 {
 /// (adding +0 to an accumulator that never holds −0 changes no bit) so that it maps
 /// onto two SIMD registers without lane shuffles; written with one array of eight,
 /// LLVM permuted the lanes and spent a shuffle per load.
-#[inline]
+#[cfg_attr(target_arch = "x86_64", inline(always))]
+#[cfg_attr(not(target_arch = "x86_64"), inline)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -342,6 +346,7 @@ fn matvec_pair_cols<const C: usize>(wa: &[f32], xa: &[f32], wb: &[f32], xb: &[f3
     }
 }
 
+multiversion! {
 /// `y = W x` for a row-major `rows × cols` matrix.
 ///
 /// Wide matrices use [`dot`] per row. Narrow ones (cols < 8, like the 5-column
@@ -360,7 +365,9 @@ pub fn matvec(w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
         }
     })
 }
+}
 
+multiversion! {
 /// `y = A a + B b` for two row-major `rows × cols` matrices, in one pass:
 /// the same bits as [`matvec`] of A followed by `y += B b` with the same summation.
 pub fn matvec_pair(
@@ -381,7 +388,9 @@ pub fn matvec_pair(
         }
     })
 }
+}
 
+multiversion! {
 /// [`matvec`] for a matrix whose narrow layout is `layout`: the same bits either way.
 pub fn matvec_in(layout: Layout, w: &[f32], rows: usize, cols: usize, x: &[f32], y: &mut [f32]) {
     if layout == Layout::Columns && is_narrow(cols) {
@@ -391,7 +400,9 @@ pub fn matvec_in(layout: Layout, w: &[f32], rows: usize, cols: usize, x: &[f32],
         matvec(w, rows, cols, x, y)
     }
 }
+}
 
+multiversion! {
 /// [`matvec_pair`] for matrices whose narrow layout is `layout`: the same bits
 /// either way.
 #[allow(clippy::too_many_arguments)]
@@ -412,6 +423,7 @@ pub fn matvec_pair_in(
     } else {
         matvec_pair(wa, xa, wb, xb, rows, cols, y)
     }
+}
 }
 
 /// Applies `f(&mut W_ij, &mut Δ_ij, E_ij)` to every entry of a matrix and its trace,
@@ -447,6 +459,7 @@ fn outer_update(
     })
 }
 
+multiversion! { noinline;
 /// `f(&mut w_k, &mut d_k, e(v_k))` over one row (v = pre, `e(r_j) = post_i · r_j`)
 /// or one column-major column (v = post, `e(e_i) = e_i · pre_j`): eight entries at
 /// a time as two SIMD vectors, then four, then one by one. Not inlined, so that
@@ -454,7 +467,6 @@ fn outer_update(
 /// row); the barrier ([`one_block_at_a_time`]) keeps the blocks whole. Left to
 /// LLVM, the loop went 16 entries at a time with a scalar tail of 8 or 9 entries
 /// (120-row columns, 121-entry rows).
-#[inline(never)]
 fn outer_run(
     w: &mut [f32],
     d: &mut [f32],
@@ -485,6 +497,7 @@ fn outer_run(
     for ((w, d), &v) in wr.iter_mut().zip(dr).zip(vc.remainder()) {
         f(w, d, e(v));
     }
+}
 }
 
 #[inline(always)]
@@ -542,6 +555,7 @@ fn outer_cols<const C: usize>(
     }
 }
 
+multiversion! {
 /// One Euler step of the low-pass consolidation for a whole matrix, with
 /// `E = post · preᵀ` (SPEC §2), in the reference order:
 /// `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`, where `c_w = dt η` and
@@ -561,7 +575,9 @@ pub fn lowpass_euler(
         *d = d0 + c_d * (e - d0);
     });
 }
+}
 
+multiversion! {
 /// One discrete step of the SteadNet consolidation (SPEC §4):
 /// `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` with the new Δ, `c_w = dT η`.
 pub fn lowpass_discrete(
@@ -579,6 +595,7 @@ pub fn lowpass_discrete(
         *d = d1;
         *w += c_w * d1;
     });
+}
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub mod presets;
 pub mod pyralnet;
 pub mod record;
 pub mod scales;
+pub mod simd;
 pub mod steadnet;
 pub mod weights;
 pub mod writeback;

@@ -452,6 +452,7 @@ impl Network {
 
     /// Hidden pyramidal soma of layer k, `D = g_B v_B + g_A v_A` (with `apical`
     /// false, `D = g_B v_B`, whose steady state is the dendritic prediction v̂_B).
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     pub(crate) fn soma_hidden(&self, s: &mut State, k: usize, solve: Solve, apical: bool) {
         let p = &self.params;
         let g_tot = p.g_l + p.g_b + p.g_a;
@@ -460,6 +461,7 @@ impl Network {
     }
 
     /// Interneurons of layer k, `D = g_D v^I_k + g_som u_{k+1}`.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     pub(crate) fn soma_inter(&self, s: &mut State, k: usize, solve: Solve) {
         let p = &self.params;
         let g_tot = p.g_l + p.g_d + p.g_som;
@@ -468,6 +470,7 @@ impl Network {
     }
 
     /// Output soma, `D = g_B v_B,N (+ g_som u_trgt while a target is shown)`.
+    #[cfg_attr(target_arch = "x86_64", inline(always))]
     pub(crate) fn soma_out(&self, s: &mut State, solve: Solve, nudged: bool) {
         let p = &self.params;
         let nl = p.n_layers();

@@ -31,6 +31,8 @@ use crate::model::kernels::Layout;
 use crate::model::network::{Network, Solve};
 use crate::model::params::{LowpassStart, Params};
 use crate::model::record::Probe;
+#[cfg(target_arch = "x86_64")]
+use crate::model::simd;
 use crate::rng::{SimRng, Stream};
 
 /// PyraLNet's consolidation step for a matrix with learning rate η when the rule
@@ -84,6 +86,24 @@ impl<A: Arith> PyraLNet<A> {
 
     /// One Euler step with input rates `x` (see the module doc for the order).
     pub fn step(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
+        #[cfg(target_arch = "x86_64")]
+        if simd::wide() {
+            // SAFETY: `wide()` is true only when the CPU reports AVX2.
+            return unsafe { self.step_avx2(x, target, plastic) };
+        }
+        self.step_body(x, target, plastic)
+    }
+
+    /// [`Self::step`] compiled for AVX2 (src/model/simd.rs): the somas and the
+    /// rates inlined here run eight lanes wide.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn step_avx2(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
+        self.step_body(x, target, plastic)
+    }
+
+    #[inline(always)]
+    fn step_body(&mut self, x: &[f32], target: Option<&[f32]>, plastic: bool) {
         let Core {
             net,
             state: s,
