@@ -343,7 +343,7 @@ fn shared_sort_is_std_stable_sort() {
             .map(|i| (rng.below(1 + case % 7) as u32, i))
             .collect();
         let mut want = v.clone();
-        want.sort_by(|a, b| a.0.cmp(&b.0));
+        want.sort_by_key(|a| a.0);
         let mut got = v;
         point::sort_by(&mut got, |a, b| a.0.cmp(&b.0));
         assert_eq!(got, want, "case {case}");
