@@ -16,9 +16,6 @@
 //! reported as [`Error::Data`] naming the file and what was expected versus found.
 
 use std::borrow::Cow;
-use std::io::Read;
-
-use flate2::bufread::MultiGzDecoder;
 
 use crate::data::set::{Dataset, Targets};
 use crate::error::{Error, Result};
@@ -212,18 +209,32 @@ pub(crate) fn rate(byte: u8) -> f32 {
 }
 
 /// Decompresses `bytes` when they start with the gzip magic, else borrows them.
+/// The browser build has no inflater (it would add 48 kB to the module every
+/// visitor loads): the page decompresses with `DecompressionStream` (www/mnist.js),
+/// and gzip bytes are refused here.
 fn maybe_gunzip<'a>(bytes: &'a [u8], what: &str, cap: usize) -> Result<Cow<'a, [u8]>> {
-    if bytes.starts_with(&GZIP_MAGIC) {
-        gunzip_capped(bytes, what, cap).map(Cow::Owned)
-    } else {
-        Ok(Cow::Borrowed(bytes))
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return gunzip_capped(bytes, what, cap).map(Cow::Owned);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = cap;
+        Err(Error::data(
+            what,
+            "gzip-compressed, but the browser build reads plain IDX bytes (decompress them first)",
+        ))
     }
 }
 
 /// Decompresses a gzip stream of at most `cap` bytes. Multi-member streams are
 /// accepted (that is valid gzip); anything after the last member is an error,
 /// because the decoder then expects another gzip header.
+#[cfg(not(target_arch = "wasm32"))]
 fn gunzip_capped(bytes: &[u8], what: &str, cap: usize) -> Result<Vec<u8>> {
+    use flate2::bufread::MultiGzDecoder;
+    use std::io::Read;
     let mut out = Vec::new();
     // Reading one byte past the cap tells "exactly at the cap" from "over it"
     // without ever holding more than cap + 1 bytes.

@@ -38,7 +38,7 @@ fn subset_files() -> Result<(&'static [u8], &'static [u8])> {
         .ok_or_else(|| crate::error::Error::data(SUBSET_WHAT, NOT_LOADED))
 }
 
-/// Hands the subset's two files (gzipped or plain IDX) to the browser build,
+/// Hands the subset's two files (plain IDX; gzipped natively only) to the browser build,
 /// checked like any IDX pair; the first valid pair stays. Natively it only checks.
 pub fn provide_subset(images: Vec<u8>, labels: Vec<u8>) -> Result<()> {
     decode_subset(&images, &labels)?;

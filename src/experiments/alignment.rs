@@ -140,7 +140,7 @@ pub fn median(v: &[f64]) -> f64 {
     if s.is_empty() {
         return f64::NAN;
     }
-    s.sort_by(f64::total_cmp);
+    super::point::sort_by(&mut s, f64::total_cmp);
     let n = s.len();
     if n % 2 == 1 {
         s[n / 2]

@@ -431,7 +431,7 @@ pub fn by_x(pairs: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64, f64)>
             None => groups.push((x, vec![v])),
         }
     }
-    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    super::point::sort_by(&mut groups, |a, b| a.0.total_cmp(&b.0));
     groups
         .into_iter()
         .map(|(x, vs)| {

@@ -276,7 +276,7 @@ pub fn draw<DB: DrawingBackend>(recs: &[&Record], area: &DrawingArea<DB, Shift>)
                 _ => None,
             })
             .collect();
-        v.sort_by_key(|(s, _)| *s);
+        super::point::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
         v
     };
     let line = |m: &MimicOutcome, f: &Field| {

@@ -238,7 +238,7 @@ pub fn summary(exp: Experiment, records: &[Record]) -> Vec<SummaryRow> {
         })
         .collect();
     // Numbers in numeric order (learning_lag 2.5 before 10), the rest as text.
-    rows.sort_by(|a, b| {
+    point::sort_by(&mut rows, |a, b| {
         let order = |v: &Value, w: &Value| match (v.as_f64(), w.as_f64()) {
             (Some(x), Some(y)) => x.total_cmp(&y),
             _ => v.to_string().cmp(&w.to_string()),
@@ -306,7 +306,7 @@ pub fn draw<DB: plotters::prelude::DrawingBackend>(
                 .filter_map(|r| yinyang::same_run_in(exp, r))
                 .filter(|r| !have.contains(&r.key) && scale.is_none_or(|s| s == r.point.scale))
                 .collect();
-            extra.sort_by(|a, b| a.key.cmp(&b.key));
+            point::sort_by(&mut extra, |a, b| a.key.cmp(&b.key));
             extra.dedup_by(|a, b| a.key == b.key);
             extra
         }

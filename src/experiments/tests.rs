@@ -330,3 +330,27 @@ fn the_yinyang_sweeps_share_the_study_configuration() {
     assert!(yinyang::same_run_in(Experiment::YinYangTau0, &other).is_none());
     assert!(yinyang::same_run_in(Experiment::YinYangLag, &study).is_none());
 }
+
+/// Property: the shared sort gives std's stable `sort_by` order, ties included.
+#[test]
+fn shared_sort_is_std_stable_sort() {
+    use crate::rng::{SimRng, Stream};
+    let mut rng = SimRng::new(11, Stream::Data);
+    for case in 0..500 {
+        let n = rng.below(40);
+        // Few distinct keys, so ties are common; the index tells tied items apart.
+        let v: Vec<(u32, usize)> = (0..n)
+            .map(|i| (rng.below(1 + case % 7) as u32, i))
+            .collect();
+        let mut want = v.clone();
+        want.sort_by_key(|a| a.0);
+        let mut got = v;
+        point::sort_by(&mut got, |a, b| a.0.cmp(&b.0));
+        assert_eq!(got, want, "case {case}");
+    }
+    let mut f = vec![2.5, f64::NAN, -0.0, 0.0, -1.0, f64::INFINITY];
+    let mut want = f.clone();
+    want.sort_by(f64::total_cmp);
+    point::sort_by(&mut f, f64::total_cmp);
+    assert_eq!(format!("{f:?}"), format!("{want:?}"));
+}

@@ -345,7 +345,7 @@ pub fn draw<DB: DrawingBackend>(
                     .iter()
                     .filter_map(|r| r.point.num("t_pattern").ok())
                     .collect();
-                ts.sort_by(f64::total_cmp);
+                super::point::sort_by(&mut ts, f64::total_cmp);
                 ts.dedup();
                 for (e_i, engine) in ENGINES.into_iter().enumerate() {
                     for (i, &t) in ts.iter().enumerate() {
