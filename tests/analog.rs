@@ -2,21 +2,29 @@
 //! (`arith.phi = table`) in both engines: the dendritic sums follow the exact ones
 //! to within the MAC's LSB, the noise and clamp show, runs repeat per seed, the
 //! table's error factors stay within one Q0.7 LSB of f32, and bad settings are
-//! refused with field, value and range. (Worked examples of each piece: the unit
+//! refused with field, value and range. `arith.analog_exact` takes the listed
+//! matrices' sums exact (as `analog: ideal`) and leaves the others to the MAC; it
+//! travels in checkpoints. (Worked examples of each piece: the unit
 //! tests in `src/model/analog.rs` and `src/model/ppu.rs`.)
 
 #[path = "common/cli.rs"]
 mod cli;
 use cli::fails_with;
+use microcircuit::data;
 use microcircuit::model;
 use microcircuit::model::arith::{Arith, MatrixId};
 use microcircuit::model::bss2::{Bss2, WeightScales};
 use microcircuit::model::engine::{Dynamics, EngineKind};
-use microcircuit::model::formats::{AnalogModel, AnalogSends, MulRounding, PhiModel};
+use microcircuit::model::formats::{
+    AnalogExact, AnalogModel, AnalogSends, ArithConfig, MulRounding, PhiModel,
+};
+use microcircuit::model::kernels::Layout;
 use microcircuit::model::network::Network;
 use microcircuit::model::params::{Params, Transfer};
+use microcircuit::model::presets::Preset;
 use microcircuit::model::steadnet::SteadNet;
-use microcircuit::model::weights::Projection;
+use microcircuit::model::weights::{Mat, Projection};
+use microcircuit::train::{Checkpoint, RunConfig, Trainer};
 
 const X: [f32; 4] = [0.9, 0.3, 0.1, 0.7];
 
@@ -219,6 +227,20 @@ fn bad_analog_and_phi_settings_are_refused_with_field_value_and_range() {
         &|p| p.arith.analog_sends = Some(sends(vec![1, 2], vec![0])),
         &["arith.analog_sends.ip[0]", "0", "1 <= sends <= 10000"],
     );
+    let exact = |up: Vec<bool>, down: Vec<bool>| AnalogExact {
+        up,
+        ip: vec![false],
+        pi: vec![false],
+        down,
+    };
+    bad(
+        &|p| p.arith.analog_exact = Some(exact(vec![true], vec![false])),
+        &["arith.analog_exact.up", "[true]", "2 value(s)"],
+    );
+    bad(
+        &|p| p.arith.analog_exact = Some(exact(vec![true, false], vec![])),
+        &["arith.analog_exact.down", "[]", "1 value(s)"],
+    );
     bad(
         &|p| p.transfer = Transfer::SoftRelu,
         &["arith.phi", "table", "soft_relu"],
@@ -247,4 +269,166 @@ fn bad_analog_and_phi_settings_are_refused_with_field_value_and_range() {
         &["train", "--preset", "yin_yang", "--analog", "mock"],
         &["--analog", "only with --arith bss2"],
     );
+}
+
+/// `arith.analog_exact` listing exactly the matrices in `on` (yin_yang_bss2's five).
+fn exact_only(on: &[MatrixId]) -> AnalogExact {
+    let is = |proj, k| on.contains(&MatrixId { proj, k });
+    AnalogExact {
+        up: vec![is(Projection::Up, 1), is(Projection::Up, 2)],
+        ip: vec![is(Projection::Ip, 1)],
+        pi: vec![is(Projection::Pi, 1)],
+        down: vec![is(Projection::Down, 1)],
+    }
+}
+
+const MATRICES: [MatrixId; 5] = [
+    MatrixId {
+        proj: Projection::Up,
+        k: 1,
+    },
+    MatrixId {
+        proj: Projection::Up,
+        k: 2,
+    },
+    MatrixId {
+        proj: Projection::Ip,
+        k: 1,
+    },
+    MatrixId {
+        proj: Projection::Pi,
+        k: 1,
+    },
+    MatrixId {
+        proj: Projection::Down,
+        k: 1,
+    },
+];
+
+#[test]
+fn a_matrix_listed_exact_sums_as_analog_ideal_and_the_others_through_the_mac() {
+    let mut p = Params::yin_yang_bss2();
+    p.arith.analog_offset = 1.0;
+    let mut net = Network::new(p.clone(), 3).unwrap();
+    Bss2::new(&p, 1).quantise(&mut net);
+    // Rates on the 5-bit grid, a different one per input size.
+    let rates = |n: usize| -> Vec<f32> {
+        let mut r: Vec<f32> = (0..n).map(|i| ((i * 7 + n) % 11) as f32 / 10.0).collect();
+        Bss2::new(&p, 1).synaptic_rates(&mut r);
+        r
+    };
+    let with = |arith: &dyn Fn(&mut ArithConfig)| {
+        let mut q = p.clone();
+        arith(&mut q.arith);
+        q.validate().unwrap();
+        Bss2::new(&q, 1)
+    };
+    // One sum of a fresh emulation (same noise stream each time): basal or
+    // interneuron through `dendrite`, the apical pair through `apical_sum`.
+    let sum = |arith: &dyn Fn(&mut ArithConfig), m: MatrixId| -> Vec<f32> {
+        let mut hw = with(arith);
+        let w: &Mat = &net.w.get(m.proj)[m.k];
+        let mut out = vec![0.0; w.rows];
+        hw.dendrite(m, w, Layout::Rows, &rates(w.cols), &mut out);
+        out
+    };
+    let apical = |arith: &dyn Fn(&mut ArithConfig)| -> Vec<f32> {
+        let mut hw = with(arith);
+        let (down, pi) = (&net.w.down[1], &net.w.pi[1]);
+        let mut out = vec![0.0; down.rows];
+        let (r, r_i) = (rates(down.cols), rates(pi.cols));
+        hw.apical_sum(1, Layout::Rows, down, &r, pi, &r_i, &mut out);
+        out
+    };
+    let ideal = |a: &mut ArithConfig| a.analog = AnalogModel::Ideal;
+    let mock = |_: &mut ArithConfig| {};
+    for m in MATRICES {
+        let only = |a: &mut ArithConfig| a.analog_exact = Some(exact_only(&[m]));
+        for other in MATRICES {
+            let (got, want_ideal, want_mock) =
+                (sum(&only, other), sum(&ideal, other), sum(&mock, other));
+            assert_ne!(want_ideal, want_mock, "{other:?}: the MAC changed nothing");
+            let want = if other == m { want_ideal } else { want_mock };
+            assert_eq!(got, want, "{m:?} exact, sum of {other:?}");
+        }
+    }
+    // The apical pair: one exact and one MAC, added as the two MACs are.
+    let (down, pi) = (MATRICES[4], MATRICES[3]);
+    let add =
+        |a: Vec<f32>, b: Vec<f32>| -> Vec<f32> { a.iter().zip(&b).map(|(x, y)| x + y).collect() };
+    let down_only = |a: &mut ArithConfig| a.analog_exact = Some(exact_only(&[down]));
+    assert_eq!(apical(&down_only), add(sum(&ideal, down), sum(&mock, pi)));
+    let pi_only = |a: &mut ArithConfig| a.analog_exact = Some(exact_only(&[pi]));
+    assert_eq!(apical(&pi_only), add(sum(&mock, down), sum(&ideal, pi)));
+    let both = |a: &mut ArithConfig| a.analog_exact = Some(exact_only(&[down, pi]));
+    assert_eq!(apical(&both), apical(&ideal));
+    assert_ne!(apical(&mock), apical(&ideal));
+}
+
+#[test]
+fn every_matrix_exact_trains_as_analog_ideal_bit_for_bit() {
+    for kind in [EngineKind::PyraLNet, EngineKind::SteadNet] {
+        let n = if kind == EngineKind::PyraLNet { 2 } else { 60 };
+        let run = |arith: &dyn Fn(&mut ArithConfig)| {
+            let mut p = Params::yin_yang_bss2();
+            arith(&mut p.arith);
+            let net = Network::new(p, 4).unwrap();
+            let mut eng = model::build(kind, net, 4);
+            for i in 0..n {
+                let t = [[1.0, 0.1, 0.1], [0.1, 1.0, 0.1], [0.1, 0.1, 1.0]][i % 3];
+                eng.train(&X, &t).unwrap();
+            }
+            eng.network().checksum()
+        };
+        let ideal = run(&|a| a.analog = AnalogModel::Ideal);
+        let mock = run(&|_| {});
+        assert_ne!(ideal, mock, "{kind:?}");
+        assert_eq!(
+            run(&|a| a.analog_exact = Some(exact_only(&MATRICES))),
+            ideal,
+            "{kind:?}: all exact is not analog ideal"
+        );
+        // None listed is the preset; one listed is neither.
+        assert_eq!(run(&|a| a.analog_exact = Some(exact_only(&[]))), mock);
+        let one = run(&|a| a.analog_exact = Some(exact_only(&MATRICES[..1])));
+        assert!(one != ideal && one != mock, "{kind:?}");
+    }
+}
+
+#[test]
+fn analog_exact_travels_in_checkpoints_and_only_when_set() {
+    let preset = Preset::by_name("yin_yang_bss2").unwrap();
+    let mut schedule = preset.schedule.clone();
+    (schedule.epochs, schedule.train_size) = (1, 30);
+    (schedule.val_size, schedule.test_size) = (10, 10);
+    let sets = data::splits_for(preset.task, &schedule, &preset.params, None).unwrap();
+    let cfg = RunConfig {
+        task: preset.task,
+        engine: EngineKind::SteadNet,
+        schedule,
+        seed: 2,
+        val_every: 0,
+    };
+    let mut p = preset.params.clone();
+    let listed = exact_only(&[MATRICES[0], MATRICES[3]]);
+    p.arith.analog_exact = Some(listed.clone());
+    let mut whole = Trainer::new(p.clone(), sets.clone(), cfg.clone()).unwrap();
+    whole.run(usize::MAX).unwrap();
+    let mut first = Trainer::new(p, sets.clone(), cfg.clone()).unwrap();
+    first.run(13).unwrap();
+    let text = first.checkpoint().to_json();
+    assert!(text.contains("analog_exact"), "not saved");
+    let ck = Checkpoint::from_json(&text).unwrap();
+    let mut resumed = Trainer::from_checkpoint(ck, sets.clone()).unwrap();
+    let net = resumed.engine().network();
+    assert_eq!(net.params.arith.analog_exact, Some(listed));
+    resumed.run(usize::MAX).unwrap();
+    assert_eq!(
+        resumed.engine().network().checksum(),
+        whole.engine().network().checksum(),
+        "resumed with the exact matrices, the run ends where the whole one does"
+    );
+    // Without it the checkpoint has no such key (older files read the same).
+    let plain = Trainer::new(preset.params.clone(), sets, cfg).unwrap();
+    assert!(!plain.checkpoint().to_json().contains("analog_exact"));
 }

@@ -12,7 +12,7 @@ use microcircuit::model;
 use microcircuit::model::bss2::WeightScales;
 use microcircuit::model::engine::EngineKind;
 use microcircuit::model::formats::{
-    Accumulator, AnalogModel, ArithKind, PhiModel, RngModel, Rounding,
+    Accumulator, AnalogExact, AnalogModel, ArithKind, PhiModel, RngModel, Rounding,
 };
 use microcircuit::model::network::Network;
 use microcircuit::model::params::Params;
@@ -247,6 +247,20 @@ fn the_formats_line_says_which_realistic_pieces_are_on() {
          LSB, int8 per 128 inputs, + ½ LSB), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
          nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
          (Q6.9), PyraLNet rule every 100 steps; realistic chip model"
+    );
+    // Matrices with exact sums are named, and make the model idealised.
+    let mut part = a.clone();
+    part.analog_exact = Some(AnalogExact {
+        up: vec![true, false],
+        ip: vec![false],
+        pi: vec![false],
+        down: vec![true],
+    });
+    let line = part.describe();
+    assert!(
+        line.contains("+ ½ LSB; exact sums: up_1, down_1)")
+            && line.ends_with("; idealised: analog_exact"),
+        "{line}"
     );
     (a.analog, a.phi) = (AnalogModel::Ideal, PhiModel::F32);
     assert_eq!(

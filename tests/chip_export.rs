@@ -1,8 +1,8 @@
 //! The export for a chip run (`model::chip_export`, `microcircuit export-chip`):
 //! codes × scale with the row sign give the emulation's weights bit for bit after
 //! training, codes stay 6-bit, the rule's constants are the emulation's, the JSON
-//! has exactly the keys docs/hardware.md documents, and bad input is refused by
-//! name.
+//! has exactly the keys docs/hardware.md documents, each matrix says whether its
+//! sums were exact, and bad input is refused by name.
 
 #[path = "common/cli.rs"]
 mod cli;
@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use microcircuit::data;
 use microcircuit::model::chip_export::{ChipExport, EXPORT_FORMAT, EXPORT_VERSION, Source};
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::ArithKind;
+use microcircuit::model::formats::{AnalogExact, AnalogModel, ArithKind};
 use microcircuit::model::network::Network;
 use microcircuit::model::params::Params;
 use microcircuit::model::presets::Preset;
@@ -264,7 +264,36 @@ fn the_rule_constants_are_those_of_the_documented_equations() {
         let up1 = &ex.matrices[0];
         assert_eq!((up1.name.as_str(), up1.sends), ("up_1", 131));
         assert_eq!(up1.mac_gain, a.analog_gain * 131.0);
+        assert!(
+            ex.matrices.iter().all(|m| !m.exact),
+            "the preset: every sum by MAC"
+        );
     }
+}
+
+#[test]
+fn each_matrix_says_whether_the_emulation_took_its_sums_exact() {
+    let mut p = Preset::by_name("yin_yang_bss2").unwrap().params;
+    // W^up_2 and W^pi_1 listed exact: those two, by name.
+    p.arith.analog_exact = Some(AnalogExact {
+        up: vec![false, true],
+        ip: vec![false],
+        pi: vec![true],
+        down: vec![false],
+    });
+    let exact = |p: &Params| -> Vec<String> {
+        let ex = ChipExport::new(&Network::new(p.clone(), 1).unwrap(), EngineKind::SteadNet);
+        let ex = ex.unwrap();
+        let back = ChipExport::from_json(&serde_json::to_string(&ex).unwrap()).unwrap();
+        assert_eq!(back, ex);
+        (ex.matrices.iter().filter(|m| m.exact))
+            .map(|m| m.name.clone())
+            .collect()
+    };
+    assert_eq!(exact(&p), ["up_2", "pi_1"]);
+    // `analog: ideal`: every sum is exact, whatever the list says.
+    p.arith.analog = AnalogModel::Ideal;
+    assert_eq!(exact(&p).len(), 5);
 }
 
 #[test]

@@ -21,7 +21,8 @@
 //! arith.analog_noise` LSB, and fixed offsets `o_ib ~ N(0, arith.analog_offset²)`
 //! drawn once per seed and matrix ([`Stream::Analog`]). The conversion is the one
 //! that makes `v` the float sum in expectation (without clamp and floor): the
-//! float path's `W r = (s w)(r_max x / 31)`.
+//! float path's `W r = (s w)(r_max x / 31)`. A matrix that `arith.analog_exact`
+//! lists skips the MAC: its sums are the exact ones, as with `analog: ideal`.
 //!
 //! A signed weight is two synapse rows, one excitatory with `max(w, 0)` and one
 //! inhibitory with `max(−w, 0)`, driven by the same input and both onto the same
@@ -30,7 +31,7 @@
 //! clamp applies to the net sum `Σ x (w⁺ − w⁻) = Σ x w`, not to each row.
 
 use crate::model::arith::MatrixId;
-use crate::model::formats::ArithConfig;
+use crate::model::formats::{ArithConfig, PerMatrix};
 use crate::model::params::layer;
 use crate::model::weights::Projection;
 use crate::model::writeback::W_MAX;
@@ -93,18 +94,23 @@ pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
 
 /// Sends per input of matrix `m`'s MAC (`arith.analog_sends`, 1 without).
 pub fn sends(cfg: &ArithConfig, m: MatrixId) -> u32 {
-    match &cfg.analog_sends {
-        None => 1,
-        Some(s) => {
-            let list = match m.proj {
-                Projection::Up => &s.up,
-                Projection::Ip => &s.ip,
-                Projection::Pi => &s.pi,
-                Projection::Down => &s.down,
-            };
-            layer(list, m.k)
-        }
-    }
+    cfg.analog_sends.as_ref().map_or(1, |s| of(s, m))
+}
+
+/// Whether `arith.analog_exact` lists matrix `m`: its sums are exact, not the MAC's.
+pub fn exact(cfg: &ArithConfig, m: MatrixId) -> bool {
+    cfg.analog_exact.as_ref().is_some_and(|s| of(s, m))
+}
+
+/// Matrix `m`'s entry of a per-matrix list.
+fn of<T: Copy>(s: &PerMatrix<T>, m: MatrixId) -> T {
+    let list = match m.proj {
+        Projection::Up => &s.up,
+        Projection::Ip => &s.ip,
+        Projection::Pi => &s.pi,
+        Projection::Down => &s.down,
+    };
+    layer(list, m.k)
 }
 
 /// The mock MAC: its noise, and what it keeps of every matrix that has run.

@@ -52,7 +52,7 @@
 use fixed::types::{I1F7, I1F15};
 
 use crate::error::{Error, Result};
-use crate::model::analog::{Analog, gain, round_i32};
+use crate::model::analog::{Analog, exact, gain, round_i32};
 pub use crate::model::analog::{RATE_MAX, rate_code, weight_code};
 use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
 use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, RngModel, Rounding};
@@ -174,8 +174,12 @@ impl Bss2 {
         }
     }
 
-    /// `out = W r` of matrix `m` through the mock MAC ([`crate::model::analog`]).
+    /// `out = W r` of matrix `m` through the mock MAC ([`crate::model::analog`]),
+    /// or exact if `arith.analog_exact` lists it.
     fn mac(&mut self, m: MatrixId, w: &Mat, r: &[f32], out: &mut [f32]) {
+        if exact(&self.cfg, m) {
+            return matvec(&w.data, w.rows, w.cols, r, out);
+        }
         let (gain, scale, r_max) = (gain(&self.cfg, m), self.scales.get(m), self.cfg.rate_max);
         let a = self.analog.as_mut().expect("analog = mock");
         a.mac(
@@ -483,10 +487,6 @@ impl Arith for Bss2 {
         r_i: &[f32],
         out: &mut [f32],
     ) {
-        if self.analog.is_none() {
-            return matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
-        }
-        // Two MACs (own scales and inputs), added digitally.
         let (md, mp) = (
             MatrixId {
                 proj: Projection::Down,
@@ -497,6 +497,11 @@ impl Arith for Bss2 {
                 k,
             },
         );
+        // Both exact: the same sum as `analog: ideal`, bit for bit.
+        if self.analog.is_none() || (exact(&self.cfg, md) && exact(&self.cfg, mp)) {
+            return matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
+        }
+        // Two MACs (own scales and inputs), added digitally.
         let mut v_pi = std::mem::take(&mut self.v_pi);
         v_pi.resize(pi.rows, 0.0);
         self.mac(md, down, r, out);

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::analog::{
-    BLOCK, OUT_MAX, OUT_MIN, RATE_MAX, gain, rate_code, sends, two_rows, weight_code,
+    BLOCK, OUT_MAX, OUT_MIN, RATE_MAX, exact, gain, rate_code, sends, two_rows, weight_code,
 };
 use crate::model::arith::{Arith, Consolidation, MatrixId};
 use crate::model::bss2::{Bss2, TraceStep};
@@ -183,6 +183,10 @@ pub struct MatrixExport {
     /// Sends per input of its MAC and the MAC's gain `gain_per_send · sends`.
     pub sends: u32,
     pub mac_gain: f32,
+    /// The emulation took this matrix's sums exact, not through the MAC
+    /// (`analog: ideal`, or `arith.analog_exact` lists it). Absent: false.
+    #[serde(default)]
+    pub exact: bool,
     /// The PPU's constants of a plastic matrix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<MatrixRule>,
@@ -313,6 +317,7 @@ impl ChipExport {
                 row,
                 sends: sends(a, m),
                 mac_gain: g,
+                exact: a.analog == AnalogModel::Ideal || exact(a, m),
                 rule,
             });
         }

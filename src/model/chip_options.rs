@@ -112,18 +112,25 @@ impl MulRounding {
     }
 }
 
-/// Sends per input of each analog multiply-accumulate (hxtorch's `num_sends`):
-/// the charge of every input event is deposited that many times, so the MAC's
-/// gain is `sends · arith.analog_gain`. One list per projection, layer k = 1..
-/// (`up`: N values, the others N − 1).
+/// One value per matrix of each projection, layer k = 1.. (`up`: N values, the
+/// others N − 1): the shape of `arith.analog_sends` and `arith.analog_exact`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AnalogSends {
-    pub up: Vec<u32>,
-    pub ip: Vec<u32>,
-    pub pi: Vec<u32>,
-    pub down: Vec<u32>,
+pub struct PerMatrix<T> {
+    pub up: Vec<T>,
+    pub ip: Vec<T>,
+    pub pi: Vec<T>,
+    pub down: Vec<T>,
 }
+
+/// Sends per input of each analog multiply-accumulate (hxtorch's `num_sends`):
+/// the charge of every input event is deposited that many times, so the MAC's
+/// gain is `sends · arith.analog_gain`.
+pub type AnalogSends = PerMatrix<u32>;
+
+/// Per matrix, whether its dendritic sums are exact (as `analog: ideal`) instead of
+/// the mock MAC's: a diagnostic that finds which projection's MAC costs accuracy.
+pub type AnalogExact = PerMatrix<bool>;
 
 /// Largest `arith.analog_sends` entry.
 pub const ANALOG_SENDS_MAX: u32 = 10_000;

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::model::chip_options::{
-    ANALOG_GAIN_DEFAULT, ANALOG_NOISE_DEFAULT, ANALOG_SENDS_MAX, AnalogModel, AnalogSends,
-    MulRounding, PhiModel,
+    ANALOG_GAIN_DEFAULT, ANALOG_NOISE_DEFAULT, ANALOG_SENDS_MAX, AnalogExact, AnalogModel,
+    AnalogSends, MulRounding, PerMatrix, PhiModel,
 };
 
 /// Which arithmetic a run uses.
@@ -236,6 +236,10 @@ pub struct ArithConfig {
     /// Sends per input of each MAC; `None`: one each.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analog_sends: Option<AnalogSends>,
+    /// Matrices whose sums are exact with `analog: mock` (true: as `analog: ideal`);
+    /// `None`: every matrix through the MAC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analog_exact: Option<AnalogExact>,
     /// φ of the error factors: `f32` (left out of configs) or a Q0.15 `table`.
     #[serde(skip_serializing_if = "is_f32_phi")]
     pub phi: PhiModel,
@@ -308,6 +312,7 @@ impl Default for ArithConfig {
             analog_offset: 0.0,
             analog_center: false,
             analog_sends: None,
+            analog_exact: None,
             phi: PhiModel::F32,
             gain_rounding: MulRounding::Nearest,
         }
@@ -367,20 +372,7 @@ impl ArithConfig {
         in_range("analog_noise", self.analog_noise, 0.0, 128.0, false)?;
         in_range("analog_offset", self.analog_offset, 0.0, 128.0, false)?;
         if let Some(s) = &self.analog_sends {
-            let hidden = n_layers.saturating_sub(1);
-            for (name, list, len) in [
-                ("up", &s.up, n_layers),
-                ("ip", &s.ip, hidden),
-                ("pi", &s.pi, hidden),
-                ("down", &s.down, hidden),
-            ] {
-                if list.len() != len {
-                    return Err(Error::param(
-                        format!("arith.analog_sends.{name}"),
-                        format!("{list:?}"),
-                        format!("{len} value(s), one per W^{name} matrix"),
-                    ));
-                }
+            for (name, list) in per_matrix("analog_sends", s, n_layers)? {
                 if let Some((i, x)) =
                     (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
                 {
@@ -391,6 +383,9 @@ impl ArithConfig {
                     ));
                 }
             }
+        }
+        if let Some(s) = &self.analog_exact {
+            per_matrix("analog_exact", s, n_layers)?;
         }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
@@ -420,6 +415,10 @@ impl ArithConfig {
         [
             (self.analog == AnalogModel::Ideal, "analog ideal"),
             (
+                self.analog == AnalogModel::Mock && !self.exact_matrices().is_empty(),
+                "analog_exact",
+            ),
+            (
                 self.rounding == Rounding::Stochastic && self.rng == RngModel::Pcg,
                 "rng pcg",
             ),
@@ -432,6 +431,20 @@ impl ArithConfig {
         .into_iter()
         .filter_map(|(on, name)| on.then_some(name))
         .collect()
+    }
+
+    /// The matrices `analog_exact` lists as exact (`up_1`, `pi_1`, ...).
+    pub fn exact_matrices(&self) -> Vec<String> {
+        let Some(s) = &self.analog_exact else {
+            return Vec::new();
+        };
+        (s.up.iter().enumerate().map(|(i, &x)| ("up", i, x)))
+            .chain(s.ip.iter().enumerate().map(|(i, &x)| ("ip", i, x)))
+            .chain(s.pi.iter().enumerate().map(|(i, &x)| ("pi", i, x)))
+            .chain(s.down.iter().enumerate().map(|(i, &x)| ("down", i, x)))
+            .filter(|&(_, _, x)| x)
+            .map(|(name, i, _)| format!("{name}_{}", i + 1))
+            .collect()
     }
 
     /// One line describing the formats, for the page and the CLI.
@@ -478,9 +491,15 @@ impl ArithConfig {
                             String::new()
                         };
                         let center = if self.analog_center { ", + ½ LSB" } else { "" };
+                        let exact = self.exact_matrices();
+                        let exact = if exact.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; exact sums: {}", exact.join(", "))
+                        };
                         format!(
                             ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 \
-                             inputs{center})",
+                             inputs{center}{exact})",
                             self.analog_gain, self.analog_noise
                         )
                     }
@@ -506,4 +525,31 @@ impl ArithConfig {
             }
         }
     }
+}
+
+/// `arith.<field>`'s lists by name, refused unless each has one value per matrix
+/// (`up`: N, the others N − 1).
+fn per_matrix<'a, T: std::fmt::Debug>(
+    field: &str,
+    s: &'a PerMatrix<T>,
+    n_layers: usize,
+) -> Result<[(&'static str, &'a [T]); 4]> {
+    let hidden = n_layers.saturating_sub(1);
+    let lists = [
+        ("up", &s.up[..]),
+        ("ip", &s.ip[..]),
+        ("pi", &s.pi[..]),
+        ("down", &s.down[..]),
+    ];
+    for (name, list) in lists {
+        let len = if name == "up" { n_layers } else { hidden };
+        if list.len() != len {
+            return Err(Error::param(
+                format!("arith.{field}.{name}"),
+                format!("{list:?}"),
+                format!("{len} value(s), one per W^{name} matrix"),
+            ));
+        }
+    }
+    Ok(lists)
 }
