@@ -16,7 +16,7 @@ use microcircuit::model::arith::{Arith, MatrixId};
 use microcircuit::model::bss2::{Bss2, WeightScales};
 use microcircuit::model::engine::{Dynamics, EngineKind};
 use microcircuit::model::formats::{
-    AnalogExact, AnalogModel, AnalogSends, ArithConfig, MulRounding, PhiModel,
+    AnalogExact, AnalogModel, AnalogSends, ApicalMac, ArithConfig, MulRounding, PhiModel,
 };
 use microcircuit::model::kernels::Layout;
 use microcircuit::model::network::Network;
@@ -241,6 +241,29 @@ fn bad_analog_and_phi_settings_are_refused_with_field_value_and_range() {
         &|p| p.arith.analog_exact = Some(exact(vec![true, false], vec![])),
         &["arith.analog_exact.down", "[]", "1 value(s)"],
     );
+    let joint = |p: &mut Params| p.arith.analog_apical = ApicalMac::Joint;
+    bad(
+        &|p| {
+            joint(p);
+            p.arith.analog_sends.as_mut().unwrap().pi = vec![327];
+        },
+        &[
+            "arith.analog_apical",
+            "joint",
+            "analog_sends.down[0] and .pi[0]",
+        ],
+    );
+    bad(
+        &|p| {
+            joint(p);
+            p.arith.analog_exact = Some(exact_only(&[MATRICES[3]]));
+        },
+        &[
+            "arith.analog_apical",
+            "joint",
+            "analog_exact.down[0] and .pi[0]",
+        ],
+    );
     bad(
         &|p| p.transfer = Transfer::SoftRelu,
         &["arith.phi", "table", "soft_relu"],
@@ -431,4 +454,62 @@ fn analog_exact_travels_in_checkpoints_and_only_when_set() {
     // Without it the checkpoint has no such key (older files read the same).
     let plain = Trainer::new(preset.params.clone(), sets, cfg).unwrap();
     assert!(!plain.checkpoint().to_json().contains("analog_exact"));
+}
+
+#[test]
+fn a_joint_apical_mac_is_one_readout_of_both_projections_in_both_engines() {
+    // yin_yang_bss2 starts self-predicting: W^pi_1 = −W^down_1 code for code, so
+    // with equal input codes the joint readout is the offset and noise alone.
+    let mut p = Params::yin_yang_bss2();
+    p.arith.analog_apical = ApicalMac::Joint;
+    (p.arith.analog_noise, p.arith.analog_center) = (0.0, false);
+    let mut net = Network::new(p.clone(), 3).unwrap();
+    let mut hw = Bss2::new(&p, 1);
+    hw.quantise(&mut net);
+    let (down, pi) = (&net.w.down[1], &net.w.pi[1]);
+    let mut r = vec![0.3f32, 0.7, 0.5];
+    hw.synaptic_rates(&mut r);
+    let mut out = vec![1.0; down.rows];
+    hw.apical_sum(1, Layout::Rows, down, &r, pi, &r, &mut out);
+    assert!(out.iter().all(|&v| v == 0.0), "{out:?}");
+    // Split, the same state reads −1 LSB wherever g S is not an integer.
+    p.arith.analog_apical = ApicalMac::Split;
+    let mut split = vec![0.0; down.rows];
+    Bss2::new(&p, 1).apical_sum(1, Layout::Rows, down, &r, pi, &r, &mut split);
+    assert!(
+        split.iter().filter(|&&v| v < 0.0).count() > down.rows / 2,
+        "{split:?}"
+    );
+    // Trained, joint differs from split in both engines, and with the pair exact
+    // the two are the same run.
+    for kind in [EngineKind::PyraLNet, EngineKind::SteadNet] {
+        let n = if kind == EngineKind::PyraLNet { 2 } else { 60 };
+        let run = |arith: &dyn Fn(&mut ArithConfig)| {
+            let mut p = Params::yin_yang_bss2();
+            arith(&mut p.arith);
+            let mut eng = model::build(kind, Network::new(p, 4).unwrap(), 4);
+            for i in 0..n {
+                let t = [[1.0, 0.1, 0.1], [0.1, 1.0, 0.1], [0.1, 0.1, 1.0]][i % 3];
+                eng.train(&X, &t).unwrap();
+            }
+            eng.network().checksum()
+        };
+        let joint = |a: &mut ArithConfig| a.analog_apical = ApicalMac::Joint;
+        assert_ne!(run(&joint), run(&|_| {}), "{kind:?}");
+        let pair = exact_only(&MATRICES[3..]);
+        assert_eq!(
+            run(&|a| (joint(a), a.analog_exact = Some(pair.clone())).1),
+            run(&|a| a.analog_exact = Some(pair.clone())),
+            "{kind:?}"
+        );
+    }
+    // Off the self-predicting start the pair shares the larger scale.
+    let mut q = Params::yin_yang_bss2();
+    q.init.mode = model::params::InitMode::Random;
+    q.init.w_pi = model::params::Range { lo: -1.0, hi: 1.0 };
+    let s = WeightScales::new(&q);
+    assert!(s.pi[1] < s.down[1]);
+    q.arith.analog_apical = ApicalMac::Joint;
+    let j = WeightScales::new(&q);
+    assert_eq!((j.down[1], j.pi[1]), (s.down[1], s.down[1]));
 }

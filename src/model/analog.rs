@@ -5,10 +5,17 @@
 //! Which sums are analog: every dendritic sum of the network is one synapse array
 //! multiplying weight codes by input codes, so with `mock` each of them is a MAC:
 //! the basal `v_B,k = W^up_k r_{k−1}`, the interneuron dendrite
-//! `v^I_k = W^ip_k r_k`, and the apical `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`
-//! as two MACs (the projections have their own scales and inputs), added digitally,
-//! so the apical potential carries the noise of two readouts. The somas, the
-//! readouts for plasticity and the rule are unchanged ([`crate::model::bss2`]).
+//! `v^I_k = W^ip_k r_k`, and the apical `v_A,k = W^down_k r_{k+1} + W^pi_k r^I_k`,
+//! by default as two MACs added digitally (the projections may have their own
+//! scales), so the apical potential carries the floor and noise of two readouts.
+//! With `arith.analog_apical = joint` both projections' rows drive the same apical
+//! column and are read once: one MAC over the inputs `[r_{k+1}; r^I_k]`, on one
+//! weight scale (the larger of the pair's, [`crate::model::scales`]) and one gain
+//! (equal sends, checked). In the self-predicting state
+//! `W^pi = −W^down` with equal input codes, the joint sum is exactly 0, the split
+//! one `floor(g S) + floor(−g S)`, −1 LSB whenever `g S` is not an integer. The
+//! somas, the readouts for plasticity and the rule are unchanged
+//! ([`crate::model::bss2`]).
 //!
 //! One MAC of matrix `m` with weight codes `w_ij ∈ −63..63` and input codes
 //! `x_j ∈ 0..31`, per output channel `i` and block `b` of 128 inputs:
@@ -184,6 +191,27 @@ impl Analog {
         rng: &mut SimRng,
         out: &mut [f32],
     ) {
+        self.mac_parts(m, &[(w, cols, r)], rows, scale, r_max, gain, rng, out);
+    }
+
+    /// One MAC over several projections onto the same `rows` neurons, each part
+    /// `(w, cols, r)` a `rows × cols` matrix and its rates: their synapse rows
+    /// drive one column per neuron, read once, as one matrix over the
+    /// concatenated inputs `[r_1; r_2; ...]` would be. Keyed by `m`, the first
+    /// part's matrix (its offsets and cached codes).
+    #[allow(clippy::too_many_arguments)]
+    pub fn mac_parts(
+        &mut self,
+        m: MatrixId,
+        parts: &[(&[f32], usize, &[f32])],
+        rows: usize,
+        scale: f32,
+        r_max: f32,
+        gain: f32,
+        rng: &mut SimRng,
+        out: &mut [f32],
+    ) {
+        let cols: usize = parts.iter().map(|p| p.1).sum();
         let blocks = cols.div_ceil(BLOCK);
         let k = match self.matrices.iter().position(|k| k.m == m) {
             Some(k) => k,
@@ -200,17 +228,34 @@ impl Analog {
             }
         };
         self.x.clear();
-        self.x
-            .extend(r[..cols].iter().map(|&ri| rate_code(ri, r_max)));
+        for &(_, c, r) in parts {
+            self.x.extend(r[..c].iter().map(|&ri| rate_code(ri, r_max)));
+        }
         let inv = 1.0 / scale;
-        let w = &w[..rows * cols];
         let c = &mut self.matrices[k];
-        if c.inv_scale.to_bits() != inv.to_bits() || !same_bits(&c.w, w) {
+        // `c.w` holds the parts' weights back to back, `c.codes` row by row over
+        // the concatenated inputs.
+        let mut at = 0;
+        let same = c.inv_scale.to_bits() == inv.to_bits()
+            && c.w.len() == rows * cols
+            && parts.iter().all(|&(w, pc, _)| {
+                let n = rows * pc;
+                at += n;
+                same_bits(&c.w[at - n..at], &w[..n])
+            });
+        if !same {
             c.inv_scale = inv;
             c.w.clear();
-            c.w.extend_from_slice(w);
+            for &(w, pc, _) in parts {
+                c.w.extend_from_slice(&w[..rows * pc]);
+            }
             c.codes.clear();
-            c.codes.extend(w.iter().map(|&wij| weight_code(wij, inv)));
+            for i in 0..rows {
+                for &(w, pc, _) in parts {
+                    let row = &w[i * pc..(i + 1) * pc];
+                    c.codes.extend(row.iter().map(|&wij| weight_code(wij, inv)));
+                }
+            }
         }
         let unit = scale * r_max / (RATE_MAX as f32 * gain);
         let offsets = &c.offsets;
@@ -390,6 +435,60 @@ mod tests {
         let (mean, s) = sd(&xs);
         assert!((mean + 0.5).abs() < 0.04, "mean {mean}");
         assert!((s - (4.0f64 + 1.0 / 12.0).sqrt()).abs() < 0.04, "sd {s}");
+    }
+
+    #[test]
+    fn a_joint_apical_mac_reads_the_self_predicting_pair_as_zero() {
+        // W^pi = −W^down with equal input codes: the joint sum is 0 exactly, while
+        // two readouts floor g S and −g S apart: 2 + (−3) = −1 LSB.
+        let down = MatrixId {
+            proj: Projection::Down,
+            k: 1,
+        };
+        let pi = MatrixId {
+            proj: Projection::Pi,
+            k: 1,
+        };
+        let (w, x) = ([63.0f32, -20.0, 7.0], [31.0f32, 10.0, 5.0]); // S = 1788
+        let neg = w.map(|v| -v);
+        let g = 0.002; // g S = 3.576
+        let mut rng = SimRng::new(1, Stream::Hardware);
+        let mut a = Analog::new(0.0, 0.0, 1);
+        let mut out = [0.0f32];
+        a.mac_parts(
+            down,
+            &[(&w, 3, &x), (&neg, 3, &x)],
+            1,
+            1.0,
+            31.0,
+            g,
+            &mut rng,
+            &mut out,
+        );
+        assert_eq!(out[0], 0.0);
+        let (mut d, mut p) = ([0.0f32], [0.0f32]);
+        a.mac(down, &w, (1, 3), 1.0, &x, 31.0, g, &mut rng, &mut d);
+        a.mac(pi, &neg, (1, 3), 1.0, &x, 31.0, g, &mut rng, &mut p);
+        assert_eq!((d[0] * g, p[0] * g), (3.0, -4.0));
+        // Off the self-predicting state the joint MAC is one matrix over the
+        // concatenated inputs: same codes, noise, offsets and block, bit for bit.
+        let (wp, xi) = ([-50.0f32, 12.0, -1.0], [30.0f32, 0.0, 17.0]);
+        let mut joint = [0.0f32; 2];
+        let mut one = [0.0f32; 2];
+        let (w2, wp2) = ([w, neg].concat(), [wp, w].concat()); // two rows
+        let cat = [w.as_slice(), &wp, &neg, &w].concat();
+        let xcat = [x, xi].concat();
+        for (out, run) in [(&mut joint, 0), (&mut one, 1)] {
+            let mut a = Analog::new(2.0, 1.5, 7);
+            let mut rng = SimRng::new(3, Stream::Hardware);
+            if run == 0 {
+                let parts: [(&[f32], usize, &[f32]); 2] = [(&w2, 3, &x), (&wp2, 3, &xi)];
+                a.mac_parts(down, &parts, 2, 0.5, 31.0, g, &mut rng, out);
+            } else {
+                a.mac(down, &cat, (2, 6), 0.5, &xcat, 31.0, g, &mut rng, out);
+            }
+        }
+        assert_eq!(joint, one);
     }
 
     #[test]

@@ -55,7 +55,9 @@ use crate::error::{Error, Result};
 use crate::model::analog::{Analog, exact, gain, round_i32};
 pub use crate::model::analog::{RATE_MAX, rate_code, weight_code};
 use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
-use crate::model::formats::{Accumulator, AnalogModel, ArithConfig, PhiModel, RngModel, Rounding};
+use crate::model::formats::{
+    Accumulator, AnalogModel, ApicalMac, ArithConfig, PhiModel, RngModel, Rounding,
+};
 use crate::model::kernels::{Layout, matvec, matvec_pair, phi};
 use crate::model::lfsr::LfsrBank;
 use crate::model::network::Network;
@@ -487,19 +489,18 @@ impl Arith for Bss2 {
         r_i: &[f32],
         out: &mut [f32],
     ) {
-        let (md, mp) = (
-            MatrixId {
-                proj: Projection::Down,
-                k,
-            },
-            MatrixId {
-                proj: Projection::Pi,
-                k,
-            },
-        );
+        let at = |proj| MatrixId { proj, k };
+        let (md, mp) = (at(Projection::Down), at(Projection::Pi));
         // Both exact: the same sum as `analog: ideal`, bit for bit.
         if self.analog.is_none() || (exact(&self.cfg, md) && exact(&self.cfg, mp)) {
             return matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
+        }
+        if self.cfg.analog_apical == ApicalMac::Joint {
+            // One MAC over `[r_{k+1}; r^I_k]` (the validation ensured one scale, one gain).
+            let (g, s, r_max) = (gain(&self.cfg, md), self.scales.get(md), self.cfg.rate_max);
+            let a = self.analog.as_mut().expect("analog = mock");
+            let parts = [(&down.data[..], down.cols, r), (&pi.data[..], pi.cols, r_i)];
+            return a.mac_parts(md, &parts, down.rows, s, r_max, g, &mut self.rng, out);
         }
         // Two MACs (own scales and inputs), added digitally.
         let mut v_pi = std::mem::take(&mut self.v_pi);

@@ -33,7 +33,7 @@ use crate::model::arith::{Arith, Consolidation, MatrixId};
 use crate::model::bss2::{Bss2, TraceStep};
 use crate::model::engine::EngineKind;
 use crate::model::formats::{
-    Accumulator, AnalogModel, ArithKind, MulRounding, PhiModel, RngModel, Rounding,
+    Accumulator, AnalogModel, ApicalMac, ArithKind, MulRounding, PhiModel, RngModel, Rounding,
 };
 use crate::model::lfsr::TAPS;
 use crate::model::network::Network;
@@ -113,6 +113,10 @@ pub struct AnalogMac {
     pub offset_sd_lsb: f32,
     /// ½ LSB added back per block readout.
     pub center: bool,
+    /// `joint`: W^down_k's and W^pi_k's rows drive the same apical column and are
+    /// read once (one scale, one gain); `split`: two readouts added digitally.
+    #[serde(default)]
+    pub apical: ApicalMac,
     /// Signed inputs per block (two synapse rows each).
     pub block: usize,
     pub out_min: i32,
@@ -348,6 +352,7 @@ impl ChipExport {
                 noise_lsb: a.analog_noise,
                 offset_sd_lsb: a.analog_offset,
                 center: a.analog_center,
+                apical: a.analog_apical,
                 block: BLOCK,
                 out_min: OUT_MIN,
                 out_max: OUT_MAX,

@@ -19,6 +19,18 @@ pub enum AnalogModel {
     Mock,
 }
 
+/// How the apical sum `W^down_k r_{k+1} + W^pi_k r^I_k` goes through the mock MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApicalMac {
+    /// Two MACs, one per projection, their readouts added digitally.
+    #[default]
+    Split,
+    /// One MAC: both projections' synapse rows drive the same apical column and
+    /// are read once (needs one weight scale and one gain for the pair).
+    Joint,
+}
+
 /// How φ is computed for the error factors (what plasticity reads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -93,6 +105,15 @@ impl AnalogModel {
     }
 }
 
+impl ApicalMac {
+    pub fn name(self) -> &'static str {
+        match self {
+            ApicalMac::Split => "split",
+            ApicalMac::Joint => "joint",
+        }
+    }
+}
+
 impl PhiModel {
     pub fn name(self) -> &'static str {
         match self {
@@ -121,6 +142,13 @@ pub struct PerMatrix<T> {
     pub ip: Vec<T>,
     pub pi: Vec<T>,
     pub down: Vec<T>,
+}
+
+impl<T: Copy> PerMatrix<T> {
+    /// The entries of W^down and W^pi at index `i` (layer `i + 1`).
+    pub fn apical_pair(&self, i: usize) -> (T, T) {
+        (self.down[i], self.pi[i])
+    }
 }
 
 /// Sends per input of each analog multiply-accumulate (hxtorch's `num_sends`):

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 pub use crate::model::chip_options::{
     ANALOG_GAIN_DEFAULT, ANALOG_NOISE_DEFAULT, ANALOG_SENDS_MAX, AnalogExact, AnalogModel,
-    AnalogSends, MulRounding, PerMatrix, PhiModel,
+    AnalogSends, ApicalMac, MulRounding, PerMatrix, PhiModel,
 };
 
 /// Which arithmetic a run uses.
@@ -240,6 +240,10 @@ pub struct ArithConfig {
     /// `None`: every matrix through the MAC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analog_exact: Option<AnalogExact>,
+    /// The apical pair as two MACs added digitally (`split`, left out of configs)
+    /// or as one (`joint`).
+    #[serde(skip_serializing_if = "is_split")]
+    pub analog_apical: ApicalMac,
     /// φ of the error factors: `f32` (left out of configs) or a Q0.15 `table`.
     #[serde(skip_serializing_if = "is_f32_phi")]
     pub phi: PhiModel,
@@ -263,6 +267,10 @@ fn is_default_noise(x: &f32) -> bool {
 
 fn is_zero(x: &f32) -> bool {
     *x == 0.0
+}
+
+fn is_split(x: &ApicalMac) -> bool {
+    *x == ApicalMac::Split
 }
 
 fn is_f32_phi(x: &PhiModel) -> bool {
@@ -313,6 +321,7 @@ impl Default for ArithConfig {
             analog_center: false,
             analog_sends: None,
             analog_exact: None,
+            analog_apical: ApicalMac::Split,
             phi: PhiModel::F32,
             gain_rounding: MulRounding::Nearest,
         }
@@ -386,6 +395,22 @@ impl ArithConfig {
         }
         if let Some(s) = &self.analog_exact {
             per_matrix("analog_exact", s, n_layers)?;
+        }
+        if self.analog_apical == ApicalMac::Joint {
+            // One readout has one gain, and is either exact or the MAC's.
+            for i in 0..n_layers.saturating_sub(1) {
+                let sends = (self.analog_sends.as_ref()).map_or((1, 1), |s| s.apical_pair(i));
+                let exact =
+                    (self.analog_exact.as_ref()).map_or((false, false), |s| s.apical_pair(i));
+                let why = if sends.0 != sends.1 {
+                    format!("split, or equal arith.analog_sends.down[{i}] and .pi[{i}]")
+                } else if exact.0 != exact.1 {
+                    format!("split, or equal arith.analog_exact.down[{i}] and .pi[{i}]")
+                } else {
+                    continue;
+                };
+                return Err(Error::param("arith.analog_apical", "joint", why));
+            }
         }
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
@@ -497,9 +522,13 @@ impl ArithConfig {
                         } else {
                             format!("; exact sums: {}", exact.join(", "))
                         };
+                        let apical = match self.analog_apical {
+                            ApicalMac::Split => "",
+                            ApicalMac::Joint => "; apical pair one MAC",
+                        };
                         format!(
                             ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 \
-                             inputs{center}{exact})",
+                             inputs{center}{apical}{exact})",
                             self.analog_gain, self.analog_noise
                         )
                     }

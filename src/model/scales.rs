@@ -1,6 +1,7 @@
 //! The per-projection weight scales of the chip's 6-bit weight codes.
 
 use crate::model::arith::MatrixId;
+use crate::model::formats::ApicalMac;
 use crate::model::params::{InitMode, Params, Range, layer};
 use crate::model::weights::Projection;
 use crate::model::writeback::W_MAX;
@@ -14,7 +15,8 @@ use crate::model::writeback::W_MAX;
 /// they saturate. `arith.w_up_max` (layer k) replaces it for W^up_k: `s = w_up_max / 63`.
 /// In the self-predicting mode W^ip_k and W^pi_k mirror W^up_{k+1} and W^down_k, so
 /// their scales are `c_k s(W^up_{k+1})` and `s(W^down_k)`, and the SPS holds code
-/// for code.
+/// for code. With `arith.analog_apical = joint` W^down_k and W^pi_k share the larger
+/// of their two scales: one MAC reads both with one unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightScales {
     pub up: Vec<f32>,
@@ -43,12 +45,18 @@ impl WeightScales {
                 None => rule(p.init.up_range(k, nl)),
             };
         }
+        let joint = p.arith.analog_apical == ApicalMac::Joint;
         for k in 1..nl {
             s.down[k] = rule(p.init.down_range(k, nl));
             (s.ip[k], s.pi[k]) = match p.init.mode {
                 InitMode::SelfPredicting => (p.sps_factor(k) * s.up[k + 1], s.down[k]),
                 InitMode::Random => (rule(p.init.w_ip), rule(p.init.w_pi)),
             };
+            if joint {
+                // One MAC reads the pair's rows with one unit: one grid for both.
+                let m = s.down[k].max(s.pi[k]);
+                (s.down[k], s.pi[k]) = (m, m);
+            }
         }
         s
     }
