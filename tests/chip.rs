@@ -12,7 +12,7 @@ use microcircuit::model;
 use microcircuit::model::bss2::WeightScales;
 use microcircuit::model::engine::EngineKind;
 use microcircuit::model::formats::{
-    Accumulator, AnalogExact, AnalogModel, ArithKind, PhiModel, RngModel, Rounding,
+    Accumulator, AnalogExact, AnalogModel, ApicalMac, ArithKind, PhiModel, RngModel, Rounding,
 };
 use microcircuit::model::network::Network;
 use microcircuit::model::params::Params;
@@ -244,12 +244,13 @@ fn the_formats_line_says_which_realistic_pieces_are_on() {
     assert_eq!(
         a.describe(),
         "BSS-2: weights 6-bit ±63 × scale, rates 5-bit, analog MAC (gain 0.002 × sends, noise 2 \
-         LSB, int8 per 128 inputs, + ½ LSB), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
+         LSB, int8 per 128 inputs, + ½ LSB; apical pair one MAC), readouts int8, PPU Q0.7/Q0.15, φ Q0.15 table (gain rounded \
          nearest), stochastic rounding from per-column LFSRs with carry, 16-bit shadow weights \
          (Q6.9), PyraLNet rule every 100 steps; realistic chip model"
     );
     // Matrices with exact sums are named, and make the model idealised.
     let mut part = a.clone();
+    part.analog_apical = ApicalMac::Split;
     part.analog_exact = Some(AnalogExact {
         up: vec![true, false],
         ip: vec![false],
