@@ -1,5 +1,5 @@
 // Load only what is used: the wasm every visitor downloads leaves the MNIST subset
-// out (<= 1.29 MB, target 1.3 MB); a Yin-Yang visit never fetches it; choosing MNIST fetches its
+// out (<= 1.3 MB, the target); a Yin-Yang visit never fetches it; choosing MNIST fetches its
 // two files once and trains (src/data/mnist_subset.rs, www/mnist.js).
 
 import { test, before, after } from 'node:test';
@@ -12,7 +12,7 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env?.stop(); });
 
-test('the wasm is at most 1.29 MB, 0.485 MB gzipped (target 1.3 MB) and a Yin-Yang visit fetches no MNIST', { timeout: 90000 }, async () => {
+test('the wasm is at most 1.3 MB (the target), 0.485 MB gzipped and a Yin-Yang visit fetches no MNIST', { timeout: 90000 }, async () => {
   const bytes = await readFile(new URL('../pkg/microcircuit_bg.wasm', import.meta.url));
   const size = bytes.length;
   const gz = gzipSync(bytes, { level: 9 }).length;
@@ -26,9 +26,10 @@ test('the wasm is at most 1.29 MB, 0.485 MB gzipped (target 1.3 MB) and a Yin-Ya
   // model's `analog_exact`, 1 392 137 and 513 kB. LLVM's inliner at threshold 50
   // (.cargo/config.toml) then made it 1 285 985 bytes, 478 kB gzipped here (474 kB
   // by gzip -9): the target is met. Binaryen 132's wasm-opt -O3 would take it to
-  // 1 228 003 but slows the engine in Chromium by 6-8 %. These bounds (4 and 7 kB
-  // over) keep both from growing unnoticed.
-  assert.ok(size <= 1.29e6, `${size} bytes`);
+  // 1 228 003 but slows the engine in Chromium by 6-8 %. The joint apical MAC then
+  // added 3.4 kB: 1 289 432 bytes. The bound is the target itself, so growth past it
+  // fails here.
+  assert.ok(size <= 1.3e6, `${size} bytes`);
   assert.ok(gz <= 0.485e6, `${gz} bytes gzipped`);
   const context = await env.browser.newContext();
   const page = await context.newPage();
