@@ -440,7 +440,7 @@ mod tests {
     #[test]
     fn a_joint_apical_mac_reads_the_self_predicting_pair_as_zero() {
         // W^pi = −W^down with equal input codes: the joint sum is 0 exactly, while
-        // two readouts floor g S and −g S apart: 2 + (−3) = −1 LSB.
+        // two readouts floor g S = 3.576 and −g S apart: 3 + (−4) = −1 LSB.
         let down = MatrixId {
             proj: Projection::Down,
             k: 1,

@@ -496,7 +496,7 @@ impl Arith for Bss2 {
             return matvec_pair(&down.data, r, &pi.data, r_i, down.rows, down.cols, out);
         }
         if self.cfg.analog_apical == ApicalMac::Joint {
-            // One MAC over `[r_{k+1}; r^I_k]` (the validation ensured one scale, one gain).
+            // One MAC over `[r_{k+1}; r^I_k]`: one scale (scales.rs), equal sends (validated).
             let (g, s, r_max) = (gain(&self.cfg, md), self.scales.get(md), self.cfg.rate_max);
             let a = self.analog.as_mut().expect("analog = mock");
             let parts = [(&down.data[..], down.cols, r), (&pi.data[..], pi.cols, r_i)];

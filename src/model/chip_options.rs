@@ -27,7 +27,7 @@ pub enum ApicalMac {
     #[default]
     Split,
     /// One MAC: both projections' synapse rows drive the same apical column and
-    /// are read once (needs one weight scale and one gain for the pair).
+    /// are read once (one weight scale for the pair, equal sends).
     Joint,
 }
 
@@ -101,15 +101,6 @@ impl AnalogModel {
         match self {
             AnalogModel::Ideal => "ideal",
             AnalogModel::Mock => "mock",
-        }
-    }
-}
-
-impl ApicalMac {
-    pub fn name(self) -> &'static str {
-        match self {
-            ApicalMac::Split => "split",
-            ApicalMac::Joint => "joint",
         }
     }
 }
