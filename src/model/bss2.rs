@@ -182,19 +182,21 @@ impl Bss2 {
         if exact(&self.cfg, m) {
             return matvec(&w.data, w.rows, w.cols, r, out);
         }
-        let (gain, scale, r_max) = (gain(&self.cfg, m), self.scales.get(m), self.cfg.rate_max);
+        self.mac_parts(m, &[(&w.data, w.cols, r)], w.rows, out);
+    }
+
+    /// One mock MAC over the parts `(w, cols, r)` onto `rows` neurons, at `m`'s
+    /// gain and scale (for the joint apical pair, `m` = W^down_k: the shared scale).
+    fn mac_parts(
+        &mut self,
+        m: MatrixId,
+        parts: &[(&[f32], usize, &[f32])],
+        rows: usize,
+        out: &mut [f32],
+    ) {
+        let (g, s, r_max) = (gain(&self.cfg, m), self.scales.get(m), self.cfg.rate_max);
         let a = self.analog.as_mut().expect("analog = mock");
-        a.mac(
-            m,
-            &w.data,
-            (w.rows, w.cols),
-            scale,
-            r,
-            r_max,
-            gain,
-            &mut self.rng,
-            out,
-        );
+        a.mac_parts(m, parts, rows, s, r_max, g, &mut self.rng, out);
     }
 
     /// The error factor of `φ(u) − φ(v)` from readout codes `cu`, `cv`: in f32
@@ -497,10 +499,8 @@ impl Arith for Bss2 {
         }
         if self.cfg.analog_apical == ApicalMac::Joint {
             // One MAC over `[r_{k+1}; r^I_k]`: one scale (scales.rs), equal sends (validated).
-            let (g, s, r_max) = (gain(&self.cfg, md), self.scales.get(md), self.cfg.rate_max);
-            let a = self.analog.as_mut().expect("analog = mock");
             let parts = [(&down.data[..], down.cols, r), (&pi.data[..], pi.cols, r_i)];
-            return a.mac_parts(md, &parts, down.rows, s, r_max, g, &mut self.rng, out);
+            return self.mac_parts(md, &parts, down.rows, out);
         }
         // Two MACs (own scales and inputs), added digitally.
         let mut v_pi = std::mem::take(&mut self.v_pi);
