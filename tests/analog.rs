@@ -264,6 +264,36 @@ fn bad_analog_and_phi_settings_are_refused_with_field_value_and_range() {
             "analog_exact.down[0] and .pi[0]",
         ],
     );
+    let fine = |up: Vec<u32>, down: u32| AnalogSends {
+        up,
+        ip: vec![0],
+        pi: vec![0],
+        down: vec![down],
+    };
+    bad(
+        &|p| p.arith.analog_fine_sends = Some(fine(vec![131, 0], 0)),
+        &[
+            "arith.analog_fine_sends.up[0]",
+            "131",
+            "132 <= sends <= 10000",
+            "= 131",
+        ],
+    );
+    bad(
+        &|p| p.arith.analog_fine_sends = Some(fine(vec![0], 0)),
+        &["arith.analog_fine_sends.up", "[0]", "2 value(s)"],
+    );
+    bad(
+        &|p| {
+            joint(p);
+            p.arith.analog_fine_sends = Some(fine(vec![0, 0], 1000));
+        },
+        &[
+            "arith.analog_apical",
+            "joint",
+            "analog_fine_sends.down[0] and .pi[0]",
+        ],
+    );
     bad(
         &|p| p.transfer = Transfer::SoftRelu,
         &["arith.phi", "table", "soft_relu"],
@@ -514,4 +544,85 @@ fn a_joint_apical_mac_is_one_readout_of_both_projections_in_both_engines() {
     q.arith.analog_apical = ApicalMac::Joint;
     let j = WeightScales::new(&q);
     assert_eq!((j.down[1], j.pi[1]), (s.down[1], s.down[1]));
+}
+
+#[test]
+fn a_finer_second_readout_of_w_up_1_reads_its_sums_closer_in_both_engines() {
+    // The preset's W^up_1 at 131 sends (1 LSB = 1/16 of a potential unit) and
+    // also at 524: the basal sums of 200 random inputs, without noise, against
+    // the exact sums of the same codes.
+    let up1 = MatrixId {
+        proj: Projection::Up,
+        k: 1,
+    };
+    let mut p = Params::yin_yang_bss2();
+    p.arith.analog_noise = 0.0;
+    let mut net = Network::new(p.clone(), 3).unwrap();
+    Bss2::new(&p, 1).quantise(&mut net);
+    let w = &net.w.up[1];
+    let rng = microcircuit::rng::SimRng::new(9, microcircuit::rng::Stream::Init);
+    let errors = |p: &Params| {
+        let mut hw = Bss2::new(p, 1);
+        let (mut err, mut worst) = (0.0f64, 0.0f32);
+        let mut rng = rng.clone();
+        for _ in 0..200 {
+            let mut r: Vec<f32> = (0..w.cols).map(|_| rng.uniform(0.0, 1.0)).collect();
+            hw.synaptic_rates(&mut r);
+            let (mut v, mut exact) = (vec![0.0; w.rows], vec![0.0; w.rows]);
+            hw.dendrite(up1, w, Layout::Rows, &r, &mut v);
+            model::kernels::matvec(&w.data, w.rows, w.cols, &r, &mut exact);
+            for (a, b) in v.iter().zip(&exact) {
+                err += (a - b).abs() as f64;
+                worst = worst.max((a - b).abs());
+            }
+        }
+        (err / (200 * w.rows) as f64, worst)
+    };
+    let (coarse, coarse_worst) = errors(&p);
+    let mut q = p.clone();
+    q.arith.analog_fine_sends = Some(AnalogSends {
+        up: vec![524, 0],
+        ip: vec![0],
+        pi: vec![0],
+        down: vec![0],
+    });
+    let (fine, fine_worst) = errors(&q);
+    // Centred floors: mean error ¼ LSB at each gain, so about 4× smaller.
+    assert!(
+        fine < coarse / 3.0,
+        "mean |error| fine {fine} vs coarse {coarse}"
+    );
+    assert!(fine_worst <= coarse_worst, "{fine_worst} vs {coarse_worst}");
+    assert!(
+        q.arith
+            .describe()
+            .contains("also read finer: up_1 at 524 sends")
+    );
+    // Trained, the second readout changes the run in both engines.
+    for kind in [EngineKind::PyraLNet, EngineKind::SteadNet] {
+        let n = if kind == EngineKind::PyraLNet { 2 } else { 60 };
+        let run = |p: &Params| {
+            let mut eng = model::build(kind, Network::new(p.clone(), 4).unwrap(), 4);
+            for i in 0..n {
+                let t = [[1.0, 0.1, 0.1], [0.1, 1.0, 0.1], [0.1, 0.1, 1.0]][i % 3];
+                eng.train(&X, &t).unwrap();
+            }
+            eng.network().checksum()
+        };
+        let (mut p, mut q) = (Params::yin_yang_bss2(), Params::yin_yang_bss2());
+        q.arith.analog_fine_sends = Some(AnalogSends {
+            up: vec![524, 0],
+            ip: vec![0],
+            pi: vec![0],
+            down: vec![0],
+        });
+        assert_ne!(run(&p), run(&q), "{kind:?}");
+        p.arith.analog_exact = Some(exact_only(&MATRICES[..1]));
+        q.arith.analog_exact = p.arith.analog_exact.clone();
+        assert_eq!(
+            run(&p),
+            run(&q),
+            "{kind:?}: W^up_1 exact, its readouts unused"
+        );
+    }
 }

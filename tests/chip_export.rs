@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use microcircuit::data;
 use microcircuit::model::chip_export::{ChipExport, EXPORT_FORMAT, EXPORT_VERSION, Source};
 use microcircuit::model::engine::EngineKind;
-use microcircuit::model::formats::{AnalogExact, AnalogModel, ApicalMac, ArithKind};
+use microcircuit::model::formats::{AnalogExact, AnalogModel, AnalogSends, ApicalMac, ArithKind};
 use microcircuit::model::network::Network;
 use microcircuit::model::params::Params;
 use microcircuit::model::presets::Preset;
@@ -152,8 +152,20 @@ fn codes_times_scale_with_the_row_sign_are_the_trained_weights_bit_for_bit() {
 fn the_json_round_trips_and_has_exactly_the_documented_keys() {
     let mut all = BTreeSet::new();
     for (engine, n) in [(EngineKind::SteadNet, 20), (EngineKind::PyraLNet, 1)] {
-        let net = trained(engine, n);
+        let mut net = trained(engine, n);
+        if engine == EngineKind::PyraLNet {
+            // A second, finer readout of W^up_1 (the optional key).
+            net.params.arith.analog_fine_sends = Some(AnalogSends {
+                up: vec![524, 0],
+                ip: vec![0],
+                pi: vec![0],
+                down: vec![0],
+            });
+        }
         let mut ex = ChipExport::new(&net, engine).unwrap();
+        let fine: Vec<_> = ex.matrices.iter().map(|m| m.fine_sends).collect();
+        let want = engine == EngineKind::PyraLNet;
+        assert_eq!(fine, [want.then_some(524), None, None, None, None]);
         ex.source = Some(Source {
             preset: Some("yin_yang_bss2".into()),
             checkpoint: Some("ck.json".into()),

@@ -30,6 +30,9 @@
 //! that makes `v` the float sum in expectation (without clamp and floor): the
 //! float path's `W r = (s w)(r_max x / 31)`. A matrix that `arith.analog_exact`
 //! lists skips the MAC: its sums are the exact ones, as with `analog: ideal`.
+//! `arith.analog_fine_sends` adds a second readout at more sends (range
+//! extension): per neuron the finer `v` unless one of its codes hit the int8
+//! ends, else the coarser one; each readout draws its own noise.
 //!
 //! A signed weight is two synapse rows, one excitatory with `max(w, 0)` and one
 //! inhibitory with `max(−w, 0)`, driven by the same input and both onto the same
@@ -99,6 +102,17 @@ pub fn gain(cfg: &ArithConfig, m: MatrixId) -> f32 {
     cfg.analog_gain * sends(cfg, m) as f32
 }
 
+/// Sends of matrix `m`'s finer readout (`arith.analog_fine_sends`, 0: none).
+pub fn fine_sends(cfg: &ArithConfig, m: MatrixId) -> u32 {
+    cfg.analog_fine_sends.as_ref().map_or(0, |s| of(s, m))
+}
+
+/// The gain of matrix `m`'s finer readout, if it has one.
+pub fn fine_gain(cfg: &ArithConfig, m: MatrixId) -> Option<f32> {
+    let sends = fine_sends(cfg, m);
+    (sends > 0).then_some(cfg.analog_gain * sends as f32)
+}
+
 /// Sends per input of matrix `m`'s MAC (`arith.analog_sends`, 1 without).
 pub fn sends(cfg: &ArithConfig, m: MatrixId) -> u32 {
     cfg.analog_sends.as_ref().map_or(1, |s| of(s, m))
@@ -129,8 +143,9 @@ pub struct Analog {
     offset_sd: f32,
     seed: u64,
     matrices: Vec<Kept>,
-    // Scratch: the input codes of the current MAC.
+    // Scratch: the input codes of the current MAC, and one row's block sums.
     x: Vec<i32>,
+    sums: Vec<i32>,
 }
 
 /// One matrix's fixed offsets, and its weights as last seen with their 6-bit
@@ -157,6 +172,7 @@ impl Analog {
             seed,
             matrices: Vec::new(),
             x: Vec::new(),
+            sums: Vec::new(),
         }
     }
 
@@ -191,14 +207,16 @@ impl Analog {
         rng: &mut SimRng,
         out: &mut [f32],
     ) {
-        self.mac_parts(m, &[(w, cols, r)], rows, scale, r_max, gain, rng, out);
+        self.mac_parts(m, &[(w, cols, r)], rows, scale, r_max, &[gain], rng, out);
     }
 
     /// One MAC over several projections onto the same `rows` neurons, each part
     /// `(w, cols, r)` a `rows × cols` matrix and its rates: their synapse rows
     /// drive one column per neuron, read once, as one matrix over the
     /// concatenated inputs `[r_1; r_2; ...]` would be. Keyed by `m`, the first
-    /// part's matrix (its offsets and cached codes).
+    /// part's matrix (its offsets and cached codes). `gains`: its readouts,
+    /// finest first; each row takes the first that did not saturate (the last
+    /// regardless), every readout with its own noise draw.
     #[allow(clippy::too_many_arguments)]
     pub fn mac_parts(
         &mut self,
@@ -207,7 +225,7 @@ impl Analog {
         rows: usize,
         scale: f32,
         r_max: f32,
-        gain: f32,
+        gains: &[f32],
         rng: &mut SimRng,
         out: &mut [f32],
     ) {
@@ -257,9 +275,8 @@ impl Analog {
                 }
             }
         }
-        let unit = scale * r_max / (RATE_MAX as f32 * gain);
         let offsets = &c.offsets;
-        let (x, sigma) = (&self.x, self.sigma);
+        let (x, sums, sigma) = (&self.x, &mut self.sums, self.sigma);
         // The offset plus a fresh draw, in LSB.
         let mut noise = |off: f32| {
             if sigma > 0.0 {
@@ -273,24 +290,43 @@ impl Analog {
             let offs = &offsets[i * blocks..(i + 1) * blocks];
             // The two rows' charges differ by exactly x·w (integers):
             // x·max(w, 0) − x·max(−w, 0).
-            let y = if blocks == 1 {
-                // One block (every Yin-Yang matrix): no block loop per row.
-                let sum: i32 = row.iter().zip(x).map(|(&wij, &xj)| xj * wij).sum();
-                block_code(sum, gain, noise(offs[0]))
-            } else {
-                let mut y = 0i32;
-                for ((wb, xb), &off) in row.chunks(BLOCK).zip(x.chunks(BLOCK)).zip(offs) {
-                    let sum: i32 = wb.iter().zip(xb).map(|(&wij, &xj)| xj * wij).sum();
-                    y += block_code(sum, gain, noise(off));
+            sums.clear();
+            sums.extend(
+                row.chunks(BLOCK)
+                    .zip(x.chunks(BLOCK))
+                    .map(|(wb, xb)| wb.iter().zip(xb).map(|(&wij, &xj)| xj * wij).sum::<i32>()),
+            );
+            let mut v = None;
+            for (n, &gain) in gains.iter().enumerate() {
+                let (y, saturated) = if blocks == 1 {
+                    // One block (every Yin-Yang matrix): no block loop per row.
+                    let y = block_code(sums[0], gain, noise(offs[0]));
+                    (y, y == OUT_MIN || y == OUT_MAX)
+                } else {
+                    let (mut y, mut sat) = (0i32, false);
+                    for (&sum, &off) in sums.iter().zip(offs) {
+                        let b = block_code(sum, gain, noise(off));
+                        sat |= b == OUT_MIN || b == OUT_MAX;
+                        y += b;
+                    }
+                    (
+                        y.clamp(OUT_MIN, OUT_MAX),
+                        sat || y <= OUT_MIN || y >= OUT_MAX,
+                    )
+                };
+                // A saturated code bounds the sum only: the next, coarser one reads it.
+                if v.is_none() && (!saturated || n + 1 == gains.len()) {
+                    // v = y · s r_max / (31 g), + ½ LSB per block if centred
+                    let unit = scale * r_max / (RATE_MAX as f32 * gain);
+                    let y = y as f32;
+                    v = Some(if self.center {
+                        (y + 0.5 * blocks as f32) * unit
+                    } else {
+                        y * unit
+                    });
                 }
-                y
-            };
-            let y = y.clamp(OUT_MIN, OUT_MAX) as f32;
-            *o = if self.center {
-                (y + 0.5 * blocks as f32) * unit
-            } else {
-                y * unit
-            };
+            }
+            *o = v.unwrap_or(0.0);
         }
     }
 }
@@ -461,7 +497,7 @@ mod tests {
             1,
             1.0,
             31.0,
-            g,
+            &[g],
             &mut rng,
             &mut out,
         );
@@ -483,12 +519,65 @@ mod tests {
             let mut rng = SimRng::new(3, Stream::Hardware);
             if run == 0 {
                 let parts: [(&[f32], usize, &[f32]); 2] = [(&w2, 3, &x), (&wp2, 3, &xi)];
-                a.mac_parts(down, &parts, 2, 0.5, 31.0, g, &mut rng, out);
+                a.mac_parts(down, &parts, 2, 0.5, 31.0, &[g], &mut rng, out);
             } else {
                 a.mac(down, &cat, (2, 6), 0.5, &xcat, 31.0, g, &mut rng, out);
             }
         }
         assert_eq!(joint, one);
+    }
+
+    #[test]
+    fn a_finer_readout_is_used_unless_it_saturated() {
+        // Gains 1 (fine) and ¼ (coarse) at scale 1: v = y / g.
+        let fine_then_coarse = |w: [f32; 2], x: [f32; 2], rng: &mut SimRng| {
+            let mut a = Analog::new(0.0, 0.0, 1);
+            let mut out = [0.0f32];
+            a.mac_parts(
+                UP1,
+                &[(&w, 2, &x)],
+                1,
+                1.0,
+                31.0,
+                &[1.0, 0.25],
+                rng,
+                &mut out,
+            );
+            out[0]
+        };
+        let mut rng = SimRng::new(1, Stream::Hardware);
+        // Σ = 101: fine 101 (one LSB of Σ); coarse alone would read floor(25.25)/¼ = 100.
+        assert_eq!(fine_then_coarse([10.0, 1.0], [10.0, 1.0], &mut rng), 101.0);
+        // Σ = 300: fine clamps at 127, so the coarse code 75 reads it: 300.
+        assert_eq!(fine_then_coarse([30.0, 0.0], [10.0, 0.0], &mut rng), 300.0);
+        // Σ = −130: fine at −128, coarse floor(−32.5) = −33: −132.
+        assert_eq!(
+            fine_then_coarse([-13.0, 0.0], [10.0, 0.0], &mut rng),
+            -132.0
+        );
+        // Σ = −128: the fine code −128 is its end of range, not a reading: coarse −32.
+        assert_eq!(fine_then_coarse([-32.0, 0.0], [4.0, 0.0], &mut rng), -128.0);
+        assert_eq!(fine_then_coarse([-31.0, 0.0], [4.0, 0.0], &mut rng), -124.0);
+        // With noise every readout draws, used or not: two draws per row.
+        let (mut a, mut out) = (Analog::new(2.0, 0.0, 1), [0.0f32; 3]);
+        let mut rng = SimRng::new(5, Stream::Hardware);
+        let (w, x) = ([1.0f32, 40.0, -3.0], [7.0f32]);
+        a.mac_parts(
+            UP1,
+            &[(&w, 1, &x)],
+            3,
+            1.0,
+            31.0,
+            &[1.0, 0.25],
+            &mut rng,
+            &mut out,
+        );
+        let mut fresh = SimRng::new(5, Stream::Hardware);
+        let draws: Vec<f32> = (0..7).map(|_| fresh.normal()).collect();
+        assert_eq!(rng.normal(), draws[6]);
+        // Row 1 (Σ = 280) saturates the fine readout; the coarse one is used.
+        assert_eq!(out[1], (70.0 + 2.0 * draws[3]).floor() * 4.0);
+        assert_eq!(out[0], (7.0 + 2.0 * draws[0]).floor());
     }
 
     #[test]

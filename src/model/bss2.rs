@@ -52,7 +52,7 @@
 use fixed::types::{I1F7, I1F15};
 
 use crate::error::{Error, Result};
-use crate::model::analog::{Analog, exact, gain, round_i32};
+use crate::model::analog::{Analog, exact, fine_gain, gain, round_i32};
 pub use crate::model::analog::{RATE_MAX, rate_code, weight_code};
 use crate::model::arith::{Arith, ArithState, CarryState, Consolidation, LfsrState, MatrixId};
 use crate::model::formats::{
@@ -195,8 +195,12 @@ impl Bss2 {
         out: &mut [f32],
     ) {
         let (g, s, r_max) = (gain(&self.cfg, m), self.scales.get(m), self.cfg.rate_max);
+        // Readouts finest first: the fine one where `analog_fine_sends` gives it.
+        let fine = fine_gain(&self.cfg, m);
+        let gains = [fine.unwrap_or(g), g];
+        let gains = &gains[usize::from(fine.is_none())..];
         let a = self.analog.as_mut().expect("analog = mock");
-        a.mac_parts(m, parts, rows, s, r_max, g, &mut self.rng, out);
+        a.mac_parts(m, parts, rows, s, r_max, gains, &mut self.rng, out);
     }
 
     /// The error factor of `φ(u) − φ(v)` from readout codes `cu`, `cv`: in f32

@@ -27,7 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::analog::{
-    BLOCK, OUT_MAX, OUT_MIN, RATE_MAX, exact, gain, rate_code, sends, two_rows, weight_code,
+    BLOCK, OUT_MAX, OUT_MIN, RATE_MAX, exact, fine_sends, gain, rate_code, sends, two_rows,
+    weight_code,
 };
 use crate::model::arith::{Arith, Consolidation, MatrixId};
 use crate::model::bss2::{Bss2, TraceStep};
@@ -187,6 +188,10 @@ pub struct MatrixExport {
     /// Sends per input of its MAC and the MAC's gain `gain_per_send · sends`.
     pub sends: u32,
     pub mac_gain: f32,
+    /// Sends of a second, finer readout of the same MAC, used where it does not
+    /// saturate (`arith.analog_fine_sends`). Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_sends: Option<u32>,
     /// The emulation took this matrix's sums exact, not through the MAC
     /// (`analog: ideal`, or `arith.analog_exact` lists it). Absent: false.
     #[serde(default)]
@@ -321,6 +326,7 @@ impl ChipExport {
                 row,
                 sends: sends(a, m),
                 mac_gain: g,
+                fine_sends: Some(fine_sends(a, m)).filter(|&x| x > 0),
                 exact: a.analog == AnalogModel::Ideal || exact(a, m),
                 rule,
             });

@@ -158,3 +158,104 @@ pub const ANALOG_SENDS_MAX: u32 = 10_000;
 pub const ANALOG_GAIN_DEFAULT: f32 = 0.002;
 /// hxtorch's default membrane noise, LSB (`constants::defaults::noise_std`).
 pub const ANALOG_NOISE_DEFAULT: f32 = 2.0;
+
+/// Checks the per-matrix MAC settings `arith.analog_sends`, `analog_fine_sends`,
+/// `analog_exact` (one value per matrix; sends in range, a fine readout finer
+/// than its matrix's) and that `analog_apical = joint` has one gain and one
+/// exactness for each apical pair.
+pub fn check_mac_lists(
+    sends: Option<&AnalogSends>,
+    fine: Option<&AnalogSends>,
+    exact_list: Option<&AnalogExact>,
+    apical: ApicalMac,
+    n_layers: usize,
+) -> Result<()> {
+    if let Some(s) = sends {
+        for (name, list) in per_matrix("analog_sends", s, n_layers)? {
+            if let Some((i, x)) =
+                (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
+            {
+                return Err(Error::param(
+                    format!("arith.analog_sends.{name}[{i}]"),
+                    x,
+                    format!("an integer with 1 <= sends <= {ANALOG_SENDS_MAX}"),
+                ));
+            }
+        }
+    }
+    if let Some(s) = fine {
+        let coarse = match sends {
+            Some(c) => Some(per_matrix("analog_sends", c, n_layers)?),
+            None => None,
+        };
+        for (j, (name, list)) in per_matrix("analog_fine_sends", s, n_layers)?
+            .into_iter()
+            .enumerate()
+        {
+            for (i, &x) in list.iter().enumerate() {
+                // Finer: more sends than the matrix's own readout.
+                let c = coarse.map_or(1, |c| c[j].1[i]);
+                if x != 0 && !(c + 1..=ANALOG_SENDS_MAX).contains(&x) {
+                    return Err(Error::param(
+                        format!("arith.analog_fine_sends.{name}[{i}]"),
+                        x,
+                        format!(
+                            "0 (none), or an integer with {} <= sends <= {ANALOG_SENDS_MAX} \
+                             (more than arith.analog_sends.{name}[{i}] = {c})",
+                            c + 1
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(s) = exact_list {
+        per_matrix("analog_exact", s, n_layers)?;
+    }
+    if apical == ApicalMac::Joint {
+        // One readout has one gain, and is either exact or the MAC's.
+        for i in 0..n_layers.saturating_sub(1) {
+            let pair = sends.map_or((1, 1), |s| s.apical_pair(i));
+            let exact = exact_list.map_or((false, false), |s| s.apical_pair(i));
+            let fine = fine.map_or((0, 0), |s| s.apical_pair(i));
+            let why = if pair.0 != pair.1 {
+                format!("split, or equal arith.analog_sends.down[{i}] and .pi[{i}]")
+            } else if fine.0 != fine.1 {
+                format!("split, or equal arith.analog_fine_sends.down[{i}] and .pi[{i}]")
+            } else if exact.0 != exact.1 {
+                format!("split, or equal arith.analog_exact.down[{i}] and .pi[{i}]")
+            } else {
+                continue;
+            };
+            return Err(Error::param("arith.analog_apical", "joint", why));
+        }
+    }
+    Ok(())
+}
+
+/// `arith.<field>`'s lists by name, refused unless each has one value per matrix
+/// (`up`: N, the others N − 1).
+fn per_matrix<'a, T: std::fmt::Debug>(
+    field: &str,
+    s: &'a PerMatrix<T>,
+    n_layers: usize,
+) -> Result<[(&'static str, &'a [T]); 4]> {
+    let hidden = n_layers.saturating_sub(1);
+    let lists = [
+        ("up", &s.up[..]),
+        ("ip", &s.ip[..]),
+        ("pi", &s.pi[..]),
+        ("down", &s.down[..]),
+    ];
+    for (name, list) in lists {
+        let len = if name == "up" { n_layers } else { hidden };
+        if list.len() != len {
+            return Err(Error::param(
+                format!("arith.{field}.{name}"),
+                format!("{list:?}"),
+                format!("{len} value(s), one per W^{name} matrix"),
+            ));
+        }
+    }
+    Ok(lists)
+}

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::chip_options::check_mac_lists;
 pub use crate::model::chip_options::{
     ANALOG_GAIN_DEFAULT, ANALOG_NOISE_DEFAULT, ANALOG_SENDS_MAX, AnalogExact, AnalogModel,
     AnalogSends, ApicalMac, MulRounding, PerMatrix, PhiModel,
@@ -236,6 +237,11 @@ pub struct ArithConfig {
     /// Sends per input of each MAC; `None`: one each.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analog_sends: Option<AnalogSends>,
+    /// Sends of a second, finer readout of each MAC, 0: none. The MAC runs at
+    /// both gains and the finer code is used unless it saturated (range
+    /// extension, [`crate::model::analog`]); `None`: one readout each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analog_fine_sends: Option<AnalogSends>,
     /// Matrices whose sums are exact with `analog: mock` (true: as `analog: ideal`);
     /// `None`: every matrix through the MAC.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,6 +326,7 @@ impl Default for ArithConfig {
             analog_offset: 0.0,
             analog_center: false,
             analog_sends: None,
+            analog_fine_sends: None,
             analog_exact: None,
             analog_apical: ApicalMac::Split,
             phi: PhiModel::F32,
@@ -380,38 +387,13 @@ impl ArithConfig {
         in_range("analog_gain", self.analog_gain, 0.0, 1e3, true)?;
         in_range("analog_noise", self.analog_noise, 0.0, 128.0, false)?;
         in_range("analog_offset", self.analog_offset, 0.0, 128.0, false)?;
-        if let Some(s) = &self.analog_sends {
-            for (name, list) in per_matrix("analog_sends", s, n_layers)? {
-                if let Some((i, x)) =
-                    (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
-                {
-                    return Err(Error::param(
-                        format!("arith.analog_sends.{name}[{i}]"),
-                        x,
-                        format!("an integer with 1 <= sends <= {ANALOG_SENDS_MAX}"),
-                    ));
-                }
-            }
-        }
-        if let Some(s) = &self.analog_exact {
-            per_matrix("analog_exact", s, n_layers)?;
-        }
-        if self.analog_apical == ApicalMac::Joint {
-            // One readout has one gain, and is either exact or the MAC's.
-            for i in 0..n_layers.saturating_sub(1) {
-                let sends = (self.analog_sends.as_ref()).map_or((1, 1), |s| s.apical_pair(i));
-                let exact =
-                    (self.analog_exact.as_ref()).map_or((false, false), |s| s.apical_pair(i));
-                let why = if sends.0 != sends.1 {
-                    format!("split, or equal arith.analog_sends.down[{i}] and .pi[{i}]")
-                } else if exact.0 != exact.1 {
-                    format!("split, or equal arith.analog_exact.down[{i}] and .pi[{i}]")
-                } else {
-                    continue;
-                };
-                return Err(Error::param("arith.analog_apical", "joint", why));
-            }
-        }
+        check_mac_lists(
+            self.analog_sends.as_ref(),
+            self.analog_fine_sends.as_ref(),
+            self.analog_exact.as_ref(),
+            self.analog_apical,
+            n_layers,
+        )?;
         for (name, list, hi) in [
             ("w_up_max", &self.w_up_max, 1e6),
             ("error_gain_up", &self.error_gain_up, 32768.0),
@@ -463,12 +445,16 @@ impl ArithConfig {
         let Some(s) = &self.analog_exact else {
             return Vec::new();
         };
-        (s.up.iter().enumerate().map(|(i, &x)| ("up", i, x)))
-            .chain(s.ip.iter().enumerate().map(|(i, &x)| ("ip", i, x)))
-            .chain(s.pi.iter().enumerate().map(|(i, &x)| ("pi", i, x)))
-            .chain(s.down.iter().enumerate().map(|(i, &x)| ("down", i, x)))
-            .filter(|&(_, _, x)| x)
-            .map(|(name, i, _)| format!("{name}_{}", i + 1))
+        named(s).filter(|&(_, x)| x).map(|(m, _)| m).collect()
+    }
+
+    /// The matrices with a finer second readout, as `up_1 at 524 sends`.
+    pub fn fine_matrices(&self) -> Vec<String> {
+        let Some(s) = &self.analog_fine_sends else {
+            return Vec::new();
+        };
+        (named(s).filter(|&(_, x)| x > 0))
+            .map(|(m, x)| format!("{m} at {x} sends"))
             .collect()
     }
 
@@ -526,9 +512,15 @@ impl ArithConfig {
                             ApicalMac::Split => "",
                             ApicalMac::Joint => "; apical pair one MAC",
                         };
+                        let fine = self.fine_matrices();
+                        let fine = if fine.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; also read finer: {}", fine.join(", "))
+                        };
                         format!(
                             ", analog MAC (gain {}{sends}, noise {} LSB{offset}, int8 per 128 \
-                             inputs{center}{apical}{exact})",
+                             inputs{center}{apical}{fine}{exact})",
                             self.analog_gain, self.analog_noise
                         )
                     }
@@ -556,29 +548,16 @@ impl ArithConfig {
     }
 }
 
-/// `arith.<field>`'s lists by name, refused unless each has one value per matrix
-/// (`up`: N, the others N − 1).
-fn per_matrix<'a, T: std::fmt::Debug>(
-    field: &str,
-    s: &'a PerMatrix<T>,
-    n_layers: usize,
-) -> Result<[(&'static str, &'a [T]); 4]> {
-    let hidden = n_layers.saturating_sub(1);
-    let lists = [
-        ("up", &s.up[..]),
-        ("ip", &s.ip[..]),
-        ("pi", &s.pi[..]),
-        ("down", &s.down[..]),
-    ];
-    for (name, list) in lists {
-        let len = if name == "up" { n_layers } else { hidden };
-        if list.len() != len {
-            return Err(Error::param(
-                format!("arith.{field}.{name}"),
-                format!("{list:?}"),
-                format!("{len} value(s), one per W^{name} matrix"),
-            ));
-        }
-    }
-    Ok(lists)
+/// A per-matrix list's entries with their matrices' names (`up_1`, ..., `down_1`).
+fn named<T: Copy>(s: &PerMatrix<T>) -> impl Iterator<Item = (String, T)> + '_ {
+    [
+        ("up", &s.up),
+        ("ip", &s.ip),
+        ("pi", &s.pi),
+        ("down", &s.down),
+    ]
+    .into_iter()
+    .flat_map(|(name, list)| {
+        (list.iter().enumerate()).map(move |(i, &x)| (format!("{name}_{}", i + 1), x))
+    })
 }
