@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::kernels;
 use crate::model::kernels::{Layout, matvec_in, matvec_pair_in};
+use crate::model::outer;
 use crate::model::params::Transfer;
 use crate::model::weights::{Mat, Projection, Projections};
 use crate::rng::RngState;
@@ -257,10 +258,10 @@ impl Arith for Float {
     ) {
         match step {
             Consolidation::Euler { c_w, c_d } => {
-                kernels::lowpass_euler(layout, w, delta, post, pre, c_w, c_d)
+                outer::lowpass_euler(layout, w, delta, post, pre, c_w, c_d)
             }
             Consolidation::Discrete { c_w, a } => {
-                kernels::lowpass_discrete(layout, w, delta, post, pre, c_w, a)
+                outer::lowpass_discrete(layout, w, delta, post, pre, c_w, a)
             }
         }
     }

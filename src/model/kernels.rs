@@ -200,6 +200,7 @@ macro_rules! by_width {
         }
     };
 }
+pub(crate) use by_width;
 
 /// `Σ_j row_j x_j` for a row of `C` (< 8) entries, summed left to right from 0.
 #[inline(always)]
@@ -252,7 +253,7 @@ fn block_pattern<const C: usize>(x: &[f32; C]) -> [f32; 28] {
 /// 72 ns → 44 ns per product with the barrier; 120 × 5: 168 ns → 87 ns).
 /// Values are unaffected either way.
 #[inline(always)]
-fn one_block_at_a_time() {
+pub(crate) fn one_block_at_a_time() {
     std::hint::black_box(());
 }
 
@@ -426,181 +427,10 @@ pub fn matvec_pair_in(
 }
 }
 
-/// Applies `f(&mut W_ij, &mut Δ_ij, E_ij)` to every entry of a matrix and its trace,
-/// with `E = post · preᵀ` computed on the fly (`E_ij = post_i · pre_j`, never
-/// stored). Each entry is visited exactly once, so the order of the visits cannot
-/// change a result.
-///
-/// Wide matrices go row by row ([`outer_run`]). Narrow column-major ones go column
-/// by column (the same). Narrow row-major ones go in blocks of four rows, `4·C` contiguous entries, i.e. whole SIMD vectors:
-/// the `pre` pattern of a block, `pre_{i mod C}`, is the same for every block and
-/// built once; `post_{i / C}` is a shuffle of the block's four `post` values. Row by
-/// row, a 5-entry row was one 4-lane vector plus a scalar entry and loop overhead,
-/// and the three updates of the Yin-Yang step took about a third of it.
-#[inline(always)]
-fn outer_update(
-    layout: Layout,
-    w: &mut [f32],
-    delta: &mut [f32],
-    post: &[f32],
-    pre: &[f32],
-    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
-) {
-    let (rows, cols) = (post.len(), pre.len());
-    let (w, delta) = (&mut w[..rows * cols], &mut delta[..rows * cols]);
-    if layout == Layout::Columns && is_narrow(cols) {
-        return by_width!(cols, outer_cols(w, delta, post, pre, f), unreachable!());
-    }
-    by_width!(cols, outer_narrow(w, delta, post, pre, f), {
-        for (i, &e_i) in post.iter().enumerate() {
-            let (wr, dr) = (&mut w[i * cols..][..cols], &mut delta[i * cols..][..cols]);
-            outer_run(wr, dr, pre, |r_j| e_i * r_j, f);
-        }
-    })
-}
-
-multiversion! { noinline;
-/// `f(&mut w_k, &mut d_k, e(v_k))` over one row (v = pre, `e(r_j) = post_i · r_j`)
-/// or one column-major column (v = post, `e(e_i) = e_i · pre_j`): eight entries at
-/// a time as two SIMD vectors, then four, then one by one. Not inlined, so that
-/// LLVM knows the slices do not overlap (inlined, it checked at run time for every
-/// row); the barrier ([`one_block_at_a_time`]) keeps the blocks whole. Left to
-/// LLVM, the loop went 16 entries at a time with a scalar tail of 8 or 9 entries
-/// (120-row columns, 121-entry rows).
-fn outer_run(
-    w: &mut [f32],
-    d: &mut [f32],
-    v: &[f32],
-    e: impl Fn(f32) -> f32 + Copy,
-    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
-) {
-    let n = v.len();
-    let (mut wc, mut dc) = (w[..n].chunks_exact_mut(8), d[..n].chunks_exact_mut(8));
-    let mut vc = v.chunks_exact(8);
-    for ((w8, d8), v8) in (&mut wc).zip(&mut dc).zip(&mut vc) {
-        one_block_at_a_time();
-        for l in 0..8 {
-            f(&mut w8[l], &mut d8[l], e(v8[l]));
-        }
-    }
-    let (mut wc, mut dc) = (
-        wc.into_remainder().chunks_exact_mut(4),
-        dc.into_remainder().chunks_exact_mut(4),
-    );
-    let mut vc = vc.remainder().chunks_exact(4);
-    if let (Some(w4), Some(d4), Some(v4)) = (wc.next(), dc.next(), vc.next()) {
-        for l in 0..4 {
-            f(&mut w4[l], &mut d4[l], e(v4[l]));
-        }
-    }
-    let (wr, dr) = (wc.into_remainder(), dc.into_remainder());
-    for ((w, d), &v) in wr.iter_mut().zip(dr).zip(vc.remainder()) {
-        f(w, d, e(v));
-    }
-}
-}
-
-#[inline(always)]
-fn outer_narrow<const C: usize>(
-    w: &mut [f32],
-    delta: &mut [f32],
-    post: &[f32],
-    pre: &[f32],
-    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
-) {
-    let pre: &[f32; C] = pre.try_into().expect("C presynaptic rates");
-    // pre_{i mod C} over a block of four rows (at most 4 · 7 entries).
-    let mut pre_block = [0.0f32; 28];
-    for (i, p) in pre_block[..4 * C].iter_mut().enumerate() {
-        *p = pre[i % C];
-    }
-    let pre_block = &pre_block[..4 * C];
-    let mut wb = w.chunks_exact_mut(4 * C);
-    let mut db = delta.chunks_exact_mut(4 * C);
-    let mut pb = post.chunks_exact(4);
-    for ((wb, db), p4) in (&mut wb).zip(&mut db).zip(&mut pb) {
-        let p4: &[f32; 4] = p4.try_into().expect("four rows");
-        for i in 0..4 * C {
-            f(&mut wb[i], &mut db[i], p4[i / C] * pre_block[i]);
-        }
-    }
-    // The last rows % 4 rows.
-    for ((wr, dr), &e_i) in wb
-        .into_remainder()
-        .chunks_exact_mut(C)
-        .zip(db.into_remainder().chunks_exact_mut(C))
-        .zip(pb.remainder())
-    {
-        for j in 0..C {
-            f(&mut wr[j], &mut dr[j], e_i * pre[j]);
-        }
-    }
-}
-
-/// [`outer_narrow`] for a column-major matrix: column j is a contiguous run over
-/// the rows with `E_ij = post_i · pre_j`, so each column is one plain vector loop.
-#[inline(always)]
-fn outer_cols<const C: usize>(
-    w: &mut [f32],
-    delta: &mut [f32],
-    post: &[f32],
-    pre: &[f32],
-    f: impl Fn(&mut f32, &mut f32, f32) + Copy,
-) {
-    let rows = post.len();
-    let pre: &[f32; C] = pre.try_into().expect("C presynaptic rates");
-    let cols = w.chunks_exact_mut(rows).zip(delta.chunks_exact_mut(rows));
-    for ((wc, dc), &r_j) in cols.zip(pre) {
-        outer_run(wc, dc, post, |e_i| e_i * r_j, f);
-    }
-}
-
-multiversion! {
-/// One Euler step of the low-pass consolidation for a whole matrix, with
-/// `E = post · preᵀ` (SPEC §2), in the reference order:
-/// `W += c_w Δ` (old Δ), then `Δ += c_d (E − Δ)`, where `c_w = dt η` and
-/// `c_d = dt / τ_w`.
-pub fn lowpass_euler(
-    layout: Layout,
-    w: &mut [f32],
-    delta: &mut [f32],
-    post: &[f32],
-    pre: &[f32],
-    c_w: f32,
-    c_d: f32,
-) {
-    outer_update(layout, w, delta, post, pre, |w, d, e| {
-        let d0 = *d;
-        *w += c_w * d0;
-        *d = d0 + c_d * (e - d0);
-    });
-}
-}
-
-multiversion! {
-/// One discrete step of the SteadNet consolidation (SPEC §4):
-/// `Δ = (1 − a) Δ + a E`, then `W += c_w Δ` with the new Δ, `c_w = dT η`.
-pub fn lowpass_discrete(
-    layout: Layout,
-    w: &mut [f32],
-    delta: &mut [f32],
-    post: &[f32],
-    pre: &[f32],
-    c_w: f32,
-    a: f32,
-) {
-    let keep = 1.0 - a;
-    outer_update(layout, w, delta, post, pre, |w, d, e| {
-        let d1 = keep * *d + a * e;
-        *d = d1;
-        *w += c_w * d1;
-    });
-}
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::outer::{lowpass_discrete, lowpass_euler};
 
     /// φ of a scaled vector: `out[i] = φ(c · v[i])` (the dendritic predictions).
     fn phi_scaled_into(f: Transfer, c: f32, v: &[f32], out: &mut [f32]) {

@@ -29,6 +29,7 @@ pub mod formats;
 pub mod kernels;
 pub mod lfsr;
 pub mod network;
+pub mod outer;
 pub mod params;
 pub mod partial;
 pub mod plasticity;

@@ -59,7 +59,7 @@ fn avx2_available() -> bool {
 /// AVX2 as well; each call runs the copy [`wide`] selects. On x86-64 the function
 /// itself is inlined into its callers (the check is a load and a branch) and the
 /// two copies are not, so slices passed to them keep their no-overlap guarantee
-/// (see `kernels::outer_run`); elsewhere it is the plain function, and `noinline;`
+/// (see `outer::lines`); elsewhere it is the plain function, and `noinline;`
 /// first keeps it out of line there too. The body's `#[inline(always)]` callees are
 /// compiled into each copy; other callees make their own choice.
 macro_rules! multiversion {
