@@ -5,7 +5,7 @@
 //!   analog MAC's and the PPU's options); [`chip_export`]: a trained network as
 //!   chip data.
 //! - [`kernels`]: the transfer functions and vector operations, bit-identical on
-//!   every platform.
+//!   every platform; [`outer`]: the plasticity's outer-product updates of W and Δ.
 //! - [`weights`]: the weight matrices and the one list of projection kinds.
 //! - [`arith`]: the arithmetic the engines compute with ([`arith::Float`]), and
 //!   [`bss2`], the BrainScaleS-2 formats ([`bss2::Bss2`]; [`scales`]: the weight
