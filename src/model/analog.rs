@@ -276,7 +276,7 @@ impl Analog {
             }
         }
         let offsets = &c.offsets;
-        let (x, sums, sigma) = (&self.x, &mut self.sums, self.sigma);
+        let (x, scratch, sigma, center) = (&self.x, &mut self.sums, self.sigma, self.center);
         // The offset plus a fresh draw, in LSB.
         let mut noise = |off: f32| {
             if sigma > 0.0 {
@@ -285,50 +285,78 @@ impl Analog {
                 off
             }
         };
+        // v = y · s r_max / (31 g), + ½ LSB per block if centred: one unit per readout.
+        assert!(
+            matches!(gains.len(), 1 | 2),
+            "one readout, or a finer one first"
+        );
+        let unit = |g: f32| scale * r_max / (RATE_MAX as f32 * g);
+        let units = [unit(gains[0]), unit(gains[gains.len() - 1])];
+        let value = |y: i32, unit: f32| {
+            let y = y as f32;
+            if center {
+                (y + 0.5 * blocks as f32) * unit
+            } else {
+                y * unit
+            }
+        };
         for (i, o) in out[..rows].iter_mut().enumerate() {
             let row = &c.codes[i * cols..(i + 1) * cols];
             let offs = &offsets[i * blocks..(i + 1) * blocks];
             // The two rows' charges differ by exactly x·w (integers):
             // x·max(w, 0) − x·max(−w, 0).
-            sums.clear();
-            sums.extend(
-                row.chunks(BLOCK)
-                    .zip(x.chunks(BLOCK))
-                    .map(|(wb, xb)| wb.iter().zip(xb).map(|(&wij, &xj)| xj * wij).sum::<i32>()),
-            );
-            let mut v = None;
-            for (n, &gain) in gains.iter().enumerate() {
-                let (y, saturated) = if blocks == 1 {
-                    // One block (every Yin-Yang matrix): no block loop per row.
-                    let y = block_code(sums[0], gain, noise(offs[0]));
-                    (y, y == OUT_MIN || y == OUT_MAX)
-                } else {
-                    let (mut y, mut sat) = (0i32, false);
-                    for (&sum, &off) in sums.iter().zip(offs) {
-                        let b = block_code(sum, gain, noise(off));
-                        sat |= b == OUT_MIN || b == OUT_MAX;
-                        y += b;
-                    }
-                    (
-                        y.clamp(OUT_MIN, OUT_MAX),
-                        sat || y <= OUT_MIN || y >= OUT_MAX,
-                    )
-                };
-                // A saturated code bounds the sum only: the next, coarser one reads it.
-                if v.is_none() && (!saturated || n + 1 == gains.len()) {
-                    // v = y · s r_max / (31 g), + ½ LSB per block if centred
-                    let unit = scale * r_max / (RATE_MAX as f32 * gain);
-                    let y = y as f32;
-                    v = Some(if self.center {
-                        (y + 0.5 * blocks as f32) * unit
+            let dot =
+                |w: &[i32], x: &[i32]| w.iter().zip(x).map(|(&wij, &xj)| xj * wij).sum::<i32>();
+            let one;
+            let sums: &[i32] = if blocks == 1 {
+                // One block (every Yin-Yang matrix): no block loop per row.
+                one = [dot(row, x)];
+                &one
+            } else {
+                scratch.clear();
+                scratch.extend(
+                    row.chunks(BLOCK)
+                        .zip(x.chunks(BLOCK))
+                        .map(|(wb, xb)| dot(wb, xb)),
+                );
+                scratch
+            };
+            *o = match *gains {
+                [gain] => value(read(sums, offs, gain, &mut noise).0, units[0]),
+                _ => {
+                    // Both readouts draw; a saturated code bounds the sum only, so
+                    // the coarser one reads it.
+                    let (fine, saturated) = read(sums, offs, gains[0], &mut noise);
+                    let coarse = read(sums, offs, gains[1], &mut noise).0;
+                    if saturated {
+                        value(coarse, units[1])
                     } else {
-                        y * unit
-                    });
+                        value(fine, units[0])
+                    }
                 }
-            }
-            *o = v.unwrap_or(0.0);
+            };
         }
     }
+}
+
+/// One readout of a row's block sums at gain `g` (noise per block from
+/// `noise`): the code, clamped to int8, and whether a block or the sum saturated.
+#[inline(always)]
+fn read(sums: &[i32], offs: &[f32], g: f32, noise: &mut impl FnMut(f32) -> f32) -> (i32, bool) {
+    if let [sum] = sums {
+        let y = block_code(*sum, g, noise(offs[0]));
+        return (y, y == OUT_MIN || y == OUT_MAX);
+    }
+    let (mut y, mut sat) = (0i32, false);
+    for (&sum, &off) in sums.iter().zip(offs) {
+        let b = block_code(sum, g, noise(off));
+        sat |= b == OUT_MIN || b == OUT_MAX;
+        y += b;
+    }
+    (
+        y.clamp(OUT_MIN, OUT_MAX),
+        sat || y <= OUT_MIN || y >= OUT_MAX,
+    )
 }
 
 /// `a` and `b` hold the same bits (NaN weights included), in one pass that
