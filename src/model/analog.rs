@@ -193,7 +193,9 @@ impl Analog {
 
     /// `out = v` of one MAC (module doc) of matrix `m`: weights `w` (row-major
     /// `rows × cols`, values `s · code`), presynaptic rates `r` (on the 5-bit grid),
-    /// gain `gain`; noise from `rng`.
+    /// gain `gain`; noise from `rng`. The one-part form of [`Self::mac_parts`],
+    /// which the engines call; kept for the worked examples below.
+    #[cfg(test)]
     #[allow(clippy::too_many_arguments)]
     pub fn mac(
         &mut self,

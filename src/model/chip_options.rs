@@ -170,31 +170,29 @@ pub fn check_mac_lists(
     apical: ApicalMac,
     n_layers: usize,
 ) -> Result<()> {
-    if let Some(s) = sends {
-        for (name, list) in per_matrix("analog_sends", s, n_layers)? {
-            if let Some((i, x)) =
-                (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
-            {
-                return Err(Error::param(
-                    format!("arith.analog_sends.{name}[{i}]"),
-                    x,
-                    format!("an integer with 1 <= sends <= {ANALOG_SENDS_MAX}"),
-                ));
-            }
+    let coarse = match sends {
+        Some(s) => Some(per_matrix("analog_sends", s, n_layers)?),
+        None => None,
+    };
+    for (name, list) in coarse.iter().flatten() {
+        if let Some((i, x)) =
+            (list.iter().enumerate()).find(|(_, x)| !(1..=ANALOG_SENDS_MAX).contains(*x))
+        {
+            return Err(Error::param(
+                format!("arith.analog_sends.{name}[{i}]"),
+                x,
+                format!("an integer with 1 <= sends <= {ANALOG_SENDS_MAX}"),
+            ));
         }
     }
     if let Some(s) = fine {
-        let coarse = match sends {
-            Some(c) => Some(per_matrix("analog_sends", c, n_layers)?),
-            None => None,
-        };
         for (j, (name, list)) in per_matrix("analog_fine_sends", s, n_layers)?
             .into_iter()
             .enumerate()
         {
             for (i, &x) in list.iter().enumerate() {
                 // Finer: more sends than the matrix's own readout.
-                let c = coarse.map_or(1, |c| c[j].1[i]);
+                let c = coarse.as_ref().map_or(1, |c| c[j].1[i]);
                 if x != 0 && !(c + 1..=ANALOG_SENDS_MAX).contains(&x) {
                     return Err(Error::param(
                         format!("arith.analog_fine_sends.{name}[{i}]"),
