@@ -98,7 +98,7 @@ pub struct CircuitFrame {
 }
 
 /// The phases of the step-by-step replay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// A new input pattern, no target: the network predicts.
@@ -108,6 +108,9 @@ pub enum Phase {
     /// The target is released.
     Released,
 }
+crate::json::unit_enum!(Phase: "Phase",
+    Arrives = "arrives", Nudged = "nudged", Released = "released",
+);
 
 /// One replay moment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -119,7 +119,7 @@ impl std::str::FromStr for Experiment {
 }
 
 /// How big the points of an experiment are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
     /// Seconds per point: tests and CI. It checks the pipeline; the schedules are
@@ -131,6 +131,7 @@ pub enum Scale {
     /// The seed's schedules (e.g. 45 epochs of 6000 Yin-Yang patterns).
     Full,
 }
+crate::json::unit_enum!(Scale: "Scale", Quick = "quick", Short = "short", Full = "full");
 
 impl Scale {
     pub const ALL: [Scale; 3] = [Scale::Quick, Scale::Short, Scale::Full];

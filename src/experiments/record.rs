@@ -41,8 +41,7 @@ struct Tagged {
     data: Value,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy)]
 enum Kind {
     Mimic,
     Deviation,
@@ -50,6 +49,10 @@ enum Kind {
     Curve,
     Alignment,
 }
+crate::json::unit_enum!(Kind: "Kind",
+    Mimic = "mimic", Deviation = "deviation", Accuracy = "accuracy", Curve = "curve",
+    Alignment = "alignment",
+);
 
 impl TryFrom<Tagged> for Outcome {
     type Error = serde_json::Error;

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// How the synapse array computes a dendritic sum `W r` (6-bit weight codes times
 /// 5-bit input codes, [`crate::model::analog`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnalogModel {
     /// The exact sum of the codes' values in f32 (ideal).
@@ -18,9 +18,10 @@ pub enum AnalogModel {
     /// `clamp(floor(g Σ x w + offset + N(0, σ²)), −128, 127)`, blocks summed.
     Mock,
 }
+crate::json::unit_enum!(AnalogModel: "AnalogModel", Ideal = "ideal", Mock = "mock");
 
 /// How the apical sum `W^down_k r_{k+1} + W^pi_k r^I_k` goes through the mock MAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ApicalMac {
     /// Two MACs, one per projection, their readouts added digitally.
@@ -30,9 +31,10 @@ pub enum ApicalMac {
     /// are read once (one weight scale for the pair, equal sends).
     Joint,
 }
+crate::json::unit_enum!(ApicalMac: "ApicalMac", Split = "split", Joint = "joint");
 
 /// How φ is computed for the error factors (what plasticity reads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PhiModel {
     /// `φ` of the readout's potential in f32, the gain in f32, rounded to Q0.7
@@ -43,10 +45,11 @@ pub enum PhiModel {
     /// gain an integer multiply with `arith.gain_rounding`.
     Table,
 }
+crate::json::unit_enum!(PhiModel: "PhiModel", F32 = "f32", Table = "table");
 
 /// Rounding of a fixed-point multiply's result to fewer bits (the PPU program
 /// chooses: a shift floors, a division truncates, adding half first rounds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MulRounding {
     /// Toward −∞ (an arithmetic shift).
@@ -57,6 +60,9 @@ pub enum MulRounding {
     #[default]
     Nearest,
 }
+crate::json::unit_enum!(MulRounding: "MulRounding",
+    Floor = "floor", Zero = "zero", Nearest = "nearest",
+);
 
 impl std::str::FromStr for AnalogModel {
     type Err = Error;

@@ -18,7 +18,7 @@ use crate::rng::RngState;
 
 /// The two ways of running the microcircuit, and the two reference learners on
 /// its forward model ([`crate::model::backprop`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
     /// Full simulation, forward Euler at dt.
@@ -31,6 +31,10 @@ pub enum EngineKind {
     #[serde(rename = "feedback-alignment")]
     FeedbackAlignment,
 }
+crate::json::unit_enum!(EngineKind: "EngineKind",
+    PyraLNet = "pyralnet", SteadNet = "steadnet", Backprop = "backprop",
+    FeedbackAlignment = "feedback-alignment",
+);
 
 impl EngineKind {
     /// Every kind, in the order the CLI and the page list them.

@@ -13,7 +13,7 @@ pub use crate::model::chip_options::{
 };
 
 /// Which arithmetic a run uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ArithKind {
     /// IEEE-754 single precision throughout.
@@ -22,9 +22,10 @@ pub enum ArithKind {
     /// The BrainScaleS-2 formats of SPEC §6 (see [`crate::model::bss2`]).
     Bss2,
 }
+crate::json::unit_enum!(ArithKind: "ArithKind", Float = "float", Bss2 = "bss2");
 
 /// How a weight update below one LSB is written back to a 6-bit weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rounding {
     /// Clear the low bits (toward −∞), the hardware default: sub-LSB potentiation
@@ -35,9 +36,10 @@ pub enum Rounding {
     /// unbiased, `E[round(x)] = x`.
     Stochastic,
 }
+crate::json::unit_enum!(Rounding: "Rounding", Floor = "floor", Stochastic = "stochastic");
 
 /// Where stochastic rounding draws its random bits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RngModel {
     /// The run's seeded PCG-64 stream: 32 independent uniform bits per draw (ideal).
@@ -48,10 +50,11 @@ pub enum RngModel {
     /// drawn in row order, so consecutive draws share 7 of their 8 bits.
     Lfsr,
 }
+crate::json::unit_enum!(RngModel: "RngModel", Pcg = "pcg", Lfsr = "lfsr");
 
 /// The register that keeps a synapse's weight change between write-backs (with a
 /// write-back interval or carry).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Accumulator {
     /// A 32-bit register with 15 fractional bits below one weight LSB (ideal: the
@@ -63,6 +66,7 @@ pub enum Accumulator {
     /// before it is added, and the shadow saturates at the weight's range.
     Shadow16,
 }
+crate::json::unit_enum!(Accumulator: "Accumulator", Ideal32 = "ideal32", Shadow16 = "shadow16");
 
 impl std::str::FromStr for RngModel {
     type Err = Error;

@@ -312,38 +312,64 @@ fn columns<const C: usize>(w: &[f32], rows: usize) -> [&[f32]; C] {
     std::array::from_fn(|j| &w[j * rows..][..rows])
 }
 
+/// Row i's sum `((0 + w_i0 x_0) + w_i1 x_1) + …` of a column-major matrix, for
+/// the eight rows `o..o + 8` as one block (whole SIMD vectors, `x_j` broadcast).
+#[inline(always)]
+fn cols_block<const C: usize>(cols: &[&[f32]; C], x: &[f32; C], o: usize) -> [f32; 8] {
+    let mut s = [0.0f32; 8];
+    for (col, &xj) in cols.iter().zip(x) {
+        let c: &[f32; 8] = col[o..o + 8].try_into().expect("eight rows");
+        for (s, &w) in s.iter_mut().zip(c) {
+            *s += w * xj;
+        }
+    }
+    s
+}
+
+/// [`cols_block`] for the single row i.
+#[inline(always)]
+fn cols_row<const C: usize>(cols: &[&[f32]; C], x: &[f32; C], i: usize) -> f32 {
+    let mut s = 0.0f32;
+    for (col, &xj) in cols.iter().zip(x) {
+        s += col[i] * xj;
+    }
+    s
+}
+
 /// [`matvec_narrow`] for a column-major matrix: row i's sum is
 /// `((0 + w_i0 x_0) + w_i1 x_1) + …`, left to right from 0 as [`dot_narrow`] sums it,
-/// so the bits are the same; the loop over rows vectorises (four rows per lane
-/// group, `x_j` broadcast), with nothing to shuffle.
+/// so the bits are the same; eight rows at a time, with nothing to shuffle. (Left
+/// to LLVM, the loop over rows kept its last eight rows for a scalar epilogue.)
 #[inline(always)]
 fn matvec_cols<const C: usize>(w: &[f32], x: &[f32], y: &mut [f32]) {
-    let x: &[f32; C] = x.try_into().expect("input of C entries");
-    let cols = columns::<C>(w, y.len());
-    for (i, yi) in y.iter_mut().enumerate() {
-        let mut s = 0.0f32;
-        for j in 0..C {
-            s += cols[j][i] * x[j];
-        }
-        *yi = s;
+    // A copy: values LLVM keeps in registers (it reloaded `x` in every block).
+    let x: [f32; C] = x.try_into().expect("input of C entries");
+    let x = &x;
+    let n = y.len();
+    let cols = columns::<C>(w, n);
+    for o in (0..n / 8).map(|k| 8 * k) {
+        y[o..o + 8].copy_from_slice(&cols_block(&cols, x, o));
+    }
+    for (i, yi) in y.iter_mut().enumerate().skip(n / 8 * 8) {
+        *yi = cols_row(&cols, x, i);
     }
 }
 
 /// [`matvec_pair_narrow`] for two column-major matrices (the same bits).
 #[inline(always)]
 fn matvec_pair_cols<const C: usize>(wa: &[f32], xa: &[f32], wb: &[f32], xb: &[f32], y: &mut [f32]) {
-    let xa: &[f32; C] = xa.try_into().expect("input of C entries");
-    let xb: &[f32; C] = xb.try_into().expect("input of C entries");
-    let (ca, cb) = (columns::<C>(wa, y.len()), columns::<C>(wb, y.len()));
-    for (i, yi) in y.iter_mut().enumerate() {
-        let (mut sa, mut sb) = (0.0f32, 0.0f32);
-        for j in 0..C {
-            sa += ca[j][i] * xa[j];
+    let xa: [f32; C] = xa.try_into().expect("input of C entries");
+    let xb: [f32; C] = xb.try_into().expect("input of C entries");
+    let (xa, xb, n) = (&xa, &xb, y.len());
+    let (ca, cb) = (columns::<C>(wa, n), columns::<C>(wb, n));
+    for o in (0..n / 8).map(|k| 8 * k) {
+        let (sa, sb) = (cols_block(&ca, xa, o), cols_block(&cb, xb, o));
+        for ((y, a), b) in y[o..o + 8].iter_mut().zip(sa).zip(sb) {
+            *y = a + b;
         }
-        for j in 0..C {
-            sb += cb[j][i] * xb[j];
-        }
-        *yi = sa + sb;
+    }
+    for (i, yi) in y.iter_mut().enumerate().skip(n / 8 * 8) {
+        *yi = cols_row(&ca, xa, i) + cols_row(&cb, xb, i);
     }
 }
 

@@ -27,7 +27,7 @@ pub const MAX_LAYERS: usize = 64;
 pub const MAX_CONFIG_BYTES: usize = 1_000_000;
 
 /// Somatic transfer function φ: rate as a function of potential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Transfer {
     /// `φ(u) = log(1 + e^u)` (mimic task).
@@ -35,9 +35,10 @@ pub enum Transfer {
     /// `φ(u) = 1 / (1 + e^{-u})` (Yin-Yang, MNIST).
     Logistic,
 }
+crate::json::unit_enum!(Transfer: "Transfer", SoftRelu = "soft_relu", Logistic = "logistic");
 
 /// How the weights are drawn at the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InitMode {
     /// Every matrix uniform in its own range.
@@ -46,10 +47,13 @@ pub enum InitMode {
     /// state (SPEC §2) so that apical potentials start at zero.
     SelfPredicting,
 }
+crate::json::unit_enum!(InitMode: "InitMode",
+    Random = "random", SelfPredicting = "self_predicting",
+);
 
 /// Where PyraLNet's input and target low-pass start when the network is at rest
 /// (a new run, or a run resumed without its engine state).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LowpassStart {
     /// At the first pattern's input rates and target, as the seed's code does.
@@ -58,6 +62,9 @@ pub enum LowpassStart {
     /// At 0, so the first pattern fades in with τ_0 (this project before 2026-12).
     Zero,
 }
+crate::json::unit_enum!(LowpassStart: "LowpassStart",
+    FirstPattern = "first_pattern", Zero = "zero",
+);
 
 impl LowpassStart {
     pub fn is_default(&self) -> bool {
@@ -66,7 +73,7 @@ impl LowpassStart {
 }
 
 /// What the top-down weights W^down are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Feedback {
     /// Fixed random W^down (or learning by η^down), as the paper uses.
@@ -77,6 +84,7 @@ pub enum Feedback {
     /// self-predicting state holds.
     Transpose,
 }
+crate::json::unit_enum!(Feedback: "Feedback", Fixed = "fixed", Transpose = "transpose");
 
 impl Feedback {
     pub fn is_default(&self) -> bool {

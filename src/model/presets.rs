@@ -15,13 +15,14 @@ use crate::model::params::{
 };
 
 /// Which task a preset is made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Task {
     Mimic,
     YinYang,
     Mnist,
 }
+crate::json::unit_enum!(Task: "Task", Mimic = "mimic", YinYang = "yin_yang", Mnist = "mnist");
 
 /// Training schedule of a preset (used by the training driver).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

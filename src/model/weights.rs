@@ -56,7 +56,7 @@ impl Mat {
 }
 
 /// Which projection a matrix belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Projection {
     Up,
@@ -64,6 +64,7 @@ pub enum Projection {
     Pi,
     Down,
 }
+crate::json::unit_enum!(Projection: "Projection", Up = "up", Ip = "ip", Pi = "pi", Down = "down");
 
 impl Projection {
     /// Every projection, in the order checkpoints, checksums and charts list them.

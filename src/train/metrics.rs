@@ -30,13 +30,14 @@ pub struct Metrics {
 }
 
 /// Which data set to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Which {
     Train,
     Val,
     Test,
 }
+crate::json::unit_enum!(Which: "Which", Train = "train", Val = "val", Test = "test");
 
 /// The metrics of one evaluation, accumulated pattern by pattern: the one
 /// evaluator of the CLI ([`evaluate`], [`crate::train::Trainer::validate`]) and of
