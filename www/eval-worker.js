@@ -4,17 +4,18 @@
 // owns one evaluation session (`Sim.forEvaluation`, src/app/evaluate.rs), built
 // anew from the training session's setup on each of its runs, and works in slices
 // of at most BUDGET_MS: validations and the test in the order their snapshots
-// came (each is a point of the curves), then the regions of the latest snapshot
-// (older ones are skipped; at most REGIONS_SHARE of the time); a run's first
-// regions go first, so the page shows a picture without waiting for the first
-// validation. It sends metrics (which the page passes back to the training worker)
-// and the regions' picture (copied out of wasm memory, transferred).
+// came (each is a point of the curves), and the regions of the latest snapshot
+// (older ones are skipped) whenever they are due: at once for a run's first, so
+// the page shows a picture without waiting for the first validation, then after
+// a pause that keeps them to REGIONS_SHARE of the time (schedule.js,
+// nextEvaluation). It sends metrics (which the page passes back to the training
+// worker) and the regions' picture (copied out of wasm memory, transferred).
 //
 // The messages in and out are defined in protocol.js (ECmd, EEv).
 
 import init, { Sim, provideMnist } from './pkg/microcircuit.js';
 import { ECmd, EEv } from './protocol.js';
-import { scheduler } from './schedule.js';
+import { scheduler, nextEvaluation, regionsNextAt } from './schedule.js';
 import { loadMnist, needsMnist } from './mnist.js';
 
 const BUDGET_MS = 35;   // longest slice of work between yields
@@ -27,6 +28,9 @@ const GRID_FIRST = 25;
 // A 100x100 grid of a PyraLNet run takes ~0.5 s in a tab, so it is redrawn about
 // every 2 s instead of every second.
 const REGIONS_SHARE = 0.25;
+// ... and start at most this often: a training worker held back by unanswered
+// validations asks for regions after each of its slices, not once a second.
+const REGIONS_GAP_MS = 750;
 
 let sim = null;
 let gen = 0;            // the run (ECmd.INIT) what is sent belongs to
@@ -67,7 +71,7 @@ function regionsSlice() {
   const t1 = performance.now();
   regionsSpent += t1 - t0;
   if (r) {
-    regionsNext = t1 + regionsSpent * (1 / REGIONS_SHARE - 1);
+    regionsNext = regionsNextAt(t1, regionsSpent, REGIONS_SHARE, REGIONS_GAP_MS);
     regionsSpent = 0;
     // The coarse grid's weights are still loaded: the full grid follows at once.
     regionsBusy = grid < GRID;
@@ -86,15 +90,18 @@ function tick() {
       if (report.phase !== 'validating' && report.phase !== 'testing') evaluating = null;
     } else if (regionsBusy) {
       regionsSlice();
-    } else if (queue.length && (pictured || !latest)) {
-      const { which, snapshot } = queue.shift();
-      evaluating = snapshot.patterns;
-      sim.loadSnapshot(snapshot.meta, snapshot.weights, which);
-    } else if (latest && (!pictured || performance.now() >= regionsNext)) {
-      const snapshot = latest;
-      latest = null;
-      sim.loadSnapshot(snapshot.meta, snapshot.weights, null);
-      regionsSlice();
+    } else {
+      const next = nextEvaluation({ queued: queue.length, latest, pictured, regionsNext }, performance.now());
+      if (next === 'regions') {
+        const snapshot = latest;
+        latest = null;
+        sim.loadSnapshot(snapshot.meta, snapshot.weights, null);
+        regionsSlice();
+      } else if (next === 'validation') {
+        const { which, snapshot } = queue.shift();
+        evaluating = snapshot.patterns;
+        sim.loadSnapshot(snapshot.meta, snapshot.weights, which);
+      }
     }
   } catch (err) {
     fail(err);
