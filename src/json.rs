@@ -58,15 +58,22 @@ pub trait UnitEnum: Sized + Copy + 'static {
     const ALL: &'static [Self];
 }
 
-/// Implements [`UnitEnum`] and `Deserialize` for an enum of unit variants:
+/// Implements [`UnitEnum`], `Serialize` and `Deserialize` for an enum of unit
+/// variants, each written and read under the name given here (one list, where
+/// serde's attributes would repeat it):
 /// `unit_enum!(Rounding: "Rounding", Floor = "floor", Stochastic = "stochastic");`
-/// (the names are the ones its derived `Serialize` writes).
+/// Every variant must be listed: the writer's `match` does not compile otherwise.
 macro_rules! unit_enum {
     ($ty:ty: $name:literal, $($v:ident = $s:literal),+ $(,)?) => {
         impl $crate::json::UnitEnum for $ty {
             const NAME: &'static str = $name;
             const NAMES: &'static [&'static str] = &[$($s),+];
             const ALL: &'static [Self] = &[$(<$ty>::$v),+];
+        }
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::json::write_unit_variant::<Self, S>(match self { $(<$ty>::$v => $s),+ }, s)
+            }
         }
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -76,6 +83,15 @@ macro_rules! unit_enum {
     };
 }
 pub(crate) use unit_enum;
+
+/// Writes `T`'s variant `name` as the derive does: a unit variant with its index.
+pub fn write_unit_variant<T: UnitEnum, S: serde::Serializer>(
+    name: &'static str,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let i = T::NAMES.iter().position(|n| *n == name).unwrap_or_default();
+    s.serialize_unit_variant(T::NAME, i as u32, name)
+}
 
 /// Reads `T`'s variant: `deserialize_enum`, then the variant's identifier, then
 /// `unit_variant`, each step as the derive takes it.
@@ -177,14 +193,14 @@ mod tests {
 
     /// The shared reader gives what the derive gives: the value or the error text,
     /// from JSON text, from a value, with the path tracker, and from identifiers
-    /// given as indices.
+    /// given as indices; the shared writer writes what the derive writes.
     #[test]
     fn unit_enums_read_as_derived() {
         use serde::Deserialize;
         use serde::de::IntoDeserializer;
         use serde::de::value::{Error as VError, StrDeserializer, U32Deserializer};
 
-        #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
         #[serde(rename_all = "snake_case")]
         enum Derived {
             OneWay,
@@ -197,11 +213,11 @@ mod tests {
             Two,
         }
         unit_enum!(Shared: "Derived", OneWay = "one_way", Two = "two-b");
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, Deserialize, serde::Serialize)]
         struct InD {
             e: Derived,
         }
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, Deserialize, serde::Serialize)]
         struct InS {
             e: Shared,
         }
@@ -213,6 +229,19 @@ mod tests {
             assert_eq!(
                 text(a.map(|x| format!("{x:?}"))),
                 text(b.map(|x| format!("{x:?}")))
+            );
+        }
+        for (d, s) in [
+            (Derived::OneWay, Shared::OneWay),
+            (Derived::Two, Shared::Two),
+        ] {
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                serde_json::to_string(&s).unwrap()
+            );
+            assert_eq!(
+                serde_json::to_string(&InD { e: d }).unwrap(),
+                serde_json::to_string(&InS { e: s }).unwrap()
             );
         }
         for j in [

@@ -98,8 +98,7 @@ pub struct CircuitFrame {
 }
 
 /// The phases of the step-by-step replay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// A new input pattern, no target: the network predicts.
     Arrives,

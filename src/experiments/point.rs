@@ -119,8 +119,7 @@ impl std::str::FromStr for Experiment {
 }
 
 /// How big the points of an experiment are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scale {
     /// Seconds per point: tests and CI. It checks the pipeline; the schedules are
     /// too short to learn, so its figures do not show the experiments' effects.

@@ -8,8 +8,7 @@ use crate::error::{Error, Result};
 
 /// How the synapse array computes a dendritic sum `W r` (6-bit weight codes times
 /// 5-bit input codes, [`crate::model::analog`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AnalogModel {
     /// The exact sum of the codes' values in f32 (ideal).
     #[default]
@@ -21,8 +20,7 @@ pub enum AnalogModel {
 crate::json::unit_enum!(AnalogModel: "AnalogModel", Ideal = "ideal", Mock = "mock");
 
 /// How the apical sum `W^down_k r_{k+1} + W^pi_k r^I_k` goes through the mock MAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApicalMac {
     /// Two MACs, one per projection, their readouts added digitally.
     #[default]
@@ -34,8 +32,7 @@ pub enum ApicalMac {
 crate::json::unit_enum!(ApicalMac: "ApicalMac", Split = "split", Joint = "joint");
 
 /// How φ is computed for the error factors (what plasticity reads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PhiModel {
     /// `φ` of the readout's potential in f32, the gain in f32, rounded to Q0.7
     /// (ideal: the PPU has no FPU).
@@ -49,8 +46,7 @@ crate::json::unit_enum!(PhiModel: "PhiModel", F32 = "f32", Table = "table");
 
 /// Rounding of a fixed-point multiply's result to fewer bits (the PPU program
 /// chooses: a shift floors, a division truncates, adding half first rounds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MulRounding {
     /// Toward −∞ (an arithmetic shift).
     Floor,

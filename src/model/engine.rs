@@ -18,8 +18,7 @@ use crate::rng::RngState;
 
 /// The two ways of running the microcircuit, and the two reference learners on
 /// its forward model ([`crate::model::backprop`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngineKind {
     /// Full simulation, forward Euler at dt.
     PyraLNet,
@@ -28,7 +27,6 @@ pub enum EngineKind {
     /// Reference: online gradient descent on the loss the output rule follows.
     Backprop,
     /// Reference: the same, with the error sent down through the fixed W^down.
-    #[serde(rename = "feedback-alignment")]
     FeedbackAlignment,
 }
 crate::json::unit_enum!(EngineKind: "EngineKind",

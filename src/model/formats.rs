@@ -13,8 +13,7 @@ pub use crate::model::chip_options::{
 };
 
 /// Which arithmetic a run uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArithKind {
     /// IEEE-754 single precision throughout.
     #[default]
@@ -25,8 +24,7 @@ pub enum ArithKind {
 crate::json::unit_enum!(ArithKind: "ArithKind", Float = "float", Bss2 = "bss2");
 
 /// How a weight update below one LSB is written back to a 6-bit weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rounding {
     /// Clear the low bits (toward −∞), the hardware default: sub-LSB potentiation
     /// vanishes, sub-LSB depression costs a whole LSB.
@@ -39,8 +37,7 @@ pub enum Rounding {
 crate::json::unit_enum!(Rounding: "Rounding", Floor = "floor", Stochastic = "stochastic");
 
 /// Where stochastic rounding draws its random bits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RngModel {
     /// The run's seeded PCG-64 stream: 32 independent uniform bits per draw (ideal).
     #[default]
@@ -54,8 +51,7 @@ crate::json::unit_enum!(RngModel: "RngModel", Pcg = "pcg", Lfsr = "lfsr");
 
 /// The register that keeps a synapse's weight change between write-backs (with a
 /// write-back interval or carry).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Accumulator {
     /// A 32-bit register with 15 fractional bits below one weight LSB (ideal: the
     /// PPU's vector unit has 8- and 16-bit lanes only).

@@ -27,8 +27,7 @@ pub const MAX_LAYERS: usize = 64;
 pub const MAX_CONFIG_BYTES: usize = 1_000_000;
 
 /// Somatic transfer function φ: rate as a function of potential.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transfer {
     /// `φ(u) = log(1 + e^u)` (mimic task).
     SoftRelu,
@@ -38,8 +37,7 @@ pub enum Transfer {
 crate::json::unit_enum!(Transfer: "Transfer", SoftRelu = "soft_relu", Logistic = "logistic");
 
 /// How the weights are drawn at the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InitMode {
     /// Every matrix uniform in its own range.
     Random,
@@ -53,8 +51,7 @@ crate::json::unit_enum!(InitMode: "InitMode",
 
 /// Where PyraLNet's input and target low-pass start when the network is at rest
 /// (a new run, or a run resumed without its engine state).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LowpassStart {
     /// At the first pattern's input rates and target, as the seed's code does.
     #[default]
@@ -73,8 +70,7 @@ impl LowpassStart {
 }
 
 /// What the top-down weights W^down are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Feedback {
     /// Fixed random W^down (or learning by η^down), as the paper uses.
     #[default]

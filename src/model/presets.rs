@@ -15,8 +15,7 @@ use crate::model::params::{
 };
 
 /// Which task a preset is made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
     Mimic,
     YinYang,

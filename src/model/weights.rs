@@ -56,8 +56,7 @@ impl Mat {
 }
 
 /// Which projection a matrix belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Projection {
     Up,
     Ip,

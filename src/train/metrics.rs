@@ -30,8 +30,7 @@ pub struct Metrics {
 }
 
 /// Which data set to evaluate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
     Train,
     Val,
