@@ -42,6 +42,7 @@
 
 use crate::model::arith::MatrixId;
 use crate::model::formats::{ArithConfig, PerMatrix};
+use crate::model::kernels::{self, Layout};
 use crate::model::params::layer;
 use crate::model::weights::Projection;
 use crate::model::writeback::W_MAX;
@@ -143,9 +144,11 @@ pub struct Analog {
     offset_sd: f32,
     seed: u64,
     matrices: Vec<Kept>,
-    // Scratch: the input codes of the current MAC, and one row's block sums.
-    x: Vec<i32>,
-    sums: Vec<i32>,
+    // Scratch: the input codes of the current MAC, its block sums (integers, held
+    // as f32) and its noise draws.
+    x: Vec<f32>,
+    sums: Vec<f32>,
+    draws: Vec<f32>,
 }
 
 /// One matrix's fixed offsets, and its weights as last seen with their 6-bit
@@ -160,7 +163,7 @@ struct Kept {
     offsets: Vec<f32>,
     inv_scale: f32,
     w: Vec<f32>,
-    codes: Vec<i32>,
+    codes: Vec<f32>,
 }
 impl Analog {
     /// With noise `sigma` and offsets of sd `offset_sd` (LSB) for the run `seed`.
@@ -173,6 +176,7 @@ impl Analog {
             matrices: Vec::new(),
             x: Vec::new(),
             sums: Vec::new(),
+            draws: Vec::new(),
         }
     }
 
@@ -232,6 +236,9 @@ impl Analog {
         out: &mut [f32],
     ) {
         let cols: usize = parts.iter().map(|p| p.1).sum();
+        if rows == 0 {
+            return;
+        }
         let blocks = cols.div_ceil(BLOCK);
         let k = match self.matrices.iter().position(|k| k.m == m) {
             Some(k) => k,
@@ -249,12 +256,16 @@ impl Analog {
         };
         self.x.clear();
         for &(_, c, r) in parts {
-            self.x.extend(r[..c].iter().map(|&ri| rate_code(ri, r_max)));
+            self.x
+                .extend(r[..c].iter().map(|&ri| rate_code(ri, r_max) as f32));
         }
         let inv = 1.0 / scale;
+        // A narrow matrix of one block is summed a column at a time (vectors
+        // along its rows, the float path's kernel), any other a row at a time.
+        let by_column = blocks == 1 && kernels::is_narrow(cols);
         let c = &mut self.matrices[k];
-        // `c.w` holds the parts' weights back to back, `c.codes` row by row over
-        // the concatenated inputs.
+        // `c.w` holds the parts' weights back to back, `c.codes` over the
+        // concatenated inputs, by column or by row.
         let mut at = 0;
         let same = c.inv_scale.to_bits() == inv.to_bits()
             && c.w.len() == rows * cols
@@ -270,28 +281,65 @@ impl Analog {
                 c.w.extend_from_slice(&w[..rows * pc]);
             }
             c.codes.clear();
-            for i in 0..rows {
+            let code = |wij: &f32| weight_code(*wij, inv) as f32;
+            if by_column {
                 for &(w, pc, _) in parts {
-                    let row = &w[i * pc..(i + 1) * pc];
-                    c.codes.extend(row.iter().map(|&wij| weight_code(wij, inv)));
+                    for j in 0..pc {
+                        c.codes.extend(w[j..rows * pc].iter().step_by(pc).map(code));
+                    }
+                }
+            } else {
+                for i in 0..rows {
+                    for &(w, pc, _) in parts {
+                        c.codes.extend(w[i * pc..(i + 1) * pc].iter().map(code));
+                    }
                 }
             }
         }
-        let offsets = &c.offsets;
-        let (x, scratch, sigma, center) = (&self.x, &mut self.sums, self.sigma, self.center);
-        // The offset plus a fresh draw, in LSB.
-        let mut noise = |off: f32| {
-            if sigma > 0.0 {
-                off + sigma * rng.normal()
+        // Every block's sum Σ x w, row by row. The codes are integers (|x w| ≤
+        // 31 · 63, at most 128 terms a block): every partial sum is an integer
+        // below 2^24, exact in f32, so the order of the additions does not matter
+        // and the sums vectorise.
+        let (x, sums) = (&self.x, &mut self.sums);
+        sums.clear();
+        if blocks == 1 {
+            let layout = if by_column {
+                Layout::Columns
             } else {
-                off
+                Layout::Rows
+            };
+            sums.resize(rows, 0.0);
+            kernels::matvec_in(layout, &c.codes, rows, cols, x, sums);
+        } else {
+            for row in c.codes.chunks_exact(cols) {
+                sums.extend(
+                    row.chunks(BLOCK)
+                        .zip(x.chunks(BLOCK))
+                        .map(|(w, x)| kernels::dot(w, x)),
+                );
             }
-        };
-        // v = y · s r_max / (31 g), + ½ LSB per block if centred: one unit per readout.
+        }
+        let offsets = &c.offsets;
         assert!(
             matches!(gains.len(), 1 | 2),
             "one readout, or a finer one first"
         );
+        // The draws first, in the order the readouts take them (row by row, the
+        // finer readout's blocks before the coarser's), in a loop of their own:
+        // the Box–Muller pairs then overlap instead of waiting on each readout.
+        let (sigma, center, draws) = (self.sigma, self.center, &mut self.draws);
+        draws.clear();
+        if sigma > 0.0 {
+            draws.resize(rows * blocks * gains.len(), 0.0);
+            rng.fill_normal(draws);
+            for d in draws.iter_mut() {
+                *d *= sigma;
+            }
+        }
+        let sums = &self.sums;
+        // The offset plus its draw, in LSB.
+        let noise = |off: f32, d: usize| if sigma > 0.0 { off + draws[d] } else { off };
+        // v = y · s r_max / (31 g), + ½ LSB per block if centred: one unit per readout.
         let unit = |g: f32| scale * r_max / (RATE_MAX as f32 * g);
         let units = [unit(gains[0]), unit(gains[gains.len() - 1])];
         let value = |y: i32, unit: f32| {
@@ -302,34 +350,33 @@ impl Analog {
                 y * unit
             }
         };
+        if let ([gain], 1) = (gains, blocks) {
+            // Every Yin-Yang matrix: one readout of one block per row.
+            for (i, (o, (&sum, &off))) in out[..rows]
+                .iter_mut()
+                .zip(sums.iter().zip(offsets))
+                .enumerate()
+            {
+                *o = value(block_code(sum as i32, *gain, noise(off, i)), units[0]);
+            }
+            return;
+        }
         for (i, o) in out[..rows].iter_mut().enumerate() {
-            let row = &c.codes[i * cols..(i + 1) * cols];
-            let offs = &offsets[i * blocks..(i + 1) * blocks];
             // The two rows' charges differ by exactly x·w (integers):
             // x·max(w, 0) − x·max(−w, 0).
-            let dot =
-                |w: &[i32], x: &[i32]| w.iter().zip(x).map(|(&wij, &xj)| xj * wij).sum::<i32>();
-            let one;
-            let sums: &[i32] = if blocks == 1 {
-                // One block (every Yin-Yang matrix): no block loop per row.
-                one = [dot(row, x)];
-                &one
-            } else {
-                scratch.clear();
-                scratch.extend(
-                    row.chunks(BLOCK)
-                        .zip(x.chunks(BLOCK))
-                        .map(|(wb, xb)| dot(wb, xb)),
-                );
-                scratch
-            };
+            let sums = &sums[i * blocks..(i + 1) * blocks];
+            let offs = &offsets[i * blocks..(i + 1) * blocks];
+            let d = i * blocks * gains.len();
             *o = match *gains {
-                [gain] => value(read(sums, offs, gain, &mut noise).0, units[0]),
+                [gain] => value(
+                    read(sums, offs, gain, |b, off| noise(off, d + b)).0,
+                    units[0],
+                ),
                 _ => {
                     // Both readouts draw; a saturated code bounds the sum only, so
                     // the coarser one reads it.
-                    let (fine, saturated) = read(sums, offs, gains[0], &mut noise);
-                    let coarse = read(sums, offs, gains[1], &mut noise).0;
+                    let (fine, saturated) = read(sums, offs, gains[0], |b, off| noise(off, d + b));
+                    let coarse = read(sums, offs, gains[1], |b, off| noise(off, d + blocks + b)).0;
                     if saturated {
                         value(coarse, units[1])
                     } else {
@@ -341,19 +388,20 @@ impl Analog {
     }
 }
 
-/// One readout of a row's block sums at gain `g` (noise per block from
-/// `noise`): the code, clamped to int8, and whether a block or the sum saturated.
+/// One readout of a row's block sums at gain `g` (`noise(b, offset)`: block `b`'s
+/// offset plus its draw): the code, clamped to int8, and whether a block or the
+/// sum saturated.
 #[inline(always)]
-fn read(sums: &[i32], offs: &[f32], g: f32, noise: &mut impl FnMut(f32) -> f32) -> (i32, bool) {
+fn read(sums: &[f32], offs: &[f32], g: f32, noise: impl Fn(usize, f32) -> f32) -> (i32, bool) {
     if let [sum] = sums {
-        let y = block_code(*sum, g, noise(offs[0]));
+        let y = block_code(*sum as i32, g, noise(0, offs[0]));
         return (y, y == OUT_MIN || y == OUT_MAX);
     }
     let (mut y, mut sat) = (0i32, false);
-    for (&sum, &off) in sums.iter().zip(offs) {
-        let b = block_code(sum, g, noise(off));
-        sat |= b == OUT_MIN || b == OUT_MAX;
-        y += b;
+    for (b, (&sum, &off)) in sums.iter().zip(offs).enumerate() {
+        let c = block_code(sum as i32, g, noise(b, off));
+        sat |= c == OUT_MIN || c == OUT_MAX;
+        y += c;
     }
     (
         y.clamp(OUT_MIN, OUT_MAX),
@@ -608,6 +656,97 @@ mod tests {
         // Row 1 (Σ = 280) saturates the fine readout; the coarse one is used.
         assert_eq!(out[1], (70.0 + 2.0 * draws[3]).floor() * 4.0);
         assert_eq!(out[0], (7.0 + 2.0 * draws[0]).floor());
+    }
+
+    /// `mac_parts` is the module doc's formula, draw for draw, for every shape the
+    /// engines give it: narrow (summed by column), wide (by row), two parts (the
+    /// joint apical MAC), several blocks; one readout or a finer one first; with
+    /// noise and offsets. The reference sums in i64 and draws one at a time.
+    #[test]
+    fn every_shape_is_the_formula_draw_for_draw() {
+        let (scale, r_max, sigma) = (0.01f32, 1.0f32, 2.0f32);
+        let mut pick = SimRng::new(11, Stream::Init);
+        for (rows, widths) in [
+            (120, vec![5]),
+            (120, vec![3, 3]),
+            (3, vec![121]),
+            (5, vec![200, 100]),
+        ] {
+            for gains in [vec![0.016f32], vec![0.08, 0.016]] {
+                let cols: usize = widths.iter().sum();
+                let blocks = cols.div_ceil(BLOCK);
+                let w: Vec<Vec<f32>> = (widths.iter())
+                    .map(|&c| {
+                        (0..rows * c)
+                            .map(|_| scale * (pick.below(127) as f32 - 63.0))
+                            .collect()
+                    })
+                    .collect();
+                let r: Vec<Vec<f32>> = (widths.iter())
+                    .map(|&c| (0..c).map(|_| pick.uniform(0.0, r_max)).collect())
+                    .collect();
+                let parts: Vec<(&[f32], usize, &[f32])> = (w.iter().zip(&widths).zip(&r))
+                    .map(|((w, &c), r)| (&w[..], c, &r[..]))
+                    .collect();
+                let mut a = Analog::new(sigma, 1.5, 3);
+                let mut out = vec![0f32; rows];
+                let mut drawn = SimRng::new(4, Stream::Hardware);
+                a.mac_parts(
+                    UP1, &parts, rows, scale, r_max, &gains, &mut drawn, &mut out,
+                );
+                let offs = a.fresh_offsets(UP1, rows * blocks);
+                let mut rng = SimRng::new(4, Stream::Hardware);
+                let x: Vec<i64> = r
+                    .iter()
+                    .flatten()
+                    .map(|&r| rate_code(r, r_max) as i64)
+                    .collect();
+                for (i, &got) in out.iter().enumerate() {
+                    let wi: Vec<i64> = (parts.iter())
+                        .flat_map(|&(w, c, _)| w[i * c..(i + 1) * c].iter())
+                        .map(|&v| weight_code(v, 1.0 / scale) as i64)
+                        .collect();
+                    let mut read = |g: f32| {
+                        let (mut y, mut sat) = (0, false);
+                        for b in 0..blocks {
+                            let sum: i64 = (b * BLOCK..cols.min((b + 1) * BLOCK))
+                                .map(|j| wi[j] * x[j])
+                                .sum();
+                            let c = block_code(
+                                sum as i32,
+                                g,
+                                offs[i * blocks + b] + sigma * rng.normal(),
+                            );
+                            sat |= c == OUT_MIN || c == OUT_MAX;
+                            y += c;
+                        }
+                        (
+                            y.clamp(OUT_MIN, OUT_MAX),
+                            sat || y <= OUT_MIN || y >= OUT_MAX,
+                        )
+                    };
+                    let unit = |g: f32| scale * r_max / (RATE_MAX as f32 * g);
+                    let (fine, saturated) = read(gains[0]);
+                    let want = match gains[..] {
+                        [_, coarse] => {
+                            let y = read(coarse).0;
+                            if saturated {
+                                y as f32 * unit(coarse)
+                            } else {
+                                fine as f32 * unit(gains[0])
+                            }
+                        }
+                        _ => fine as f32 * unit(gains[0]),
+                    };
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "{rows} × {widths:?}, gains {gains:?}, row {i}"
+                    );
+                }
+                assert_eq!(drawn.state(), rng.state(), "as many draws");
+            }
+        }
     }
 
     #[test]
