@@ -351,13 +351,19 @@ impl Analog {
             }
         };
         if let ([gain], 1) = (gains, blocks) {
-            // Every Yin-Yang matrix: one readout of one block per row.
-            for (i, (o, (&sum, &off))) in out[..rows]
-                .iter_mut()
-                .zip(sums.iter().zip(offsets))
-                .enumerate()
-            {
-                *o = value(block_code(sum as i32, *gain, noise(off, i)), units[0]);
+            // Every Yin-Yang matrix: one readout of one block per row, in loops
+            // without branches, which vectorise (`value` with `center` hoisted: y
+            // is an integer, never −0, so y + 0 = y).
+            let (g, u, half) = (*gain, units[0], if center { 0.5 } else { 0.0 });
+            let rows_io = out[..rows].iter_mut().zip(sums).zip(offsets);
+            if sigma > 0.0 {
+                for (((o, &sum), &off), &d) in rows_io.zip(draws.iter()) {
+                    *o = (block_code(sum as i32, g, off + d) as f32 + half) * u;
+                }
+            } else {
+                for ((o, &sum), &off) in rows_io {
+                    *o = (block_code(sum as i32, g, off) as f32 + half) * u;
+                }
             }
             return;
         }
