@@ -342,27 +342,21 @@ impl Analog {
         // v = y · s r_max / (31 g), + ½ LSB per block if centred: one unit per readout.
         let unit = |g: f32| scale * r_max / (RATE_MAX as f32 * g);
         let units = [unit(gains[0]), unit(gains[gains.len() - 1])];
-        let value = |y: i32, unit: f32| {
-            let y = y as f32;
-            if center {
-                (y + 0.5 * blocks as f32) * unit
-            } else {
-                y * unit
-            }
-        };
+        // y is an integer, never −0, so adding a half of 0 leaves it as it is.
+        let half = if center { 0.5 * blocks as f32 } else { 0.0 };
+        let value = |y: i32, unit: f32| (y as f32 + half) * unit;
         if let ([gain], 1) = (gains, blocks) {
             // Every Yin-Yang matrix: one readout of one block per row, in loops
-            // without branches, which vectorise (`value` with `center` hoisted: y
-            // is an integer, never −0, so y + 0 = y).
-            let (g, u, half) = (*gain, units[0], if center { 0.5 } else { 0.0 });
+            // without branches, which vectorise.
+            let (g, u) = (*gain, units[0]);
             let rows_io = out[..rows].iter_mut().zip(sums).zip(offsets);
             if sigma > 0.0 {
                 for (((o, &sum), &off), &d) in rows_io.zip(draws.iter()) {
-                    *o = (block_code(sum as i32, g, off + d) as f32 + half) * u;
+                    *o = value(block_code(sum as i32, g, off + d), u);
                 }
             } else {
                 for ((o, &sum), &off) in rows_io {
-                    *o = (block_code(sum as i32, g, off) as f32 + half) * u;
+                    *o = value(block_code(sum as i32, g, off), u);
                 }
             }
             return;
