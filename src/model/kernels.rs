@@ -169,11 +169,17 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     let (ra, rb) = (ca.remainder(), cb.remainder());
-    if !ra.is_empty() {
-        let mut p = [0.0f32; 8];
-        for ((p, x), y) in p.iter_mut().zip(ra).zip(rb) {
-            *p = x * y;
-        }
+    let p = match ra.len() {
+        0 => None,
+        1 => Some(tail_products::<1>(ra, rb)),
+        2 => Some(tail_products::<2>(ra, rb)),
+        3 => Some(tail_products::<3>(ra, rb)),
+        4 => Some(tail_products::<4>(ra, rb)),
+        5 => Some(tail_products::<5>(ra, rb)),
+        6 => Some(tail_products::<6>(ra, rb)),
+        _ => Some(tail_products::<7>(ra, rb)),
+    };
+    if let Some(p) = p {
         for l in 0..4 {
             lo[l] += p[l];
             hi[l] += p[4 + l];
@@ -181,6 +187,16 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     }
     let v = [lo[0] + hi[0], lo[1] + hi[1], lo[2] + hi[2], lo[3] + hi[3]];
     (v[0] + v[2]) + (v[1] + v[3])
+}
+
+/// The last `R` (< 8) products of [`dot`], zero-padded to eight lanes. With `R` a
+/// constant the padded vector is built in registers; a loop over the remainder
+/// wrote it to the stack with a masked store and read it back as a whole vector,
+/// which the CPU cannot forward (a stall of tens of cycles on every row).
+#[inline(always)]
+fn tail_products<const R: usize>(a: &[f32], b: &[f32]) -> [f32; 8] {
+    let (a, b): (&[f32; R], &[f32; R]) = (a.try_into().unwrap(), b.try_into().unwrap());
+    std::array::from_fn(|l| if l < R { a[l] * b[l] } else { 0.0 })
 }
 
 /// Dispatches a kernel on the column count: `cols` in 1..=7 runs the const-generic
