@@ -5,9 +5,9 @@
 // of the kernels (src/model/simd.rs): the ratio compares the browser with the
 // baseline copy, four lanes like wasm SIMD, so it measures what wasm costs rather
 // than what AVX2 gains; the AVX2 copy's figure and ratio are printed beside it.
-// Above the 1.5x target it warns, and fails with MICROCIRCUIT_BENCH_STRICT=1 (the
-// measured ratio, ~1.4 on a quiet 2-core machine, is too close to 1.5 for a hard
-// limit on a shared one).
+// Above issue 17's target of 1.25 it warns; above 1.5 (the first target) it warns
+// and fails with MICROCIRCUIT_BENCH_STRICT=1. The measured ratio, 1.20–1.26 on this
+// 2-core machine, is too close to 1.25 for a hard limit on a shared one.
 //
 // Usage: node www/bench.mjs [path/to/native/microcircuit]
 //   (default: $CARGO_TARGET_DIR or target, /release/microcircuit; build it with
@@ -25,6 +25,7 @@ const targetDir = process.env.CARGO_TARGET_DIR || join(here, '..', 'target');
 const native = resolve(process.argv[2] || join(targetDir, 'release', 'microcircuit'));
 const PATTERNS = 40;   // 40 000 Euler steps per run
 const RUNS = 5;        // alternating native and browser runs; the best of each counts
+const TARGET = 1.25;
 const LIMIT = 1.5;
 
 const best = (runs) => runs.reduce((a, b) => (b.us_per_step < a.us_per_step ? b : a));
@@ -98,8 +99,10 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 if (ratio > LIMIT) {
-  console.error(`WARNING: browser/native = ${ratio.toFixed(2)} > ${LIMIT} (the target)`);
+  console.error(`WARNING: browser/native = ${ratio.toFixed(2)} > ${LIMIT} (the first target)`);
   if (process.env.MICROCIRCUIT_BENCH_STRICT === '1') process.exit(1);
+} else if (ratio > TARGET) {
+  console.error(`WARNING: browser/native = ${ratio.toFixed(2)} > ${TARGET} (issue 17's target), <= ${LIMIT}`);
 } else {
-  console.log(`browser/native = ${ratio.toFixed(2)} <= ${LIMIT}: within the target`);
+  console.log(`browser/native = ${ratio.toFixed(2)} <= ${TARGET}: within the target`);
 }
