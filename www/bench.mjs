@@ -99,10 +99,10 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 if (ratio > LIMIT) {
-  console.error(`WARNING: browser/native = ${ratio.toFixed(2)} > ${LIMIT} (the first target)`);
+  console.error(`WARNING: browser/native = ${ratio.toFixed(3)} > ${LIMIT} (the first target)`);
   if (process.env.MICROCIRCUIT_BENCH_STRICT === '1') process.exit(1);
 } else if (ratio > TARGET) {
-  console.error(`WARNING: browser/native = ${ratio.toFixed(2)} > ${TARGET} (issue 17's target), <= ${LIMIT}`);
+  console.error(`WARNING: browser/native = ${ratio.toFixed(3)} > ${TARGET} (issue 17's target), <= ${LIMIT}`);
 } else {
-  console.log(`browser/native = ${ratio.toFixed(2)} <= ${TARGET}: within the target`);
+  console.log(`browser/native = ${ratio.toFixed(3)} <= ${TARGET}: within the target`);
 }
