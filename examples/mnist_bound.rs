@@ -18,9 +18,9 @@ use microcircuit::EngineKind;
 use microcircuit::model::kernels::{Layout, matvec};
 use microcircuit::model::network::Network;
 use microcircuit::model::outer::lowpass_discrete;
+use microcircuit::model::plasticity::{eta, matrices};
 use microcircuit::model::presets::Preset;
 use microcircuit::model::simd::{self, Simd, set_simd};
-use microcircuit::model::weights::Projection;
 use microcircuit::train::bench::Bench;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -50,23 +50,12 @@ fn main() -> microcircuit::Result<()> {
     let b = usize::from(p.bias.is_some());
     let up1 = (p.layers[1] * (p.layers[0] + b)) as f64 / syn as f64;
     let reads = (1.0 + exposures) * (1.0 + (passes - 1.0) * (1.0 - up1));
-    // An update reads and writes the plastic matrices only (η ≠ 0; the preset's
-    // W^ip, W^pi and W^down are fixed).
+    // An update reads and writes the plastic matrices only (η ≠ 0: W^up and W^ip;
+    // the preset fixes W^pi and W^down).
     let net = Network::new(p.clone(), 1)?;
-    let q = &net.params;
-    let lists = [
-        (Projection::Up, &q.eta_up),
-        (Projection::Ip, &q.eta_ip),
-        (Projection::Pi, &q.eta_pi),
-        (Projection::Down, &q.eta_down),
-    ];
-    let plastic: usize = (lists.iter())
-        .flat_map(|(proj, etas)| {
-            let mats = net.w.get(*proj);
-            (1..mats.len())
-                .filter(|&k| etas.get(k - 1).is_some_and(|&e| e != 0.0))
-                .map(move |k| mats[k].rows * mats[k].cols)
-        })
+    let plastic: usize = matrices(p.n_layers())
+        .filter(|&m| eta(&net.params, m) != 0.0)
+        .map(|m| net.w.get(m.proj)[m.k].data.len())
         .sum();
     let updated = plastic as f64 / syn as f64;
     println!(

@@ -54,7 +54,7 @@ impl Predictions {
 /// The plastic matrices of a network with `n_layers` = N layers in the order they
 /// learn: every W^up_k, then per hidden layer k W^ip_k, W^pi_k, W^down_k. The
 /// chip's readout noise and stochastic rounding draw in this order.
-pub(crate) fn matrices(n_layers: usize) -> impl Iterator<Item = MatrixId> {
+pub fn matrices(n_layers: usize) -> impl Iterator<Item = MatrixId> {
     let up = (1..=n_layers).map(|k| MatrixId {
         proj: Projection::Up,
         k,
@@ -66,7 +66,7 @@ pub(crate) fn matrices(n_layers: usize) -> impl Iterator<Item = MatrixId> {
 }
 
 /// The learning rate of matrix `m`.
-pub(crate) fn eta(p: &Params, m: MatrixId) -> f32 {
+pub fn eta(p: &Params, m: MatrixId) -> f32 {
     let rates = match m.proj {
         Projection::Up => &p.eta_up,
         Projection::Ip => &p.eta_ip,
